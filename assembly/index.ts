@@ -1,0 +1,15 @@
+// The export list of the kernel module. Every export takes byte pointers, i32 sizes and f32
+// scalars and trusts them: the TypeScript driver checks everything before calling.
+export { gemm_nn, gemm_nt, gemm_tn, gemm_nn_ref, gemm_nt_ref, gemm_tn_ref } from './gemm';
+export { bias_add, row_sum } from './linear';
+export {
+  sigmoid_forward, sigmoid_backward, tanh_forward, tanh_backward,
+  relu_forward, relu_backward, leaky_relu_forward, leaky_relu_backward,
+} from './activations';
+export { bce_cost, sigmoid_bce_backward } from './loss';
+export { sgd_update } from './optim';
+
+// First byte the host may use for its arena (after the module's static data), 64-byte aligned.
+export function arena_base(): usize {
+  return (__heap_base + 63) & ~(<usize>63);
+}

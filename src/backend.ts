@@ -1,0 +1,122 @@
+/**
+ * A backend is a kernel set plus the memory it works in. 'wasm' runs assembly/ compiled with
+ * SIMD; 'js' runs src/kernels-js over a Float32Array with the same byte offsets.
+ */
+import { instantiate } from '@assemblyscript/loader';
+import wasmBytes from '../build/mlp.wasm';
+import type { Kernels, ReferenceKernels } from './kernels.js';
+import * as js from './kernels-js/index.js';
+
+export type BackendName = 'wasm' | 'js';
+export const BACKENDS: readonly BackendName[] = ['wasm', 'js'];
+
+export interface Backend {
+  readonly name: BackendName;
+  readonly kernels: Kernels & ReferenceKernels;
+  /** first byte of memory the arena may use */
+  readonly base: number;
+  /** Makes bytes [0, end) addressable and returns the current heap view (a new one after growth). */
+  reserve(end: number): Float32Array;
+}
+
+/** Arena sizes stay below 2 GiB so every byte offset and element count fits an i32. */
+export const MAX_ARENA_BYTES = 2 ** 31 - 65536;
+
+const PAGE = 65536;
+let compiled: Promise<WebAssembly.Module> | undefined;
+
+/** True when this engine can run the SIMD kernel module. */
+export function wasmSimdSupported(): boolean {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(wasmBytes);
+  } catch {
+    return false;
+  }
+}
+
+type WasmExports = Kernels & ReferenceKernels & { memory: WebAssembly.Memory; arena_base(): number };
+
+export async function createWasmBackend(): Promise<Backend> {
+  compiled ??= WebAssembly.compile(wasmBytes);
+  // the loader turns an abort inside the module into an Error with file and line
+  const { instance } = await instantiate<Record<string, unknown>>(await compiled, {});
+  const ex = instance.exports as unknown as WasmExports;
+  const memory = ex.memory;
+  let heap = new Float32Array(memory.buffer);
+  return {
+    name: 'wasm',
+    kernels: ex,
+    base: ex.arena_base(),
+    reserve(end: number): Float32Array {
+      const have = memory.buffer.byteLength;
+      if (end > have) {
+        try {
+          memory.grow(Math.ceil((end - have) / PAGE));
+        } catch (e) {
+          throw new Error(`wasm-mlp: could not grow WebAssembly memory to ${mib(end)} for this network (${(e as Error).message})`);
+        }
+      }
+      // memory.grow detaches the old buffer: every view is re-created here, and only here
+      if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer);
+      return heap;
+    },
+  };
+}
+
+export function createJsBackend(): Backend {
+  let heap = new Float32Array(PAGE / 4);
+  const f = Math.fround; // f32 scalars, as the wasm ABI passes them
+  const kernels: Kernels & ReferenceKernels = {
+    gemm_nn: (c, a, b, M, N, K, al, be) => js.gemm_nn(heap, c, a, b, M, N, K, f(al), f(be)),
+    gemm_nt: (c, a, b, M, N, K, al, be) => js.gemm_nt(heap, c, a, b, M, N, K, f(al), f(be)),
+    gemm_tn: (c, a, b, M, N, K, al, be) => js.gemm_tn(heap, c, a, b, M, N, K, f(al), f(be)),
+    gemm_nn_ref: (c, a, b, M, N, K, al, be) => js.gemm_nn_ref(heap, c, a, b, M, N, K, f(al), f(be)),
+    gemm_nt_ref: (c, a, b, M, N, K, al, be) => js.gemm_nt_ref(heap, c, a, b, M, N, K, f(al), f(be)),
+    gemm_tn_ref: (c, a, b, M, N, K, al, be) => js.gemm_tn_ref(heap, c, a, b, M, N, K, f(al), f(be)),
+    bias_add: (z, b, rows, cols) => js.bias_add(heap, z, b, rows, cols),
+    row_sum: (db, dz, rows, cols, al) => js.row_sum(heap, db, dz, rows, cols, f(al)),
+    sigmoid_forward: (a, z, n) => js.sigmoid_forward(heap, a, z, n),
+    sigmoid_backward: (dz, da, a, z, n) => js.sigmoid_backward(heap, dz, da, a, z, n),
+    tanh_forward: (a, z, n) => js.tanh_forward(heap, a, z, n),
+    tanh_backward: (dz, da, a, z, n) => js.tanh_backward(heap, dz, da, a, z, n),
+    relu_forward: (a, z, n) => js.relu_forward(heap, a, z, n),
+    relu_backward: (dz, da, a, z, n) => js.relu_backward(heap, dz, da, a, z, n),
+    leaky_relu_forward: (a, z, n) => js.leaky_relu_forward(heap, a, z, n),
+    leaky_relu_backward: (dz, da, a, z, n) => js.leaky_relu_backward(heap, dz, da, a, z, n),
+    bce_cost: (z, y, n, m) => js.bce_cost(heap, z, y, n, m),
+    sigmoid_bce_backward: (dz, a, y, n) => js.sigmoid_bce_backward(heap, dz, a, y, n),
+    sgd_update: (p, g, n, lr) => js.sgd_update(heap, p, g, n, f(lr)),
+  };
+  return {
+    name: 'js',
+    kernels,
+    base: 64,
+    reserve(end: number): Float32Array {
+      if (end > heap.byteLength) {
+        const grown = new Float32Array(Math.ceil(end / PAGE) * (PAGE / 4));
+        grown.set(heap);
+        heap = grown;
+      }
+      return heap;
+    },
+  };
+}
+
+let warnedNoSimd = false;
+
+/** The backend asked for; 'wasm' falls back to 'js' (warning once) where WASM SIMD is missing. */
+export async function createBackend(name: BackendName): Promise<Backend> {
+  if (name === 'js') return createJsBackend();
+  if (!wasmSimdSupported()) {
+    if (!warnedNoSimd) {
+      warnedNoSimd = true;
+      console.warn("wasm-mlp: this engine has no WebAssembly SIMD; backend 'wasm' falls back to the pure JS kernels ('js').");
+    }
+    return createJsBackend();
+  }
+  return createWasmBackend();
+}
+
+export function mib(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}

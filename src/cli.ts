@@ -1,0 +1,181 @@
+#!/usr/bin/env node
+/**
+ * wasm-mlp's main job: train a small network on a 2-D toy data set, show progress, print the
+ * accuracy and speed, and draw the decision boundary as an SVG picture.
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { Network } from './network.js';
+import { ACTIVATIONS, type Activation } from './kernels.js';
+import { BACKENDS, type BackendName } from './backend.js';
+import { datasets, DATASET_NAMES, type DatasetName } from './datasets.js';
+import { accuracy } from './metrics.js';
+import { boundarySvg } from './plot.js';
+import type { Matrix } from './matrix.js';
+
+const HELP = `Usage: npm start -- [options]      (or: node dist/cli.js [options])
+
+Trains a network with hidden layers of the given sizes and a sigmoid output on a seeded 2-D data
+set with full-batch gradient descent, then writes the decision boundary as an SVG picture.
+The defaults are the course's shallow network on its planar "flower" data.
+
+Options:
+  --dataset NAME        ${DATASET_NAMES.join(' | ')}  (default flower)
+  --m N                 number of examples (default 400)
+  --noise X             data noise (default: the data set's own)
+  --hidden LIST         hidden layer sizes, comma separated, e.g. 4 or 16,8 (default 4)
+  --activation NAME     hidden activation: ${ACTIVATIONS.join(' | ')} (default tanh)
+  --learning-rate X     gradient-descent step size α (default 1.2)
+  --iterations N        gradient-descent steps (default 10000)
+  --backend NAME        wasm | js (default wasm)
+  --seed N              seed of the parameter initialisation (default 2)
+  --data-seed N         seed of the data set (default 1)
+  --print-every N       print the cost every N iterations (default 1000)
+  --plot PATH           where to write the SVG picture (default flower-boundary.svg for the flower,
+                        <dataset>-boundary.svg otherwise); --no-plot to skip it
+  --quiet               no progress bar
+  -h, --help            this text
+`;
+
+class UsageError extends Error {}
+
+interface Config {
+  dataset: DatasetName; m: number; noise: number | undefined; hidden: number[]; activation: Activation;
+  learningRate: number; iterations: number; backend: BackendName; seed: number; dataSeed: number;
+  printEvery: number; plot: string | null; quiet: boolean;
+}
+
+function parseConfig(argv: string[]): Config | 'help' {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        dataset: { type: 'string' }, m: { type: 'string' }, noise: { type: 'string' },
+        hidden: { type: 'string' }, activation: { type: 'string' },
+        'learning-rate': { type: 'string' }, iterations: { type: 'string' },
+        backend: { type: 'string' }, seed: { type: 'string' }, 'data-seed': { type: 'string' },
+        'print-every': { type: 'string' }, plot: { type: 'string' }, 'no-plot': { type: 'boolean' },
+        quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    throw new UsageError((e as Error).message.split('\n')[0]);
+  }
+  if (values.help) return 'help';
+  const str = (k: string) => values[k] as string | undefined;
+  const oneOf = <T extends string>(k: string, allowed: readonly T[], dflt: T): T => {
+    const v = str(k);
+    if (v === undefined) return dflt;
+    if (!allowed.includes(v as T)) throw new UsageError(`--${k} must be one of ${allowed.join(', ')}; got '${v}'`);
+    return v as T;
+  };
+  const num = (k: string, dflt: number, ok: (x: number) => boolean, want: string): number => {
+    const v = str(k);
+    if (v === undefined) return dflt;
+    const x = Number(v);
+    if (v.trim() === '' || !ok(x)) throw new UsageError(`--${k} must be ${want}; got '${v}'`);
+    return x;
+  };
+  const posInt = (x: number) => Number.isInteger(x) && x > 0;
+  const int = (x: number) => Number.isSafeInteger(x);
+  const hiddenStr = str('hidden') ?? '4';
+  const hidden = hiddenStr.split(',').map(Number);
+  if (!hidden.every((n) => posInt(n) && n <= 4096)) {
+    throw new UsageError(`--hidden must be layer sizes from 1 to 4096, comma separated (e.g. 4 or 16,8); got '${hiddenStr}'`);
+  }
+  const dataset = oneOf('dataset', DATASET_NAMES, 'flower');
+  if (values['no-plot'] && str('plot') !== undefined) throw new UsageError('--plot and --no-plot contradict each other');
+  return {
+    dataset,
+    m: num('m', 400, (x) => posInt(x) && x >= 2 && x <= 1_000_000, 'an integer from 2 to 1000000'),
+    noise: values.noise === undefined ? undefined : num('noise', 0, (x) => Number.isFinite(x) && x >= 0, 'a number ≥ 0'),
+    hidden,
+    activation: oneOf('activation', ACTIVATIONS, 'tanh'),
+    learningRate: num('learning-rate', 1.2, (x) => Number.isFinite(x) && x > 0, 'a number > 0'),
+    iterations: num('iterations', 10_000, (x) => posInt(x) && x <= 100_000_000, 'a positive integer'),
+    backend: oneOf('backend', BACKENDS, 'wasm'),
+    seed: num('seed', 2, int, 'an integer'),
+    dataSeed: num('data-seed', 1, int, 'an integer'),
+    printEvery: num('print-every', 1000, posInt, 'a positive integer'),
+    plot: values['no-plot'] ? null : str('plot') ?? `${dataset}-boundary.svg`,
+    quiet: Boolean(values.quiet),
+  };
+}
+
+function progressBar(done: number, total: number, cost: number, t0: number): string {
+  const width = 30;
+  const filled = Math.round((done / total) * width);
+  const rate = done / ((performance.now() - t0) / 1000);
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}  cost ${cost.toFixed(6)}  ${Math.round(rate)} steps/s`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const cfg = parseConfig(argv);
+  if (cfg === 'help') {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const gen = datasets[cfg.dataset] as (o: { m: number; seed: number; noise?: number }) => { X: Matrix; Y: Matrix };
+  const { X, Y } = gen({ m: cfg.m, seed: cfg.dataSeed, ...(cfg.noise === undefined ? {} : { noise: cfg.noise }) });
+  const layers = [X.rows, ...cfg.hidden, Y.rows];
+  const activations = [...cfg.hidden.map(() => cfg.activation), 'sigmoid' as const];
+  const net = await Network.create({ layers, activations, backend: cfg.backend, seed: cfg.seed });
+  console.log(`wasm-mlp: ${cfg.dataset} (m = ${X.cols}), layers [${layers.join(', ')}], ${cfg.activation} hidden, sigmoid output`);
+  console.log(`backend ${net.backend}, learning rate ${cfg.learningRate}, ${cfg.iterations} iterations, seed ${cfg.seed}`);
+
+  const bar = !cfg.quiet && process.stderr.isTTY;
+  const t0 = performance.now();
+  let lastBar = 0;
+  const { costs, iterations } = net.train(X, Y, {
+    iterations: cfg.iterations,
+    learningRate: cfg.learningRate,
+    progressEvery: 1,
+    onProgress: ({ iteration, iterations: total, cost }) => {
+      // the cost of step i (1-based) is that of the parameters after i − 1 updates: the course's
+      // "cost after iteration i − 1"
+      if ((iteration - 1) % cfg.printEvery === 0) {
+        if (bar) process.stderr.write('\r\x1b[K');
+        console.log(`iteration ${String(iteration - 1).padStart(String(total).length)}  cost ${cost.toFixed(6)}`);
+      }
+      if (bar && (iteration === total || performance.now() - lastBar > 100)) {
+        lastBar = performance.now();
+        process.stderr.write(`\r\x1b[K${progressBar(iteration, total, cost, t0)}`);
+      }
+    },
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  if (bar) process.stderr.write('\r\x1b[K');
+  const acc = accuracy(net.predict(X), Y);
+  console.log(`accuracy: ${(acc * 100).toFixed(2)}%`);
+  console.log(`time: ${seconds.toFixed(3)} s, ${Math.round(iterations / seconds)} steps/s (backend ${net.backend})`);
+
+  if (cfg.plot) {
+    const svg = boundarySvg({
+      X, Y,
+      predictProba: (grid) => net.predictProba(grid).data,
+      title: `${cfg.dataset}: [${layers.join(', ')}] ${cfg.activation}, α = ${cfg.learningRate}`,
+      subtitle: `training accuracy ${(acc * 100).toFixed(2)}% after ${iterations} iterations (${net.backend})`,
+      costs,
+    });
+    writeFileSync(cfg.plot, svg);
+    console.log(`wrote ${cfg.plot}`);
+  }
+  net.dispose();
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof UsageError) {
+      console.error(`wasm-mlp: ${e.message} (see --help)`);
+      process.exit(2);
+    }
+    console.error(`wasm-mlp: ${(e as Error).message ?? e}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,12 @@
+// wasm-mlp: the public exports.
+export { Network } from './network.js';
+export type {
+  NetworkOptions, InitOptions, InitScheme, LayerParams, LayerParamsInput, LayerGrads,
+  TrainOptions, TrainProgress, TrainResult, Activation, BackendName,
+} from './network.js';
+export { matrix, fromExamples, fromLabels, toExamples } from './matrix.js';
+export type { Matrix, MatrixData } from './matrix.js';
+export { datasets, DATASET_NAMES } from './datasets.js';
+export type { DatasetName, DatasetOptions } from './datasets.js';
+export { accuracy } from './metrics.js';
+export { wasmSimdSupported } from './backend.js';

@@ -1,0 +1,67 @@
+// Pure JS twins of assembly/activations.ts. Pointers are byte offsets into the heap h.
+// Backward kernels read element i before writing it, so dz may alias da.
+
+export function sigmoid_forward(h: Float32Array, a: number, z: number, n: number): void {
+  const a0 = a >> 2, z0 = z >> 2;
+  for (let i = 0; i < n; i++) {
+    const zi = h[z0 + i];
+    // e^z / (1 + e^z) for z < 0 keeps exp from overflowing
+    if (zi >= 0) h[a0 + i] = 1 / (1 + Math.exp(-zi));
+    else {
+      const e = Math.exp(zi);
+      h[a0 + i] = e / (1 + e);
+    }
+  }
+}
+
+export function sigmoid_backward(h: Float32Array, dz: number, da: number, a: number, _z: number, n: number): void {
+  const d0 = dz >> 2, g0 = da >> 2, a0 = a >> 2;
+  for (let i = 0; i < n; i++) {
+    const ai = h[a0 + i];
+    h[d0 + i] = h[g0 + i] * (ai * (1 - ai));
+  }
+}
+
+export function tanh_forward(h: Float32Array, a: number, z: number, n: number): void {
+  const a0 = a >> 2, z0 = z >> 2;
+  for (let i = 0; i < n; i++) h[a0 + i] = Math.tanh(h[z0 + i]);
+}
+
+export function tanh_backward(h: Float32Array, dz: number, da: number, a: number, _z: number, n: number): void {
+  const d0 = dz >> 2, g0 = da >> 2, a0 = a >> 2;
+  for (let i = 0; i < n; i++) {
+    const ai = h[a0 + i];
+    h[d0 + i] = h[g0 + i] * (1 - ai * ai);
+  }
+}
+
+export function relu_forward(h: Float32Array, a: number, z: number, n: number): void {
+  const a0 = a >> 2, z0 = z >> 2;
+  for (let i = 0; i < n; i++) {
+    const zi = h[z0 + i];
+    h[a0 + i] = zi > 0 ? zi : 0;
+  }
+}
+
+export function relu_backward(h: Float32Array, dz: number, da: number, _a: number, z: number, n: number): void {
+  const d0 = dz >> 2, g0 = da >> 2, z0 = z >> 2;
+  for (let i = 0; i < n; i++) h[d0 + i] = h[z0 + i] > 0 ? h[g0 + i] : 0;
+}
+
+const LEAK = Math.fround(0.01);
+
+export function leaky_relu_forward(h: Float32Array, a: number, z: number, n: number): void {
+  const a0 = a >> 2, z0 = z >> 2;
+  for (let i = 0; i < n; i++) {
+    const zi = h[z0 + i];
+    h[a0 + i] = zi >= 0 ? zi : zi * LEAK;
+  }
+}
+
+export function leaky_relu_backward(h: Float32Array, dz: number, da: number, _a: number, z: number, n: number): void {
+  const d0 = dz >> 2, g0 = da >> 2, z0 = z >> 2;
+  for (let i = 0; i < n; i++) {
+    const g = h[g0 + i];
+    h[d0 + i] = h[z0 + i] >= 0 ? g : g * LEAK;
+  }
+}

@@ -1,0 +1,25 @@
+// Pure JS twins of assembly/loss.ts.
+
+// log(1 + e^t) without overflow
+function softplus(t: number): number {
+  return Math.max(t, 0) + Math.log1p(Math.exp(-Math.abs(t)));
+}
+
+export function bce_cost(h: Float32Array, z: number, y: number, n: number, m: number): number {
+  // -(1/m) Σ [y log σ(z) + (1−y) log(1−σ(z))] from the logits; see assembly/loss.ts for why
+  // zero-weight terms are skipped
+  const z0 = z >> 2, y0 = y >> 2;
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const zi = h[z0 + i], yi = h[y0 + i];
+    if (yi > 0) s += yi * softplus(-zi);
+    if (yi < 1) s += (1 - yi) * softplus(zi);
+  }
+  return s / m;
+}
+
+export function sigmoid_bce_backward(h: Float32Array, dz: number, a: number, y: number, n: number): void {
+  // dZ[L] = A[L] − Y
+  const d0 = dz >> 2, a0 = a >> 2, y0 = y >> 2;
+  for (let i = 0; i < n; i++) h[d0 + i] = h[a0 + i] - h[y0 + i];
+}

@@ -1,0 +1,72 @@
+/**
+ * Dense float32 matrices, row-major. X is (n_x × m): one COLUMN per example.
+ * Helpers to go between that layout and the "one row per example" arrays most JS data arrives in.
+ */
+
+export interface Matrix {
+  rows: number;
+  cols: number;
+  /** row-major, length rows·cols: element (i, j) is data[i * cols + j] */
+  data: Float32Array;
+}
+
+/** Numeric data accepted wherever a Matrix's `data` is read; anything else is rejected. */
+export type MatrixData = Float32Array | Float64Array | ArrayLike<number>;
+
+/** A (rows × cols) matrix; `data` (row-major) is copied if given, zeros otherwise. */
+export function matrix(rows: number, cols: number, data?: MatrixData): Matrix {
+  const out = new Float32Array(rows * cols);
+  if (data !== undefined) out.set(data as ArrayLike<number>);
+  return { rows, cols, data: out };
+}
+
+/**
+ * Builds X (n_x × m) from m examples given one row per example (`examples[i]` has n_x numbers):
+ * example i becomes column i. This is the transpose of the array you pass in.
+ */
+export function fromExamples(examples: ArrayLike<ArrayLike<number>>): Matrix {
+  const m = examples.length;
+  const n = m > 0 ? examples[0].length : 0;
+  const out = new Float32Array(n * m);
+  for (let j = 0; j < m; j++) {
+    const row = examples[j];
+    if (row.length !== n) {
+      throw new Error(
+        `fromExamples: every example must have the same length; examples[0] has ${n} values, examples[${j}] has ${row.length}`,
+      );
+    }
+    for (let i = 0; i < n; i++) out[i * m + j] = row[i];
+  }
+  return { rows: n, cols: m, data: out };
+}
+
+/**
+ * Builds Y (n_y × m) from labels: a number per example gives a (1 × m) row of 0/1 targets;
+ * an array per example gives one column per example, like `fromExamples`.
+ */
+export function fromLabels(labels: ArrayLike<number | ArrayLike<number>>): Matrix {
+  const m = labels.length;
+  if (m > 0 && typeof labels[0] === 'number') {
+    const out = new Float32Array(m);
+    for (let j = 0; j < m; j++) {
+      const v = labels[j];
+      if (typeof v !== 'number') {
+        throw new Error(`fromLabels: labels[${j}] is ${typeof v}; expected a number like labels[0]`);
+      }
+      out[j] = v;
+    }
+    return { rows: 1, cols: m, data: out };
+  }
+  return fromExamples(labels as ArrayLike<ArrayLike<number>>);
+}
+
+/** The inverse of `fromExamples`: one row (a plain number array) per column of `a`. */
+export function toExamples(a: Matrix): number[][] {
+  const out: number[][] = [];
+  for (let j = 0; j < a.cols; j++) {
+    const row: number[] = new Array(a.rows);
+    for (let i = 0; i < a.rows; i++) row[i] = a.data[i * a.cols + j];
+    out.push(row);
+  }
+  return out;
+}

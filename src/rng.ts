@@ -1,0 +1,57 @@
+/**
+ * Seeded, deterministic random numbers: xoshiro128** seeded through splitmix32, Gaussians by
+ * Box–Muller. Pure JS arithmetic on 32-bit integers, so the same seed gives the same stream on
+ * every engine and both backends.
+ */
+
+export interface Rng {
+  /** uniform in [0, 1), 53 random bits */
+  uniform(): number;
+  /** standard normal N(0, 1) */
+  normal(): number;
+}
+
+function splitmix32(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x9e3779b9) >>> 0;
+    let z = s;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+}
+
+export function createRng(seed: number): Rng {
+  const init = splitmix32(seed);
+  let a = init(), b = init(), c = init(), d = init();
+  const nextU32 = (): number => {
+    const r = Math.imul(rotl(Math.imul(b, 5) >>> 0, 7), 9) >>> 0;
+    const t = (b << 9) >>> 0;
+    c ^= a; d ^= b; b ^= c; a ^= d; c ^= t;
+    d = rotl(d, 11);
+    a >>>= 0; b >>>= 0; c >>>= 0;
+    return r;
+  };
+  const uniform = (): number => ((nextU32() >>> 5) * 67108864 + (nextU32() >>> 6)) / 9007199254740992;
+  let spare = 0;
+  let hasSpare = false;
+  const normal = (): number => {
+    if (hasSpare) {
+      hasSpare = false;
+      return spare;
+    }
+    let u = 0;
+    while (u === 0) u = uniform(); // log(0) would be -Infinity
+    const v = uniform();
+    const r = Math.sqrt(-2 * Math.log(u));
+    spare = r * Math.sin(2 * Math.PI * v);
+    hasSpare = true;
+    return r * Math.cos(2 * Math.PI * v);
+  };
+  return { uniform, normal };
+}
+
+function rotl(x: number, k: number): number {
+  return ((x << k) | (x >>> (32 - k))) >>> 0;
+}
