@@ -1,0 +1,209 @@
+/**
+ * Seeded 2-D toy data sets for binary classification. Every generator returns X (2 × m), one
+ * column per example (row 0 = x, row 1 = y), and Y (1 × m) with labels 0 or 1. The same options
+ * and seed always give bit-identical matrices.
+ */
+
+import { matrix, type Matrix } from './matrix.js';
+import { createRng, type Rng } from './rng.js';
+
+export type DatasetName = 'flower' | 'circles' | 'moons' | 'blobs' | 'xor' | 'spiral';
+
+export const DATASET_NAMES: readonly DatasetName[] = Object.freeze([
+  'flower',
+  'circles',
+  'moons',
+  'blobs',
+  'xor',
+  'spiral',
+] as const);
+
+export interface DatasetOptions {
+  /** number of examples (columns), an integer ≥ 2; default 400 */
+  m?: number;
+  /** seed of the random stream; default 1 */
+  seed?: number;
+  /** standard deviation of the Gaussian noise; each generator has its own default */
+  noise?: number;
+}
+
+export interface CirclesOptions extends DatasetOptions {
+  /** radius of the inner circle (the outer one has radius 1), in [0, 1); default 0.5 */
+  factor?: number;
+}
+
+export interface Dataset {
+  /** (2 × m) points, one column per example */
+  X: Matrix;
+  /** (1 × m) labels, 0 or 1 */
+  Y: Matrix;
+}
+
+interface Parsed {
+  m: number;
+  noise: number;
+  rng: Rng;
+}
+
+function show(v: unknown): string {
+  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+}
+
+function fail(name: string, arg: string, expected: string, got: unknown): never {
+  throw new Error(`datasets.${name}: ${arg} must be ${expected}; got ${show(got)}`);
+}
+
+/** Validates the common options, fills in defaults and creates the seeded rng. */
+function parse(name: DatasetName, opts: DatasetOptions | undefined, defaultNoise: number, even = false): Parsed {
+  if (opts !== undefined && (opts === null || typeof opts !== 'object')) fail(name, 'options', 'an object', opts);
+  const { m = 400, seed = 1, noise = defaultNoise } = opts ?? {};
+  const mOk = typeof m === 'number' && Number.isInteger(m) && m >= 2 && (!even || m % 2 === 0);
+  if (!mOk) fail(name, 'm', even ? 'an even integer ≥ 2' : 'an integer ≥ 2', m);
+  if (typeof seed !== 'number' || !Number.isInteger(seed)) fail(name, 'seed', 'a finite integer', seed);
+  if (typeof noise !== 'number' || !Number.isFinite(noise) || noise < 0) {
+    fail(name, 'noise', 'a finite number ≥ 0', noise);
+  }
+  return { m, noise, rng: createRng(seed) };
+}
+
+/** Empty X (2 × m) and Y (1 × m), plus a setter for example j. */
+function allocate(m: number): Dataset & { put(j: number, x: number, y: number, label: number): void } {
+  const X = matrix(2, m);
+  const Y = matrix(1, m);
+  const put = (j: number, x: number, y: number, label: number): void => {
+    X.data[j] = x;
+    X.data[m + j] = y;
+    Y.data[j] = label;
+  };
+  return { X, Y, put };
+}
+
+/** Fisher–Yates shuffle of the columns of X and Y together (same permutation for both). */
+function shuffleColumns(data: Dataset, rng: Rng): Dataset {
+  const { X, Y } = data;
+  const m = X.cols;
+  for (let j = m - 1; j > 0; j--) {
+    const k = Math.floor(rng.uniform() * (j + 1));
+    for (const a of [X, Y]) {
+      for (let i = 0; i < a.rows; i++) {
+        const p = i * m + j;
+        const q = i * m + k;
+        const t = a.data[p];
+        a.data[p] = a.data[q];
+        a.data[q] = t;
+      }
+    }
+  }
+  return data;
+}
+
+/** n evenly spaced values from a to b inclusive (just [a] when n = 1), like numpy's linspace. */
+function linspace(a: number, b: number, n: number): number[] {
+  if (n === 1) return [a];
+  return Array.from({ length: n }, (_, i) => a + ((b - a) * i) / (n - 1));
+}
+
+/**
+ * Generates m examples split into two classes (class 0 gets ⌊m/2⌋), one class at a time: `point`
+ * gets the class, the index within the class and the class size, and returns [x, y].
+ * Class 0 fills the first columns; the result is shuffled unless `shuffle` is false.
+ */
+function twoClasses(
+  p: Parsed,
+  point: (label: number, i: number, n: number) => [number, number],
+  shuffle = true,
+): Dataset {
+  const sizes = [Math.floor(p.m / 2), p.m - Math.floor(p.m / 2)];
+  const out = allocate(p.m);
+  let j = 0;
+  for (const label of [0, 1]) {
+    for (let i = 0; i < sizes[label]; i++) {
+      const [x, y] = point(label, i, sizes[label]);
+      out.put(j++, x, y, label);
+    }
+  }
+  const data = { X: out.X, Y: out.Y };
+  return shuffle ? shuffleColumns(data, p.rng) : data;
+}
+
+/**
+ * The planar "flower" of the deep-learning course: two classes of m/2 points on the petals of
+ * r = 4·sin(4t), class 0 in columns 0..m/2-1, not shuffled. m must be even.
+ */
+export function flower(options?: DatasetOptions): Dataset {
+  const { m, noise, rng } = parse('flower', options, 0.2, true);
+  const n = m / 2;
+  const out = allocate(m);
+  for (const label of [0, 1]) {
+    const t = linspace(label * 3.12, (label + 1) * 3.12, n).map((v) => v + noise * rng.normal());
+    const r = t.map((v) => 4 * Math.sin(4 * v) + noise * rng.normal());
+    for (let i = 0; i < n; i++) out.put(label * n + i, r[i] * Math.sin(t[i]), r[i] * Math.cos(t[i]), label);
+  }
+  return { X: out.X, Y: out.Y };
+}
+
+/** Two concentric circles: radius 1 (label 0) around radius `factor` (label 1), shuffled. */
+export function circles(options?: CirclesOptions): Dataset {
+  const p = parse('circles', options, 0.1);
+  const factor = options?.factor ?? 0.5;
+  if (typeof factor !== 'number' || !(factor >= 0 && factor < 1)) {
+    fail('circles', 'factor', 'a number in [0, 1)', factor);
+  }
+  return twoClasses(p, (label, i, n) => {
+    const a = (2 * Math.PI * i) / n;
+    const r = label === 0 ? 1 : factor;
+    return [r * Math.cos(a) + p.noise * p.rng.normal(), r * Math.sin(a) + p.noise * p.rng.normal()];
+  });
+}
+
+/** Two interleaving half circles ("moons"), shuffled. */
+export function moons(options?: DatasetOptions): Dataset {
+  const p = parse('moons', options, 0.1);
+  return twoClasses(p, (label, i, n) => {
+    const t = n === 1 ? 0 : (Math.PI * i) / (n - 1);
+    const x = label === 0 ? Math.cos(t) : 1 - Math.cos(t);
+    const y = label === 0 ? Math.sin(t) : 0.5 - Math.sin(t);
+    return [x + p.noise * p.rng.normal(), y + p.noise * p.rng.normal()];
+  });
+}
+
+/** Two Gaussian blobs of std `noise` around (−2, −2) (label 0) and (2, 2) (label 1), shuffled. */
+export function blobs(options?: DatasetOptions): Dataset {
+  const p = parse('blobs', options, 1.0);
+  return twoClasses(p, (label) => {
+    const c = label === 0 ? -2 : 2;
+    return [c + p.noise * p.rng.normal(), c + p.noise * p.rng.normal()];
+  });
+}
+
+/**
+ * XOR: points uniform in [−1, 1]², label 1 when x·y > 0 (decided before the noise), plus
+ * Gaussian jitter of std `noise`. Already in random order.
+ */
+export function xor(options?: DatasetOptions): Dataset {
+  const { m, noise, rng } = parse('xor', options, 0);
+  const out = allocate(m);
+  for (let j = 0; j < m; j++) {
+    const x = 2 * rng.uniform() - 1;
+    const y = 2 * rng.uniform() - 1;
+    const label = x * y > 0 ? 1 : 0;
+    out.put(j, x + noise * rng.normal(), y + noise * rng.normal(), label);
+  }
+  return { X: out.X, Y: out.Y };
+}
+
+/** Turns of each spiral arm as its radius grows from 0 to 1. */
+const SPIRAL_TURNS = 1.75;
+
+/** Two interleaved spiral arms offset by π (labels 0 and 1), angle noise of std `noise`, shuffled. */
+export function spiral(options?: DatasetOptions): Dataset {
+  const p = parse('spiral', options, 0.2);
+  return twoClasses(p, (label, i, n) => {
+    const r = n === 1 ? 0 : i / (n - 1);
+    const a = 2 * Math.PI * SPIRAL_TURNS * r + label * Math.PI + p.noise * p.rng.normal();
+    return [r * Math.cos(a), r * Math.sin(a)];
+  });
+}
+
+/** All generators by name. */
+export const datasets = { flower, circles, moons, blobs, xor, spiral } as const;
