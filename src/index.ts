@@ -5,7 +5,7 @@ export type {
   TrainOptions, TrainProgress, TrainResult, Activation, BackendName,
 } from './network.js';
 export { matrix, fromExamples, fromLabels, toExamples } from './matrix.js';
-export type { Matrix, MatrixData } from './matrix.js';
+export type { Matrix, MatrixData, MatrixInput } from './matrix.js';
 export { datasets, DATASET_NAMES } from './datasets.js';
 export type { DatasetName, DatasetOptions } from './datasets.js';
 export { accuracy } from './metrics.js';

@@ -13,6 +13,16 @@ export interface Matrix {
 /** Numeric data accepted wherever a Matrix's `data` is read; anything else is rejected. */
 export type MatrixData = Float32Array | Float64Array | ArrayLike<number>;
 
+/**
+ * What the API accepts wherever it reads a matrix: a Matrix, or the same shape with its data as a
+ * Float64Array or number[] (converted to float32 on the way in).
+ */
+export interface MatrixInput {
+  rows: number;
+  cols: number;
+  data: MatrixData;
+}
+
 /** A (rows × cols) matrix; `data` (row-major) is copied if given, zeros otherwise. */
 export function matrix(rows: number, cols: number, data?: MatrixData): Matrix {
   const out = new Float32Array(rows * cols);

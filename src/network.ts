@@ -4,7 +4,7 @@
  */
 import { createBackend, BACKENDS, MAX_ARENA_BYTES, mib, type Backend, type BackendName } from './backend.js';
 import { ACTIVATIONS, activationKernels, type Activation, type Kernels } from './kernels.js';
-import type { Matrix, MatrixData } from './matrix.js';
+import type { Matrix, MatrixData, MatrixInput } from './matrix.js';
 import { planArena, type ArenaPlan } from './plan.js';
 import { createRng } from './rng.js';
 import { checkMatrix, checkPositiveFinite, checkPositiveInt, checkSeed, fail, type CheckedMatrix } from './validate.js';
@@ -35,7 +35,7 @@ export interface InitOptions {
 }
 
 export interface LayerParams { W: Matrix; b: Float32Array }
-export interface LayerParamsInput { W: Matrix; b: MatrixData }
+export interface LayerParamsInput { W: MatrixInput; b: MatrixData | MatrixInput }
 export interface LayerGrads { dW: Matrix; db: Float32Array }
 
 export interface TrainProgress {
@@ -165,7 +165,7 @@ export class Network {
   }
 
   /** A[L] for X (n_x × m); keeps Z and A of every layer for cost() and backward(). */
-  forward(X: Matrix): Matrix {
+  forward(X: MatrixInput): Matrix {
     const m = this.#putX('Network.forward', this.#checkX('Network.forward', X));
     this.#forwardPass(m);
     this.#forwardM = m;
@@ -175,14 +175,14 @@ export class Network {
   }
 
   /** Binary cross-entropy of the last forward pass against Y (n_y × m), values in [0, 1]. */
-  cost(Y: Matrix): number {
+  cost(Y: MatrixInput): number {
     const m = this.#needForward('Network.cost', 'cost(Y)');
     this.#heap.set(this.#checkY('Network.cost', Y, m).data, this.#plan.Y >> 2);
     return this.#cost(m);
   }
 
   /** Gradients of cost(Y) for the last forward pass; read them with getGrads(). */
-  backward(Y: Matrix): this {
+  backward(Y: MatrixInput): this {
     const m = this.#needForward('Network.backward', 'backward(Y)');
     this.#heap.set(this.#checkY('Network.backward', Y, m).data, this.#plan.Y >> 2);
     this.#backwardPass(m);
@@ -215,7 +215,7 @@ export class Network {
   }
 
   /** Full-batch gradient descent: forward, cost, backward, update, `iterations` times. */
-  train(X: Matrix, Y: Matrix, options: TrainOptions): TrainResult {
+  train(X: MatrixInput, Y: MatrixInput, options: TrainOptions): TrainResult {
     const where = 'Network.train';
     this.#live(where);
     if (typeof options !== 'object' || options === null) fail(where, 'options', 'an object { iterations, learningRate, onProgress? }', options);
@@ -254,12 +254,12 @@ export class Network {
   }
 
   /** Output activations A[L] for X: probabilities of class 1 for a sigmoid output. */
-  predictProba(X: Matrix): Matrix {
+  predictProba(X: MatrixInput): Matrix {
     return this.forward(X);
   }
 
   /** 0/1 predictions for X: 1 where A[L] > 0.5. */
-  predict(X: Matrix): Matrix {
+  predict(X: MatrixInput): Matrix {
     const A = this.forward(X);
     for (let i = 0; i < A.data.length; i++) A.data[i] = A.data[i] > 0.5 ? 1 : 0;
     return A;
@@ -327,12 +327,12 @@ export class Network {
     return this.#forwardM;
   }
 
-  #checkX(where: string, X: Matrix): CheckedMatrix {
+  #checkX(where: string, X: MatrixInput): CheckedMatrix {
     this.#live(where);
     return checkMatrix(where, 'X', X, { rows: this.layers[0], rowsWhy: 'layers[0], the number of input features' });
   }
 
-  #checkY(where: string, Y: Matrix, m: number): CheckedMatrix {
+  #checkY(where: string, Y: MatrixInput, m: number): CheckedMatrix {
     return checkMatrix(where, 'Y', Y, {
       rows: this.layers[this.layers.length - 1], rowsWhy: 'the last layer size',
       cols: m, colsWhy: 'the number of examples (columns) in X', range: [0, 1],
