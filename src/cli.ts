@@ -63,7 +63,9 @@ function parseConfig(argv: string[]): Config | 'help' {
       },
     }));
   } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0]);
+    // Node's parseArgs explains some errors over several lines (e.g. a value starting with '-'):
+    // keep all of it, on one line
+    throw new UsageError((e as Error).message.replace(/\s*\n\s*/g, ' '));
   }
   if (values.help) return 'help';
   const str = (k: string) => values[k] as string | undefined;

@@ -11,7 +11,7 @@ export interface Matrix {
 }
 
 /** Numeric data accepted wherever a Matrix's `data` is read; anything else is rejected. */
-export type MatrixData = Float32Array | Float64Array | ArrayLike<number>;
+export type MatrixData = Float32Array | Float64Array | readonly number[];
 
 /**
  * What the API accepts wherever it reads a matrix: a Matrix, or the same shape with its data as a
@@ -26,7 +26,7 @@ export interface MatrixInput {
 /** A (rows × cols) matrix; `data` (row-major) is copied if given, zeros otherwise. */
 export function matrix(rows: number, cols: number, data?: MatrixData): Matrix {
   const out = new Float32Array(rows * cols);
-  if (data !== undefined) out.set(data as ArrayLike<number>);
+  if (data !== undefined) out.set(data);
   return { rows, cols, data: out };
 }
 

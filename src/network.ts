@@ -7,7 +7,11 @@ import { ACTIVATIONS, activationKernels, type Activation, type Kernels } from '.
 import type { Matrix, MatrixData, MatrixInput } from './matrix.js';
 import { planArena, type ArenaPlan } from './plan.js';
 import { createRng } from './rng.js';
-import { checkMatrix, checkPositiveFinite, checkPositiveInt, checkSeed, fail, type CheckedMatrix } from './validate.js';
+import {
+  checkMatrix, checkPositiveFinite, checkPositiveInt, checkSeed, checkVector, fail, type CheckedMatrix,
+} from './validate.js';
+
+const EXAMPLES_HINT = 'X and Y hold one COLUMN per example; if your data is one row per example, build them with fromExamples() and fromLabels()';
 
 export type { Activation } from './kernels.js';
 export type { BackendName } from './backend.js';
@@ -152,8 +156,8 @@ export class Network {
       const Wc = checkMatrix(where, `params[${l}].W`, W, {
         rows: s.nOut, rowsWhy: `layers[${l + 1}]`, cols: s.nIn, colsWhy: `layers[${l}]`,
       });
-      const bc = checkMatrix(where, `params[${l}].b`, { rows: s.nOut, cols: 1, data: b }, {});
-      return { W: Wc.data, b: bc.data };
+      const bc = checkVector(where, `params[${l}].b`, b, s.nOut);
+      return { W: Wc.data, b: bc };
     });
     const h = this.#heap;
     this.#plan.layer.forEach((s, l) => {
@@ -329,12 +333,12 @@ export class Network {
 
   #checkX(where: string, X: MatrixInput): CheckedMatrix {
     this.#live(where);
-    return checkMatrix(where, 'X', X, { rows: this.layers[0], rowsWhy: 'layers[0], the number of input features' });
+    return checkMatrix(where, 'X', X, { rows: this.layers[0], rowsWhy: 'layers[0], the number of input features', rowsHint: EXAMPLES_HINT });
   }
 
   #checkY(where: string, Y: MatrixInput, m: number): CheckedMatrix {
     return checkMatrix(where, 'Y', Y, {
-      rows: this.layers[this.layers.length - 1], rowsWhy: 'the last layer size',
+      rows: this.layers[this.layers.length - 1], rowsWhy: 'the last layer size', rowsHint: EXAMPLES_HINT,
       cols: m, colsWhy: 'the number of examples (columns) in X', range: [0, 1],
     });
   }

@@ -15,7 +15,8 @@ export function describe(v: unknown): string {
   if (Array.isArray(v)) return `an Array of length ${v.length}`;
   if (ArrayBuffer.isView(v)) {
     const len = (v as unknown as { length?: number }).length ?? v.byteLength;
-    return `a ${v.constructor.name} of length ${len}`;
+    const name = v.constructor.name;
+    return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} of length ${len}`;
   }
   const keys = Object.keys(v);
   return keys.length ? `an object with keys {${keys.slice(0, 6).join(', ')}${keys.length > 6 ? ', …' : ''}}` : 'an empty object';
@@ -63,7 +64,11 @@ export function checkMatrix(
   where: string,
   name: string,
   v: unknown,
-  expect: { rows?: number; rowsWhy?: string; cols?: number; colsWhy?: string; range?: [number, number] } = {},
+  expect: {
+    rows?: number; rowsWhy?: string; cols?: number; colsWhy?: string; range?: [number, number];
+    /** added to a wrong-rows message: X and Y hold examples as columns, parameters do not */
+    rowsHint?: string;
+  } = {},
 ): CheckedMatrix {
   if (Array.isArray(v)) {
     fail(where, name, 'a Matrix { rows, cols, data }', v,
@@ -80,21 +85,32 @@ export function checkMatrix(
     fail(where, `${name}.data.length`, `rows·cols = ${rows}·${cols} = ${rows * cols}`, data.length);
   }
   if (expect.rows !== undefined && rows !== expect.rows) {
-    fail(where, `${name}.rows`, `${expect.rows}${expect.rowsWhy ? ` (${expect.rowsWhy})` : ''}`, rows,
-      `${name} holds one COLUMN per example; if your data is one row per example, build it with fromExamples()`);
+    fail(where, `${name}.rows`, `${expect.rows}${expect.rowsWhy ? ` (${expect.rowsWhy})` : ''}`, rows, expect.rowsHint);
   }
   if (expect.cols !== undefined && cols !== expect.cols) {
     fail(where, `${name}.cols`, `${expect.cols}${expect.colsWhy ? ` (${expect.colsWhy})` : ''}`, cols);
   }
-  const [lo, hi] = expect.range ?? [-Infinity, Infinity];
+  checkValues(where, name, data, cols, expect.range);
+  return { rows, cols, data };
+}
+
+/** Checks a vector argument (a bias, say): accepted data type, length n, finite float32 values. */
+export function checkVector(where: string, name: string, v: unknown, n: number): MatrixData {
+  if (!isMatrixData(v)) fail(where, name, `${DATA_TYPES.replace(' (row-major)', '')} of length ${n}`, v);
+  if (v.length !== n) fail(where, `${name}.length`, String(n), v.length);
+  checkValues(where, name, v, 1);
+  return v;
+}
+
+function checkValues(where: string, name: string, data: MatrixData, cols: number, range?: [number, number]): void {
+  const [lo, hi] = range ?? [-Infinity, Infinity];
   for (let i = 0; i < data.length; i++) {
     const x = data[i];
     const f = Math.fround(x);
     if (typeof x !== 'number' || !Number.isFinite(f) || f < lo || f > hi) {
-      const at = `${name}[${Math.floor(i / cols)}, ${i % cols}]`;
-      const want = expect.range ? `a finite number in [${lo}, ${hi}]` : 'a finite number (in float32 range)';
-      fail(where, `every value of ${name}`, want, x, `First bad value at ${at} (data[${i}])`);
+      const at = cols === 1 ? `${name}[${i}]` : `${name}[${Math.floor(i / cols)}, ${i % cols}] (data[${i}])`;
+      const want = range ? `a finite number in [${lo}, ${hi}]` : 'a finite number (in float32 range)';
+      fail(where, `every value of ${name}`, want, x, `First bad value at ${at}`);
     }
   }
-  return { rows, cols, data };
 }
