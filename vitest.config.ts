@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
+import type { Reporter } from 'vitest/node';
 
 // Imports of build/*.wasm give the module's bytes, as esbuild's binary loader does for dist/.
 const wasmBytes = {
@@ -12,9 +13,28 @@ const wasmBytes = {
   },
 };
 
+// After vitest's own summary, one plain line 'vitest: N passed, N failed, N skipped' that any CI
+// log reader understands; a run that collected no test at all says so and counts as failed.
+const plainSummary: Reporter = {
+  onTestRunEnd(modules, errors) {
+    const n = { passed: 0, failed: 0, skipped: 0 };
+    for (const mod of modules) {
+      for (const t of mod.children.allTests()) {
+        const state = t.result().state;
+        if (state === 'passed') n.passed++;
+        else if (state === 'failed') n.failed++;
+        else n.skipped++;
+      }
+    }
+    const failed = n.failed + errors.length + (n.passed + n.failed === 0 ? 1 : 0);
+    console.log(`\nvitest: ${n.passed} passed, ${failed} failed, ${n.skipped} skipped`);
+  },
+};
+
 export default defineConfig({
   plugins: [wasmBytes],
   test: {
+    reporters: ['default', plainSummary],
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
   },

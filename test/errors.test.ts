@@ -150,6 +150,7 @@ const callCases: CallCase[] = [
   { name: 'backward: Y with 2 rows for 1 output', state: 'forwarded', call: (n) => n.backward({ rows: 2, cols: 4, data: new Float32Array(8) }), patterns: [/Y\.rows/, /must be 1\b/, /got 2\b/] },
   { name: 'backward: NaN in Y', state: 'forwarded', call: (n) => n.backward(yOf(1, NaN, 1, 0)), patterns: [/every value of Y/, IN_01, /got NaN/, /Y\[0, 1\]/] },
   { name: 'train: NaN in Y', state: 'forwarded', call: (n) => n.train(X, yOf(1, 0, 1, NaN), { iterations: 1, learningRate: LR }), patterns: [/Network\.train/, /every value of Y/, IN_01, /got NaN/] },
+  { name: 'backward: Infinity in Y', state: 'forwarded', call: (n) => n.backward(yOf(1, 0, Infinity, 0)), patterns: [/every value of Y/, IN_01, /got Infinity/, /Y\[0, 2\]/] },
   { name: 'backward: Y = 2', state: 'forwarded', call: (n) => n.backward(yOf(1, 0, 2, 0)), patterns: [/every value of Y/, IN_01, /got 2\b/] },
   { name: 'backward: Y = -0.5', state: 'forwarded', call: (n) => n.backward(yOf(1, -0.5, 1, 0)), patterns: [/every value of Y/, IN_01, /got -0\.5\b/] },
   { name: 'train: Y = 2', state: 'forwarded', call: (n) => n.train(X, yOf(2, 0, 1, 0), { iterations: 1, learningRate: LR }), patterns: [/Network\.train/, /every value of Y/, IN_01, /got 2\b/] },

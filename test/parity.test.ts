@@ -1,7 +1,7 @@
 // The wasm and js backends agree on forward output, cost, every gradient and 100 training steps.
 import { describe, expect, it } from 'vitest';
 import { Network, datasets, type Activation } from '../src/index.js';
-import { maxAbsDiff } from './helpers.js';
+import { bitEqual, maxAbsDiff } from './helpers.js';
 
 // The two backends do the same float32 math in a different order (SIMD lanes vs sequential sums,
 // float64 dot products in JS) and with different exp/tanh (AssemblyScript's Mathf vs Math, each
@@ -25,8 +25,13 @@ describe.each(CASES)('wasm vs js: $name', ({ layers, acts, lr }) => {
   const Y = nY === 1 ? Y1 : { rows: 3, cols: Y1.cols, data: Float32Array.from([...Y1.data, ...Y1.data.map((y) => 1 - y), ...Y1.data.map((y) => 0.25 + 0.5 * y)]) };
   const make = (backend: 'wasm' | 'js') => Network.create({ layers, activations: acts, backend, seed: 11 }).then((n) => n.init({ scheme: 'xavier' }));
 
-  it('forward, cost and gradients', async () => {
+  it('forward, cost and gradients, from bit-identical initial parameters', async () => {
     const [w, j] = await Promise.all([make('wasm'), make('js')]);
+    // initialisation runs in TypeScript on both backends: the same seed gives the same bits
+    w.getParams().forEach((p, l) => {
+      expect(bitEqual(p.W.data, j.getParams()[l].W.data)).toBe(true);
+      expect(bitEqual(p.b, j.getParams()[l].b)).toBe(true);
+    });
     expect(w.backend).toBe('wasm');
     expect(j.backend).toBe('js');
     expect(maxAbsDiff(w.forward(X).data, j.forward(X).data)).toBeLessThanOrEqual(ONE_STEP);
