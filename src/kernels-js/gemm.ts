@@ -17,20 +17,27 @@ function gemm(h: Float32Array, c: number, a: number, b: number, M: number, N: nu
   }
 }
 
-// C (M×N) = α·A·B + β·C. Loops ordered i, k, j so the inner loop runs along rows of B and C.
-export function gemm_nn(h: Float32Array, c: number, a: number, b: number, M: number, N: number, K: number,
-                        alpha: number, beta: number): void {
+// Shared by gemm_nn and gemm_tn, as in assembly/gemm.ts: B (K×N) has contiguous rows, so the loops
+// run i, k, j with the inner loop along rows of B and C; op(A)(i, k) = A[i·ars + k·aks].
+function gemm_xn(h: Float32Array, c: number, a: number, b: number, M: number, N: number, K: number,
+                 ars: number, aks: number, alpha: number, beta: number): void {
   const c0 = c >> 2, a0 = a >> 2, b0 = b >> 2;
   for (let i = 0; i < M; i++) {
     const ci = c0 + i * N;
     if (beta === 0) for (let j = 0; j < N; j++) h[ci + j] = 0;
     else for (let j = 0; j < N; j++) h[ci + j] *= beta;
     for (let k = 0; k < K; k++) {
-      const x = alpha * h[a0 + i * K + k];
+      const x = alpha * h[a0 + i * ars + k * aks];
       const bk = b0 + k * N;
       for (let j = 0; j < N; j++) h[ci + j] += x * h[bk + j];
     }
   }
+}
+
+// C (M×N) = α·A·B + β·C with A (M×K)
+export function gemm_nn(h: Float32Array, c: number, a: number, b: number, M: number, N: number, K: number,
+                        alpha: number, beta: number): void {
+  gemm_xn(h, c, a, b, M, N, K, K, 1, alpha, beta);
 }
 
 // C (M×N) = α·A·Bᵀ + β·C: every C(i, j) is a dot product of two contiguous rows.
@@ -39,20 +46,10 @@ export function gemm_nt(h: Float32Array, c: number, a: number, b: number, M: num
   gemm(h, c, a, b, M, N, K, K, 1, 1, K, alpha, beta);
 }
 
-// C (M×N) = α·Aᵀ·B + β·C with A (K×M): loops i, k, j as in gemm_nn.
+// C (M×N) = α·Aᵀ·B + β·C with A (K×M)
 export function gemm_tn(h: Float32Array, c: number, a: number, b: number, M: number, N: number, K: number,
                         alpha: number, beta: number): void {
-  const c0 = c >> 2, a0 = a >> 2, b0 = b >> 2;
-  for (let i = 0; i < M; i++) {
-    const ci = c0 + i * N;
-    if (beta === 0) for (let j = 0; j < N; j++) h[ci + j] = 0;
-    else for (let j = 0; j < N; j++) h[ci + j] *= beta;
-    for (let k = 0; k < K; k++) {
-      const x = alpha * h[a0 + k * M + i];
-      const bk = b0 + k * N;
-      for (let j = 0; j < N; j++) h[ci + j] += x * h[bk + j];
-    }
-  }
+  gemm_xn(h, c, a, b, M, N, K, 1, M, alpha, beta);
 }
 
 export function gemm_nn_ref(h: Float32Array, c: number, a: number, b: number, M: number, N: number, K: number,
