@@ -6,6 +6,7 @@
 
 import { matrix, type Matrix } from './matrix.js';
 import { createRng, type Rng } from './rng.js';
+import { fail as failArg } from './validate.js';
 
 export type DatasetName = 'flower' | 'circles' | 'moons' | 'blobs' | 'xor' | 'spiral';
 
@@ -45,12 +46,9 @@ interface Parsed {
   rng: Rng;
 }
 
-function show(v: unknown): string {
-  return typeof v === 'string' ? JSON.stringify(v) : String(v);
-}
-
+/** the shared error format, prefixed with the generator's name */
 function fail(name: string, arg: string, expected: string, got: unknown): never {
-  throw new Error(`datasets.${name}: ${arg} must be ${expected}; got ${show(got)}`);
+  return failArg(`datasets.${name}`, arg, expected, got);
 }
 
 /** Validates the common options, fills in defaults and creates the seeded rng. */

@@ -149,10 +149,7 @@ export class Network {
     const checked = this.#plan.layer.map((s, l) => {
       const p = params[l] as unknown;
       if (typeof p !== 'object' || p === null) fail(where, `params[${l}]`, 'an object { W, b }', p);
-      const { W, b: bIn } = p as Record<string, unknown>;
-      // b may be given as plain data or as an (n_l × 1) Matrix
-      const b = typeof bIn === 'object' && bIn !== null && !ArrayBuffer.isView(bIn) && !Array.isArray(bIn)
-        ? (bIn as Record<string, unknown>).data : bIn;
+      const { W, b } = p as Record<string, unknown>;
       const Wc = checkMatrix(where, `params[${l}].W`, W, {
         rows: s.nOut, rowsWhy: `layers[${l + 1}]`, cols: s.nIn, colsWhy: `layers[${l}]`,
       });

@@ -5,6 +5,7 @@
  */
 
 import type { Matrix } from './matrix.js';
+import { fail as failArg } from './validate.js';
 
 export interface BoundaryPlotOptions {
   /** (2 × m) points, one column per example */
@@ -93,7 +94,7 @@ const BUCKET_FILLS: readonly string[] = [
 ];
 
 function fail(what: string, expected: string, got: unknown): never {
-  throw new Error(`boundarySvg: ${what} must be ${expected}; got ${String(got)}`);
+  return failArg('boundarySvg', what, expected, got);
 }
 
 function checkSize(name: string, v: number | undefined, fallback: number, min: number, max: number): number {

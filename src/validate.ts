@@ -94,8 +94,14 @@ export function checkMatrix(
   return { rows, cols, data };
 }
 
-/** Checks a vector argument (a bias, say): accepted data type, length n, finite float32 values. */
+/**
+ * Checks a vector argument (a bias, say): accepted data type, length n, finite float32 values.
+ * It may also be given as an (n × 1) matrix { rows, cols, data }.
+ */
 export function checkVector(where: string, name: string, v: unknown, n: number): MatrixData {
+  if (typeof v === 'object' && v !== null && !isMatrixData(v) && !ArrayBuffer.isView(v)) {
+    return checkMatrix(where, name, v, { rows: n, cols: 1 }).data;
+  }
   if (!isMatrixData(v)) fail(where, name, `${DATA_TYPES.replace(' (row-major)', '')} of length ${n}`, v);
   if (v.length !== n) fail(where, `${name}.length`, String(n), v.length);
   checkValues(where, name, v, 1);

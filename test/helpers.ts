@@ -48,7 +48,7 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return d;
 }
 
-/** Same bits, element by element (distinguishes -0 and NaN payloads are compared as values). */
+/** Same bits, element by element (so -0 differs from 0, and NaNs compare by payload). */
 export function bitEqual(a: Float32Array, b: Float32Array): boolean {
   if (a.length !== b.length) return false;
   const x = new Uint32Array(a.buffer, a.byteOffset, a.length);

@@ -70,6 +70,16 @@ describe.each(BACKENDS)('training on %s', (backend) => {
     expect(sdHe).toBeGreaterThan(0.4); // √(2/3) ≈ 0.82
   });
 
+  it('setParams takes b as plain data or as an (n × 1) Matrix, with the same result', async () => {
+    const net = await Network.create({ layers: [2, 2, 1], backend });
+    const W = (rows: number, cols: number) => ({ rows, cols, data: Array.from({ length: rows * cols }, (_, i) => i / 10) });
+    net.setParams([{ W: W(2, 2), b: [0.5, -0.5] }, { W: W(1, 2), b: new Float64Array([0.25]) }]);
+    const plain = net.getParams();
+    net.setParams([{ W: W(2, 2), b: { rows: 2, cols: 1, data: [0.5, -0.5] } }, { W: W(1, 2), b: { rows: 1, cols: 1, data: [0.25] } }]);
+    net.getParams().forEach((p, l) => expect(bitEqual(p.b, plain[l].b)).toBe(true));
+    expect(() => net.setParams([{ W: W(2, 2), b: { rows: 3, cols: 1, data: [1, 2, 3] } }, plain[1]])).toThrow(/params\[0\]\.b\.rows must be 2; got 3/);
+  });
+
   it('memory grows only for a batch larger than any before, and parameters survive it', async () => {
     const net = await Network.create({ layers: [2, 5, 1], backend, seed: 1 });
     const { X, Y } = datasets.moons({ m: 100 });
