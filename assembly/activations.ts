@@ -1,22 +1,75 @@
 // Element-wise activations over n contiguous float32 values, as forward / backward pairs.
 //   <act>_forward(a, z, n):          a = g(z)
 //   <act>_backward(dz, da, a, z, n): dz = da ⊙ g'(z), written from the cached a and z
+//   bias_act(a, z, b, rows, cols, act): z[i, j] += b[i], then a = g(z) — the forward of a dense
+//                                       layer after its product, in one pass
 // dz may alias da (the driver computes Wᵀ·dZ straight into dz, then scales it in place): every
-// kernel reads element i before it writes element i.
+// kernel reads element i before it writes element i. a may alias z in the forward kernels.
+// sigmoid and tanh are the SIMD polynomials of vmath.ts (error bounds there).
+import { sigmoid4, tanh4, tail_in, tail_out } from './vmath';
 
-// sigmoid(z) = 1 / (1 + e^-z), evaluated so that exp never overflows: for z < 0 as e^z / (1 + e^z)
-@inline function sigmoid(z: f32): f32 {
-  if (z >= 0) return 1 / (1 + Mathf.exp(-z));
-  const e = Mathf.exp(z);
-  return e / (1 + e);
+// activation codes of bias_act, shared with src/kernels.ts (ACT_CODES)
+export const ACT_SIGMOID = 0;
+export const ACT_TANH = 1;
+export const ACT_RELU = 2;
+export const ACT_LEAKY_RELU = 3;
+export const ACT_LINEAR = 4;
+
+const LEAK: f32 = 0.01;
+
+@inline function act4(v: v128, act: i32): v128 {
+  if (act == ACT_SIGMOID) return sigmoid4(v);
+  if (act == ACT_TANH) return tanh4(v);
+  if (act == ACT_RELU) return f32x4.max(v, f32x4.splat(0));
+  if (act == ACT_LEAKY_RELU) return f32x4.max(v, f32x4.mul(v, f32x4.splat(LEAK)));
+  return v;
+}
+
+// a = g(z) over n floats; act is a constant after inlining, so each caller gets its own loop
+@inline function map_act(a: usize, z: usize, n: i32, act: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(a + o, act4(v128.load(z + o), act));
+  }
+  if (i < n) {
+    const o = <usize>i << 2;
+    tail_out(a + o, act4(tail_in(z + o, n - i), act), n - i);
+  }
+}
+
+@inline function bias_act_loop(a: usize, z: usize, b: usize, rows: i32, cols: i32, act: i32): void {
+  for (let i = 0; i < rows; i++) {
+    const row = <usize>i * (<usize>cols << 2);
+    const zr = z + row, ar = a + row;
+    const bv = v128.load32_splat(b + (<usize>i << 2));
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const o = <usize>j << 2;
+      const zv = f32x4.add(v128.load(zr + o), bv);
+      v128.store(zr + o, zv);
+      v128.store(ar + o, act4(zv, act));
+    }
+    if (j < cols) {
+      const o = <usize>j << 2;
+      const zv = f32x4.add(tail_in(zr + o, cols - j), bv);
+      tail_out(zr + o, zv, cols - j);
+      tail_out(ar + o, act4(zv, act), cols - j);
+    }
+  }
+}
+
+export function bias_act(a: usize, z: usize, b: usize, rows: i32, cols: i32, act: i32): void {
+  // z is (rows × cols), b is (rows × 1): z[i, j] += b[i], then a[i, j] = g(z[i, j]) (a may alias z)
+  if (act == ACT_TANH) bias_act_loop(a, z, b, rows, cols, ACT_TANH);
+  else if (act == ACT_SIGMOID) bias_act_loop(a, z, b, rows, cols, ACT_SIGMOID);
+  else if (act == ACT_RELU) bias_act_loop(a, z, b, rows, cols, ACT_RELU);
+  else if (act == ACT_LEAKY_RELU) bias_act_loop(a, z, b, rows, cols, ACT_LEAKY_RELU);
+  else bias_act_loop(a, z, b, rows, cols, ACT_LINEAR);
 }
 
 export function sigmoid_forward(a: usize, z: usize, n: i32): void {
-  // a, z are n floats
-  for (let i = 0; i < n; i++) {
-    const o = <usize>i << 2;
-    store<f32>(a + o, sigmoid(load<f32>(z + o)));
-  }
+  map_act(a, z, n, ACT_SIGMOID);
 }
 
 export function sigmoid_backward(dz: usize, da: usize, a: usize, z: usize, n: i32): void {
@@ -36,10 +89,7 @@ export function sigmoid_backward(dz: usize, da: usize, a: usize, z: usize, n: i3
 }
 
 export function tanh_forward(a: usize, z: usize, n: i32): void {
-  for (let i = 0; i < n; i++) {
-    const o = <usize>i << 2;
-    store<f32>(a + o, Mathf.tanh(load<f32>(z + o)));
-  }
+  map_act(a, z, n, ACT_TANH);
 }
 
 export function tanh_backward(dz: usize, da: usize, a: usize, z: usize, n: i32): void {
@@ -60,16 +110,7 @@ export function tanh_backward(dz: usize, da: usize, a: usize, z: usize, n: i32):
 
 export function relu_forward(a: usize, z: usize, n: i32): void {
   // g(z) = max(0, z)
-  let i = 0;
-  const zero = f32x4.splat(0);
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(a + o, f32x4.max(v128.load(z + o), zero));
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    store<f32>(a + o, max(load<f32>(z + o), 0));
-  }
+  map_act(a, z, n, ACT_RELU);
 }
 
 export function relu_backward(dz: usize, da: usize, a: usize, z: usize, n: i32): void {
@@ -86,22 +127,9 @@ export function relu_backward(dz: usize, da: usize, a: usize, z: usize, n: i32):
   }
 }
 
-const LEAK: f32 = 0.01;
-
 export function leaky_relu_forward(a: usize, z: usize, n: i32): void {
   // g(z) = max(0.01 z, z)
-  let i = 0;
-  const leak = f32x4.splat(LEAK);
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    const zv = v128.load(z + o);
-    v128.store(a + o, f32x4.max(zv, f32x4.mul(zv, leak)));
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    const zv = load<f32>(z + o);
-    store<f32>(a + o, max(zv, zv * LEAK));
-  }
+  map_act(a, z, n, ACT_LEAKY_RELU);
 }
 
 export function leaky_relu_backward(dz: usize, da: usize, a: usize, z: usize, n: i32): void {

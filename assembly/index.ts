@@ -3,10 +3,10 @@
 export { gemm_nn, gemm_nt, gemm_tn, gemm_nn_ref, gemm_nt_ref, gemm_tn_ref } from './gemm';
 export { bias_add, row_sum } from './linear';
 export {
-  sigmoid_forward, sigmoid_backward, tanh_forward, tanh_backward,
+  bias_act, sigmoid_forward, sigmoid_backward, tanh_forward, tanh_backward,
   relu_forward, relu_backward, leaky_relu_forward, leaky_relu_backward,
 } from './activations';
-export { bce_cost, sigmoid_bce_backward } from './loss';
+export { bce_cost, bce_cost_ref, sigmoid_bce_backward } from './loss';
 export { sgd_update } from './optim';
 
 // First byte the host may use for its arena (after the module's static data), 64-byte aligned.

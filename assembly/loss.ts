@@ -1,11 +1,12 @@
 // Binary cross-entropy for a sigmoid output layer.
+import { log1p_exp_neg, tail_in } from './vmath';
 
 // softplus(t) = log(1 + e^t), never overflowing: max(t, 0) + log1p(e^-|t|)
 @inline function softplus(t: f64): f64 {
   return max(t, 0) + Math.log1p(Math.exp(-Math.abs(t)));
 }
 
-export function bce_cost(z: usize, y: usize, n: i32, m: i32): f64 {
+export function bce_cost_ref(z: usize, y: usize, n: i32, m: i32): f64 {
   // z (logits) and y are n = n_y·m floats: J = -(1/m) Σ [y log σ(z) + (1−y) log(1−σ(z))].
   // With −log σ(z) = softplus(−z) and −log(1−σ(z)) = softplus(z) every term is finite for finite
   // z, however saturated σ(z) is in float32; a term whose weight (y or 1−y) is 0 is skipped so
@@ -18,6 +19,40 @@ export function bce_cost(z: usize, y: usize, n: i32, m: i32): f64 {
     if (yi > 0) s += yi * softplus(-zi);
     if (yi < 1) s += (1 - yi) * softplus(zi);
   }
+  return s / <f64>m;
+}
+
+// one BCE term from its logit: y·softplus(−z) + (1−y)·softplus(z) = max(z, 0) − y·z + log(1 + e^−|z|)
+// (softplus(−z) = softplus(z) − z), in float32: the linear part is exact when y is 0 or 1 (then it
+// is z·(step(z) − y) with one factor 0 or ±1) and one rounding otherwise; the log part is ≤ 4 ulp.
+@inline function bce_terms(zv: v128, yv: v128): v128 {
+  const lin = f32x4.sub(f32x4.max(zv, f32x4.splat(0)), f32x4.mul(yv, zv));
+  return f32x4.add(lin, log1p_exp_neg(f32x4.abs(zv)));
+}
+
+export function bce_cost(z: usize, y: usize, n: i32, m: i32): f64 {
+  // The SIMD form of bce_cost_ref: terms in float32 (error bound above), summed in float64. A
+  // non-finite sum (an infinite logit, whose matching-label term the formula above turns into
+  // ∞ − ∞) is recomputed by the reference, which skips zero-weight terms.
+  let acc0 = f64x2.splat(0), acc1 = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const t = bce_terms(v128.load(z + o), v128.load(y + o));
+    acc0 = f64x2.add(acc0, f64x2.promote_low_f32x4(t));
+    acc1 = f64x2.add(acc1, f64x2.promote_low_f32x4(i32x4.shuffle(t, t, 2, 3, 0, 1)));
+  }
+  let s = f64x2.extract_lane(acc0, 0) + f64x2.extract_lane(acc0, 1) +
+          f64x2.extract_lane(acc1, 0) + f64x2.extract_lane(acc1, 1);
+  if (i < n) {
+    const o = <usize>i << 2;
+    const t = bce_terms(tail_in(z + o, n - i), tail_in(y + o, n - i));
+    // only the n − i real lanes count (the padding lanes hold the term of z = 0, y = 0)
+    s += <f64>f32x4.extract_lane(t, 0);
+    if (n - i > 1) s += <f64>f32x4.extract_lane(t, 1);
+    if (n - i > 2) s += <f64>f32x4.extract_lane(t, 2);
+  }
+  if (!isFinite(s)) return bce_cost_ref(z, y, n, m);
   return s / <f64>m;
 }
 

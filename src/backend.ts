@@ -75,6 +75,7 @@ export function createJsBackend(): Backend {
     gemm_tn_ref: (c, a, b, M, N, K, al, be) => js.gemm_tn_ref(heap, c, a, b, M, N, K, f(al), f(be)),
     bias_add: (z, b, rows, cols) => js.bias_add(heap, z, b, rows, cols),
     row_sum: (db, dz, rows, cols, al) => js.row_sum(heap, db, dz, rows, cols, f(al)),
+    bias_act: (a, z, b, rows, cols, act) => js.bias_act(heap, a, z, b, rows, cols, act),
     sigmoid_forward: (a, z, n) => js.sigmoid_forward(heap, a, z, n),
     sigmoid_backward: (dz, da, a, z, n) => js.sigmoid_backward(heap, dz, da, a, z, n),
     tanh_forward: (a, z, n) => js.tanh_forward(heap, a, z, n),
@@ -84,6 +85,7 @@ export function createJsBackend(): Backend {
     leaky_relu_forward: (a, z, n) => js.leaky_relu_forward(heap, a, z, n),
     leaky_relu_backward: (dz, da, a, z, n) => js.leaky_relu_backward(heap, dz, da, a, z, n),
     bce_cost: (z, y, n, m) => js.bce_cost(heap, z, y, n, m),
+    bce_cost_ref: (z, y, n, m) => js.bce_cost_ref(heap, z, y, n, m),
     sigmoid_bce_backward: (dz, a, y, n) => js.sigmoid_bce_backward(heap, dz, a, y, n),
     sgd_update: (p, g, n, lr) => js.sgd_update(heap, p, g, n, f(lr)),
   };

@@ -14,6 +14,8 @@ export interface Kernels {
   bias_add(z: number, b: number, rows: number, cols: number): void;
   /** db[i] = α·Σ_j dz[i, j] */
   row_sum(db: number, dz: number, rows: number, cols: number, alpha: number): void;
+  /** z[i, j] += b[i] for z (rows × cols), then a = g(z) with g = the activation of code `act` (ACT_CODES) */
+  bias_act(a: number, z: number, b: number, rows: number, cols: number, act: number): void;
   sigmoid_forward(a: number, z: number, n: number): void;
   sigmoid_backward(dz: number, da: number, a: number, z: number, n: number): void;
   tanh_forward(a: number, z: number, n: number): void;
@@ -35,7 +37,12 @@ export interface ReferenceKernels {
   gemm_nn_ref: Kernels['gemm_nn'];
   gemm_nt_ref: Kernels['gemm_nt'];
   gemm_tn_ref: Kernels['gemm_tn'];
+  /** bce_cost term by term in float64, the reference of the SIMD bce_cost */
+  bce_cost_ref: Kernels['bce_cost'];
 }
+
+/** bias_act's activation codes, as in assembly/activations.ts (ACT_*) */
+export const ACT_CODES = { sigmoid: 0, tanh: 1, relu: 2, leakyRelu: 3, linear: 4 } as const;
 
 export const ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'leakyRelu'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];

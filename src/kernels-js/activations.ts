@@ -1,4 +1,5 @@
 // Pure JS twins of assembly/activations.ts. Pointers are byte offsets into the heap h.
+import { bias_add } from './linear.js';
 // Backward kernels read element i before writing it, so dz may alias da.
 
 export function sigmoid_forward(h: Float32Array, a: number, z: number, n: number): void {
@@ -63,5 +64,21 @@ export function leaky_relu_backward(h: Float32Array, dz: number, da: number, _a:
   for (let i = 0; i < n; i++) {
     const g = h[g0 + i];
     h[d0 + i] = h[z0 + i] >= 0 ? g : g * LEAK;
+  }
+}
+
+/** The activation codes of bias_act (assembly/activations.ts ACT_*). */
+export const ACT_SIGMOID = 0, ACT_TANH = 1, ACT_RELU = 2, ACT_LEAKY_RELU = 3, ACT_LINEAR = 4;
+
+export function bias_act(h: Float32Array, a: number, z: number, b: number, rows: number, cols: number, act: number): void {
+  // z is (rows × cols), b is (rows × 1): z[i, j] += b[i], then a = g(z) row by row (a may alias z)
+  const n = rows * cols;
+  bias_add(h, z, b, rows, cols);
+  switch (act) {
+    case ACT_SIGMOID: sigmoid_forward(h, a, z, n); break;
+    case ACT_TANH: tanh_forward(h, a, z, n); break;
+    case ACT_RELU: relu_forward(h, a, z, n); break;
+    case ACT_LEAKY_RELU: leaky_relu_forward(h, a, z, n); break;
+    default: if (a !== z) h.copyWithin(a >> 2, z >> 2, (z >> 2) + n);
   }
 }

@@ -2,8 +2,8 @@
 export { gemm_nn, gemm_nt, gemm_tn, gemm_nn_ref, gemm_nt_ref, gemm_tn_ref } from './gemm.js';
 export { bias_add, row_sum } from './linear.js';
 export {
-  sigmoid_forward, sigmoid_backward, tanh_forward, tanh_backward,
+  bias_act, sigmoid_forward, sigmoid_backward, tanh_forward, tanh_backward,
   relu_forward, relu_backward, leaky_relu_forward, leaky_relu_backward,
 } from './activations.js';
-export { bce_cost, sigmoid_bce_backward } from './loss.js';
+export { bce_cost, bce_cost as bce_cost_ref, sigmoid_bce_backward } from './loss.js';
 export { sgd_update } from './optim.js';
