@@ -1,27 +1,28 @@
 // Element-wise activations over n contiguous float32 values, as forward / backward pairs.
 //   <act>_forward(a, z, n):          a = g(z)
 //   <act>_backward(dz, da, a, z, n): dz = da ⊙ g'(z), written from the cached a and z
-//   bias_act(a, z, b, rows, cols, act): z[i, j] += b[i], then a = g(z) — the forward of a dense
-//                                       layer after its product, in one pass
+//   bias_<act>(a, z, b, rows, cols): z[i, j] += b[i], then a = g(z) — the forward of a dense layer
+//                                    after its product, in one pass
 // dz may alias da (the driver computes Wᵀ·dZ straight into dz, then scales it in place): every
 // kernel reads element i before it writes element i. a may alias z in the forward kernels.
 // sigmoid and tanh are the SIMD polynomials of vmath.ts (error bounds there).
 import { sigmoid4, tanh4, tail_in, tail_out } from './vmath';
 
-// activation codes of bias_act, shared with src/kernels.ts (ACT_CODES)
-export const ACT_SIGMOID = 0;
-export const ACT_TANH = 1;
-export const ACT_RELU = 2;
-export const ACT_LEAKY_RELU = 3;
-export const ACT_LINEAR = 4;
+// activation codes of the inlined loops below (compile-time constants after inlining)
+const ACT_SIGMOID = 0;
+const ACT_TANH = 1;
+const ACT_RELU = 2;
+const ACT_LEAKY_RELU = 3;
+const ACT_LINEAR = 4;
 
 const LEAK: f32 = 0.01;
 
 @inline function act4(v: v128, act: i32): v128 {
   if (act == ACT_SIGMOID) return sigmoid4(v);
   if (act == ACT_TANH) return tanh4(v);
-  if (act == ACT_RELU) return f32x4.max(v, f32x4.splat(0));
-  if (act == ACT_LEAKY_RELU) return f32x4.max(v, f32x4.mul(v, f32x4.splat(LEAK)));
+  // pmax(x, y) = x < y ? y : x is one maxps; it keeps a NaN z (NaN < y is false)
+  if (act == ACT_RELU) return f32x4.pmax(v, f32x4.splat(0));
+  if (act == ACT_LEAKY_RELU) return f32x4.pmax(v, f32x4.mul(v, f32x4.splat(LEAK)));
   return v;
 }
 
@@ -59,13 +60,27 @@ const LEAK: f32 = 0.01;
   }
 }
 
-export function bias_act(a: usize, z: usize, b: usize, rows: i32, cols: i32, act: i32): void {
-  // z is (rows × cols), b is (rows × 1): z[i, j] += b[i], then a[i, j] = g(z[i, j]) (a may alias z)
-  if (act == ACT_TANH) bias_act_loop(a, z, b, rows, cols, ACT_TANH);
-  else if (act == ACT_SIGMOID) bias_act_loop(a, z, b, rows, cols, ACT_SIGMOID);
-  else if (act == ACT_RELU) bias_act_loop(a, z, b, rows, cols, ACT_RELU);
-  else if (act == ACT_LEAKY_RELU) bias_act_loop(a, z, b, rows, cols, ACT_LEAKY_RELU);
-  else bias_act_loop(a, z, b, rows, cols, ACT_LINEAR);
+// z is (rows × cols), b is (rows × 1): z[i, j] += b[i], then a[i, j] = g(z[i, j]) (a may alias z).
+// One export per activation (not one kernel with an activation argument: the optimizer folds
+// such copies back into a single loop that branches on every vector).
+export function bias_sigmoid(a: usize, z: usize, b: usize, rows: i32, cols: i32): void {
+  bias_act_loop(a, z, b, rows, cols, ACT_SIGMOID);
+}
+
+export function bias_tanh(a: usize, z: usize, b: usize, rows: i32, cols: i32): void {
+  bias_act_loop(a, z, b, rows, cols, ACT_TANH);
+}
+
+export function bias_relu(a: usize, z: usize, b: usize, rows: i32, cols: i32): void {
+  bias_act_loop(a, z, b, rows, cols, ACT_RELU);
+}
+
+export function bias_leaky_relu(a: usize, z: usize, b: usize, rows: i32, cols: i32): void {
+  bias_act_loop(a, z, b, rows, cols, ACT_LEAKY_RELU);
+}
+
+export function bias_linear(a: usize, z: usize, b: usize, rows: i32, cols: i32): void {
+  bias_act_loop(a, z, b, rows, cols, ACT_LINEAR);
 }
 
 export function sigmoid_forward(a: usize, z: usize, n: i32): void {

@@ -3,7 +3,7 @@
 export { gemm_nn, gemm_nt, gemm_tn, gemm_nn_ref, gemm_nt_ref, gemm_tn_ref } from './gemm';
 export { bias_add, row_sum } from './linear';
 export {
-  bias_act, sigmoid_forward, sigmoid_backward, tanh_forward, tanh_backward,
+  bias_sigmoid, bias_tanh, bias_relu, bias_leaky_relu, bias_linear, sigmoid_forward, sigmoid_backward, tanh_forward, tanh_backward,
   relu_forward, relu_backward, leaky_relu_forward, leaky_relu_backward,
 } from './activations';
 export { bce_cost, bce_cost_ref, sigmoid_bce_backward } from './loss';

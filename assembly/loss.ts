@@ -26,7 +26,7 @@ export function bce_cost_ref(z: usize, y: usize, n: i32, m: i32): f64 {
 // (softplus(−z) = softplus(z) − z), in float32: the linear part is exact when y is 0 or 1 (then it
 // is z·(step(z) − y) with one factor 0 or ±1) and one rounding otherwise; the log part is ≤ 4 ulp.
 @inline function bce_terms(zv: v128, yv: v128): v128 {
-  const lin = f32x4.sub(f32x4.max(zv, f32x4.splat(0)), f32x4.mul(yv, zv));
+  const lin = f32x4.sub(f32x4.pmax(zv, f32x4.splat(0)), f32x4.mul(yv, zv));
   return f32x4.add(lin, log1p_exp_neg(f32x4.abs(zv)));
 }
 

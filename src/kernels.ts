@@ -14,8 +14,13 @@ export interface Kernels {
   bias_add(z: number, b: number, rows: number, cols: number): void;
   /** db[i] = α·Σ_j dz[i, j] */
   row_sum(db: number, dz: number, rows: number, cols: number, alpha: number): void;
-  /** z[i, j] += b[i] for z (rows × cols), then a = g(z) with g = the activation of code `act` (ACT_CODES) */
-  bias_act(a: number, z: number, b: number, rows: number, cols: number, act: number): void;
+  /** z[i, j] += b[i] for z (rows × cols), then a = σ(z) (a may alias z); likewise bias_tanh, … */
+  bias_sigmoid(a: number, z: number, b: number, rows: number, cols: number): void;
+  bias_tanh(a: number, z: number, b: number, rows: number, cols: number): void;
+  bias_relu(a: number, z: number, b: number, rows: number, cols: number): void;
+  bias_leaky_relu(a: number, z: number, b: number, rows: number, cols: number): void;
+  /** z[i, j] += b[i], a = z (a copy unless a = z) */
+  bias_linear(a: number, z: number, b: number, rows: number, cols: number): void;
   sigmoid_forward(a: number, z: number, n: number): void;
   sigmoid_backward(dz: number, da: number, a: number, z: number, n: number): void;
   tanh_forward(a: number, z: number, n: number): void;
@@ -41,18 +46,15 @@ export interface ReferenceKernels {
   bce_cost_ref: Kernels['bce_cost'];
 }
 
-/** bias_act's activation codes, as in assembly/activations.ts (ACT_*) */
-export const ACT_CODES = { sigmoid: 0, tanh: 1, relu: 2, leakyRelu: 3, linear: 4 } as const;
-
 export const ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'leakyRelu'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 
-/** The forward / backward kernel pair of each activation. */
+/** The kernels of each activation: forward (a = g(z)), biasForward (z += b, a = g(z)), backward. */
 export function activationKernels(k: Kernels, act: Activation) {
   switch (act) {
-    case 'sigmoid': return { forward: k.sigmoid_forward, backward: k.sigmoid_backward };
-    case 'tanh': return { forward: k.tanh_forward, backward: k.tanh_backward };
-    case 'relu': return { forward: k.relu_forward, backward: k.relu_backward };
-    case 'leakyRelu': return { forward: k.leaky_relu_forward, backward: k.leaky_relu_backward };
+    case 'sigmoid': return { forward: k.sigmoid_forward, biasForward: k.bias_sigmoid, backward: k.sigmoid_backward };
+    case 'tanh': return { forward: k.tanh_forward, biasForward: k.bias_tanh, backward: k.tanh_backward };
+    case 'relu': return { forward: k.relu_forward, biasForward: k.bias_relu, backward: k.relu_backward };
+    case 'leakyRelu': return { forward: k.leaky_relu_forward, biasForward: k.bias_leaky_relu, backward: k.leaky_relu_backward };
   }
 }

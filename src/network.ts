@@ -3,7 +3,7 @@
  * over the arena laid out by planArena(); nothing is allocated inside forward, backward or update.
  */
 import { createBackend, BACKENDS, MAX_ARENA_BYTES, mib, type Backend, type BackendName } from './backend.js';
-import { ACTIVATIONS, ACT_CODES, activationKernels, type Activation, type Kernels } from './kernels.js';
+import { ACTIVATIONS, activationKernels, type Activation, type Kernels } from './kernels.js';
 import type { Matrix, MatrixData, MatrixInput } from './matrix.js';
 import { planArena, type ArenaPlan } from './plan.js';
 import { createRng } from './rng.js';
@@ -84,8 +84,6 @@ export class Network {
   #be: Backend | undefined;
   #k: Kernels;
   #acts: ActKernels[];
-  /** bias_act's code of each layer's activation */
-  #actCodes: number[];
   #plan: ArenaPlan;
   #heap: Float32Array;
   /** columns of the last forward pass still valid for cost/backward, or 0 */
@@ -100,7 +98,6 @@ export class Network {
     this.#be = be;
     this.#k = be.kernels;
     this.#acts = this.activations.map((a) => activationKernels(be.kernels, a));
-    this.#actCodes = this.activations.map((a) => ACT_CODES[a]);
     this.#plan = planArena(this.layers, 1, be.base);
     this.#heap = be.reserve(this.#plan.end);
   }
@@ -289,7 +286,7 @@ export class Network {
     for (let l = 0; l < layers.length; l++) {
       const s = layers[l];
       k.gemm_nn(s.Z, s.W, s.Ain, s.nOut, m, s.nIn, 1, 0); //           Z = W·A_prev
-      k.bias_act(s.A, s.Z, s.b, s.nOut, m, this.#actCodes[l]); //      Z += b (broadcast), A = g(Z)
+      this.#acts[l].biasForward(s.A, s.Z, s.b, s.nOut, m); //          Z += b (broadcast), A = g(Z)
     }
   }
 

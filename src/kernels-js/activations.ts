@@ -67,18 +67,28 @@ export function leaky_relu_backward(h: Float32Array, dz: number, da: number, _a:
   }
 }
 
-/** The activation codes of bias_act (assembly/activations.ts ACT_*). */
-export const ACT_SIGMOID = 0, ACT_TANH = 1, ACT_RELU = 2, ACT_LEAKY_RELU = 3, ACT_LINEAR = 4;
-
-export function bias_act(h: Float32Array, a: number, z: number, b: number, rows: number, cols: number, act: number): void {
-  // z is (rows × cols), b is (rows × 1): z[i, j] += b[i], then a = g(z) row by row (a may alias z)
-  const n = rows * cols;
+// z is (rows × cols), b is (rows × 1): z[i, j] += b[i], then a = g(z) (a may alias z)
+export function bias_sigmoid(h: Float32Array, a: number, z: number, b: number, rows: number, cols: number): void {
   bias_add(h, z, b, rows, cols);
-  switch (act) {
-    case ACT_SIGMOID: sigmoid_forward(h, a, z, n); break;
-    case ACT_TANH: tanh_forward(h, a, z, n); break;
-    case ACT_RELU: relu_forward(h, a, z, n); break;
-    case ACT_LEAKY_RELU: leaky_relu_forward(h, a, z, n); break;
-    default: if (a !== z) h.copyWithin(a >> 2, z >> 2, (z >> 2) + n);
-  }
+  sigmoid_forward(h, a, z, rows * cols);
+}
+
+export function bias_tanh(h: Float32Array, a: number, z: number, b: number, rows: number, cols: number): void {
+  bias_add(h, z, b, rows, cols);
+  tanh_forward(h, a, z, rows * cols);
+}
+
+export function bias_relu(h: Float32Array, a: number, z: number, b: number, rows: number, cols: number): void {
+  bias_add(h, z, b, rows, cols);
+  relu_forward(h, a, z, rows * cols);
+}
+
+export function bias_leaky_relu(h: Float32Array, a: number, z: number, b: number, rows: number, cols: number): void {
+  bias_add(h, z, b, rows, cols);
+  leaky_relu_forward(h, a, z, rows * cols);
+}
+
+export function bias_linear(h: Float32Array, a: number, z: number, b: number, rows: number, cols: number): void {
+  bias_add(h, z, b, rows, cols);
+  if (a !== z) h.copyWithin(a >> 2, z >> 2, (z >> 2) + rows * cols);
 }
