@@ -37,8 +37,14 @@ export interface Kernels {
   sgd_update(p: number, g: number, n: number, lr: number): void;
 }
 
-/** The scalar reference products, kept beside the fast ones for testing. */
+/**
+ * Kept beside the fast kernels for testing and benchmarks: the scalar reference products, and the
+ * packed-and-blocked path of each product forced at any size (gemm_* choose it for large sizes).
+ */
 export interface ReferenceKernels {
+  gemm_nn_packed: Kernels['gemm_nn'];
+  gemm_nt_packed: Kernels['gemm_nt'];
+  gemm_tn_packed: Kernels['gemm_tn'];
   gemm_nn_ref: Kernels['gemm_nn'];
   gemm_nt_ref: Kernels['gemm_nt'];
   gemm_tn_ref: Kernels['gemm_tn'];

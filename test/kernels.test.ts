@@ -26,11 +26,13 @@ function gemm64(form: Form, A: Float32Array, B: Float32Array, C: Float32Array,
   return { out, mag };
 }
 
-// sizes 1, 3, 5, 17, 33 in every position, squares, non-squares and the SIMD tile edges (4, 8)
+// sizes 1, 3, 5, 17, 33, 127 in every position, squares, non-squares and the SIMD tile edges (4, 8)
 const SHAPES: [number, number, number][] = [
   [1, 1, 1], [1, 3, 5], [3, 5, 1], [5, 1, 3], [3, 3, 3], [5, 5, 5], [17, 17, 17], [33, 33, 33],
   [1, 33, 17], [33, 1, 5], [17, 5, 33], [5, 17, 1], [4, 8, 16], [8, 12, 7], [7, 9, 4], [12, 33, 2],
   [33, 17, 3], [2, 400, 4], [4, 400, 2], [9, 31, 64],
+  // 127, and the packed path's block edges: MC = 128 rows, KC = 256 of k, NC = 512 columns
+  [127, 33, 17], [17, 127, 33], [33, 17, 127], [130, 20, 300], [20, 520, 40], [64, 64, 64],
 ];
 
 const FORMS: Form[] = ['nn', 'nt', 'tn'];
@@ -44,12 +46,13 @@ describe.each(BACKENDS)('kernels on %s', (backend) => {
   describe.each(FORMS)('gemm_%s', (form) => {
     const fast = `gemm_${form}` as keyof Kernels;
     const ref = `gemm_${form}_ref` as const;
+    const packed = `gemm_${form}_packed` as const;
     it.each(SHAPES)('M=%i N=%i K=%i matches float64 for β = 0 (old C ignored) and β = 0.5', (M, N, K) => {
       const A = randomArray(M * K, M * 1000 + K), B = randomArray(K * N, N * 1000 + K + 7);
       const C0 = randomArray(M * N, M + N);
       for (const [alpha, beta] of [[0.7, 0], [1, 0.5]] as const) {
         const want = gemm64(form, A, B, C0, M, N, K, alpha, beta);
-        for (const name of [fast, ref] as const) {
+        for (const name of [fast, ref, packed] as const) {
           // β = 0 must ignore C entirely, NaN included (BLAS semantics); misaligned A tests unaligned loads
           const cPtr = s.put(beta === 0 ? new Float32Array(M * N).fill(NaN) : C0);
           const aPtr = s.put(A, 1), bPtr = s.put(B, 3);

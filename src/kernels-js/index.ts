@@ -1,5 +1,7 @@
 // The export list of the pure JS build, name for name with assembly/index.ts.
 export { gemm_nn, gemm_nt, gemm_tn, gemm_nn_ref, gemm_nt_ref, gemm_tn_ref } from './gemm.js';
+// the JS build does not pack: its "packed" entry points are the plain products
+export { gemm_nn as gemm_nn_packed, gemm_nt as gemm_nt_packed, gemm_tn as gemm_tn_packed } from './gemm.js';
 export { bias_add, row_sum } from './linear.js';
 export {
   bias_sigmoid, bias_tanh, bias_relu, bias_leaky_relu, bias_linear, sigmoid_forward, sigmoid_backward, tanh_forward, tanh_backward,
