@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../scripts/serve.mjs';
 import { Network, datasets } from '../src/index.js';
@@ -75,6 +75,26 @@ interface Run { backend: string; iterations: number; first: number; last: number
 interface PageResult { simd: boolean; runs: Record<string, Run>; error?: string }
 
 describe('dist/browser/wasm-mlp.js in a plain page', () => {
+  it('is what package.json gives browsers, and exports the same names as the Node entry', async () => {
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> };
+    // bundlers take the first condition they match: "browser" must come before "import" ("types" stays first)
+    expect(Object.keys(pkg.exports['.'])).toEqual(['types', 'browser', 'import']);
+    expect(pkg.exports['.'].browser).toBe('./dist/browser/wasm-mlp.js');
+    const node = Object.keys(await import(pathToFileURL(path.join(repoRoot, 'dist/index.js')).href) as object).sort();
+    const { page, errors } = await openPage();
+    try {
+      await page.goto(`${server!.url}test/fixtures/page.html?iterations=1`);
+      // as source text: vitest rewrites import() inside functions it compiles
+      const bundleUrl = JSON.stringify(`${server!.url}dist/browser/wasm-mlp.js`);
+      const inBrowser = await page.evaluate<string[]>(`import(${bundleUrl}).then((m) => Object.keys(m).sort())`);
+      expect(inBrowser).toEqual(node);
+      expect(node).toContain('Network');
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, TEST_TIMEOUT);
+
   it('trains the flower for 2000 iterations on wasm and js: ≥ 85 % accuracy, first cost equal to Node’s', async () => {
     const { page, errors, offOrigin } = await openPage();
     try {
