@@ -1,0 +1,48 @@
+// Prints the size, raw and gzip, of what a page downloads: the browser bundle (JS with the wasm
+// inlined as base64), split into its JS part and the wasm it carries; plus the Node entry.
+// Run by `npm run build` after esbuild; exits 1 only when a file is missing.
+import { readFileSync, existsSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** the gzip budget of the browser bundle, JS + wasm (issue 4) */
+const BUDGET = 40 * 1024;
+
+function read(rel) {
+  const file = path.join(root, rel);
+  if (!existsSync(file)) {
+    console.error(`size: ${rel} is missing; run npm run build`);
+    process.exit(1);
+  }
+  return readFileSync(file);
+}
+
+const gz = (buf) => gzipSync(buf, { level: 9 }).length;
+const kib = (n) => `${(n / 1024).toFixed(1)} KiB`.padStart(10);
+
+const bundle = read('dist/browser/wasm-mlp.js');
+const wasm = read('build/mlp.wasm');
+// the JS alone: the bundle without the base64 text of the wasm it inlines
+const b64 = wasm.toString('base64');
+const text = bundle.toString('utf8');
+const jsOnly = text.includes(b64) ? Buffer.from(text.replace(b64, ''), 'utf8') : undefined;
+
+const rows = [
+  ['dist/browser/wasm-mlp.js (JS + wasm inlined)', bundle],
+  ['  JS alone (without the inlined wasm)', jsOnly],
+  ['  build/mlp.wasm (as a separate file)', wasm],
+  ['dist/index.js (Node / bundlers)', read('dist/index.js')],
+];
+console.log(`${'size'.padEnd(46)}${'raw'.padStart(10)}${'gzip'.padStart(10)}`);
+for (const [name, buf] of rows) {
+  if (buf === undefined) console.log(`${name.padEnd(46)}  (the bundle does not inline the wasm as one base64 string)`);
+  else console.log(`${name.padEnd(46)}${kib(buf.length)}${kib(gz(buf))}`);
+}
+const total = gz(bundle);
+console.log(
+  total <= BUDGET
+    ? `browser bundle: ${(total / 1024).toFixed(1)} KiB gzip, within the ${BUDGET / 1024} KiB budget`
+    : `browser bundle: ${(total / 1024).toFixed(1)} KiB gzip, OVER the ${BUDGET / 1024} KiB budget`,
+);
