@@ -3,10 +3,12 @@
  * error before the final rounding), for numpy's Gaussian.
  *
  * Why not Math.log: the polar method computes sqrt(−2·log(r²)/r²), and numpy uses the C library's
- * log, which on glibc (≤ 0.52 ulp) nearly always returns the correctly rounded value. V8's Math.log
- * (fdlibm, < 1 ulp) differs from it in the last bit for about 3 % of numpy's Gaussians (measured:
- * 76 334 of 2.4 million). Computing the logarithm in double-double arithmetic and rounding once
- * gives numpy's values bit for bit (0 differences on the same 2.4 million, see test/numpy-rng.test.ts).
+ * log, which on glibc nearly always returns the correctly rounded value. V8's Math.log (fdlibm,
+ * < 1 ulp) differs from it in the last bit often enough that 76 334 of 2.4 million of numpy's
+ * Gaussians came out different. With this logarithm 890 of the 2.4 million differ, all where
+ * glibc's log is itself not correctly rounded (scripts/compare-randn.ts; README, "Reproducing the
+ * course"). Matching those too would mean copying glibc's tables; correct rounding is the
+ * portable target (numpy on other C libraries differs elsewhere).
  *
  * Method: x = 2ᵉ·m with m in [√½, √2); m = c·(m/c) with c = 1 + j/128 the nearest table point;
  * log x = e·ln 2 + log c + 2·atanh(s), s = (m − c)/(m + c), |s| < 2⁻⁸·⁵, with the leading terms of
