@@ -11,6 +11,7 @@ import { ACTIVATIONS, type Activation } from './kernels.js';
 import { BACKENDS, type BackendName } from './backend.js';
 import { datasets, DATASET_NAMES, type DatasetName } from './datasets.js';
 import { accuracy } from './metrics.js';
+import { RNG_NAMES, type RngName } from './rng.js';
 import { boundarySvg } from './plot.js';
 import type { Matrix } from './matrix.js';
 
@@ -31,6 +32,8 @@ Options:
   --backend NAME        wasm | js (default wasm)
   --seed N              seed of the parameter initialisation (default 2)
   --data-seed N         seed of the data set (default 1)
+  --rng NAME            default | numpy: numpy's legacy np.random stream for the data and the
+                        initialisation; with the other defaults it reproduces the course exactly
   --print-every N       print the cost every N iterations (default 1000)
   --plot PATH           where to write the SVG picture (default flower-boundary.svg for the flower,
                         <dataset>-boundary.svg otherwise); --no-plot to skip it
@@ -42,7 +45,7 @@ class UsageError extends Error {}
 
 interface Config {
   dataset: DatasetName; m: number; noise: number | undefined; hidden: number[]; activation: Activation;
-  learningRate: number; iterations: number; backend: BackendName; seed: number; dataSeed: number;
+  learningRate: number; iterations: number; backend: BackendName; seed: number; dataSeed: number; rng: RngName;
   printEvery: number; plot: string | null; quiet: boolean;
 }
 
@@ -57,7 +60,7 @@ function parseConfig(argv: string[]): Config | 'help' {
         dataset: { type: 'string' }, m: { type: 'string' }, noise: { type: 'string' },
         hidden: { type: 'string' }, activation: { type: 'string' },
         'learning-rate': { type: 'string' }, iterations: { type: 'string' },
-        backend: { type: 'string' }, seed: { type: 'string' }, 'data-seed': { type: 'string' },
+        backend: { type: 'string' }, seed: { type: 'string' }, 'data-seed': { type: 'string' }, rng: { type: 'string' },
         'print-every': { type: 'string' }, plot: { type: 'string' }, 'no-plot': { type: 'boolean' },
         quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
@@ -102,6 +105,7 @@ function parseConfig(argv: string[]): Config | 'help' {
     backend: oneOf('backend', BACKENDS, 'wasm'),
     seed: num('seed', 2, int, 'an integer'),
     dataSeed: num('data-seed', 1, int, 'an integer'),
+    rng: oneOf('rng', RNG_NAMES, 'default'),
     printEvery: num('print-every', 1000, posInt, 'a positive integer'),
     plot: values['no-plot'] ? null : str('plot') ?? `${dataset}-boundary.svg`,
     quiet: Boolean(values.quiet),
@@ -121,13 +125,13 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  const gen = datasets[cfg.dataset] as (o: { m: number; seed: number; noise?: number }) => { X: Matrix; Y: Matrix };
-  const { X, Y } = gen({ m: cfg.m, seed: cfg.dataSeed, ...(cfg.noise === undefined ? {} : { noise: cfg.noise }) });
+  const gen = datasets[cfg.dataset] as (o: { m: number; seed: number; noise?: number; rng: RngName }) => { X: Matrix; Y: Matrix };
+  const { X, Y } = gen({ m: cfg.m, seed: cfg.dataSeed, rng: cfg.rng, ...(cfg.noise === undefined ? {} : { noise: cfg.noise }) });
   const layers = [X.rows, ...cfg.hidden, Y.rows];
   const activations = [...cfg.hidden.map(() => cfg.activation), 'sigmoid' as const];
-  const net = await Network.create({ layers, activations, backend: cfg.backend, seed: cfg.seed });
+  const net = await Network.create({ layers, activations, backend: cfg.backend, seed: cfg.seed, rng: cfg.rng });
   console.log(`wasm-mlp: ${cfg.dataset} (m = ${X.cols}), layers [${layers.join(', ')}], ${cfg.activation} hidden, sigmoid output`);
-  console.log(`backend ${net.backend}, learning rate ${cfg.learningRate}, ${cfg.iterations} iterations, seed ${cfg.seed}`);
+  console.log(`backend ${net.backend}, learning rate ${cfg.learningRate}, ${cfg.iterations} iterations, seed ${cfg.seed}${cfg.rng === 'numpy' ? ' (numpy rng)' : ''}`);
 
   const bar = !cfg.quiet && process.stderr.isTTY;
   const t0 = performance.now();

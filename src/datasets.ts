@@ -2,10 +2,15 @@
  * Seeded 2-D toy data sets for binary classification. Every generator returns X (2 × m), one
  * column per example (row 0 = x, row 1 = y), and Y (1 × m) with labels 0 or 1. The same options
  * and seed always give bit-identical matrices.
+ *
+ * With `rng: 'numpy'` every generator draws from numpy's legacy stream seeded by
+ * np.random.seed(seed). Only `flower` then reproduces a specific numpy program (the course's
+ * load_planar_dataset, bit for bit before the float32 rounding); the others use numpy's draws in
+ * their own order and are not meant to match any notebook.
  */
 
 import { matrix, type Matrix } from './matrix.js';
-import { createRng, type Rng } from './rng.js';
+import { checkRngName, seededRng, type Rng, type RngName } from './rng.js';
 import { fail as failArg } from './validate.js';
 
 export type DatasetName = 'flower' | 'circles' | 'moons' | 'blobs' | 'xor' | 'spiral';
@@ -26,6 +31,8 @@ export interface DatasetOptions {
   seed?: number;
   /** standard deviation of the Gaussian noise; each generator has its own default */
   noise?: number;
+  /** the random stream: 'default' (this library's), or 'numpy' (np.random.seed(seed); seed in [0, 2³² − 1]) */
+  rng?: RngName;
 }
 
 export interface CirclesOptions extends DatasetOptions {
@@ -61,7 +68,8 @@ function parse(name: DatasetName, opts: DatasetOptions | undefined, defaultNoise
   if (typeof noise !== 'number' || !Number.isFinite(noise) || noise < 0) {
     fail(name, 'noise', 'a finite number ≥ 0', noise);
   }
-  return { m, noise, rng: createRng(seed) };
+  const kind = checkRngName(`datasets.${name}`, opts?.rng);
+  return { m, noise, rng: seededRng(`datasets.${name}`, kind, seed) };
 }
 
 /** Empty X (2 × m) and Y (1 × m), plus a setter for example j. */
@@ -95,10 +103,16 @@ function shuffleColumns(data: Dataset, rng: Rng): Dataset {
   return data;
 }
 
-/** n evenly spaced values from a to b inclusive (just [a] when n = 1), like numpy's linspace. */
+/**
+ * n evenly spaced values from a to b inclusive (just [a] when n = 1), rounded exactly like numpy's
+ * linspace: step = (b − a)/(n − 1), value i = i·step + a, the last one = b.
+ */
 function linspace(a: number, b: number, n: number): number[] {
   if (n === 1) return [a];
-  return Array.from({ length: n }, (_, i) => a + ((b - a) * i) / (n - 1));
+  const step = (b - a) / (n - 1);
+  const y = Array.from({ length: n }, (_, i) => i * step + a);
+  y[n - 1] = b;
+  return y;
 }
 
 /**
@@ -127,6 +141,11 @@ function twoClasses(
 /**
  * The planar "flower" of the deep-learning course: two classes of m/2 points on the petals of
  * r = 4·sin(4t), class 0 in columns 0..m/2-1, not shuffled. m must be even.
+ *
+ * The draws and the arithmetic follow the course's load_planar_dataset step by step, in float64
+ * (t = linspace + randn·noise for the class, then r = 4·sin(4t) + randn·noise, then r·sin t, r·cos t),
+ * rounded to float32 only when stored: with `{ seed: 1, rng: 'numpy' }` (and m = 400, noise 0.2)
+ * this is the notebook's X and Y.
  */
 export function flower(options?: DatasetOptions): Dataset {
   const { m, noise, rng } = parse('flower', options, 0.2, true);

@@ -9,4 +9,5 @@ export type { Matrix, MatrixData, MatrixInput } from './matrix.js';
 export { datasets, DATASET_NAMES } from './datasets.js';
 export type { DatasetName, DatasetOptions } from './datasets.js';
 export { accuracy } from './metrics.js';
+export type { RngName } from './rng.js';
 export { wasmSimdSupported } from './backend.js';

@@ -6,7 +6,7 @@ import { createBackend, BACKENDS, MAX_ARENA_BYTES, mib, type Backend, type Backe
 import { ACTIVATIONS, activationKernels, type Activation, type Kernels } from './kernels.js';
 import type { Matrix, MatrixData, MatrixInput } from './matrix.js';
 import { planArena, type ArenaPlan } from './plan.js';
-import { createRng } from './rng.js';
+import { checkRngName, checkRngSeed, seededRng, type RngName } from './rng.js';
 import {
   checkMatrix, checkPositiveFinite, checkPositiveInt, checkSeed, checkVector, fail, type CheckedMatrix,
 } from './validate.js';
@@ -25,6 +25,8 @@ export interface NetworkOptions {
   backend?: BackendName;
   /** seeds init(); default 1 */
   seed?: number;
+  /** init()'s random stream: 'default' (this library's), or 'numpy' (np.random.seed(seed), then randn per W, like the course; seed in [0, 2³² − 1]) */
+  rng?: RngName;
 }
 
 export type InitScheme = 'random' | 'xavier' | 'he';
@@ -80,6 +82,7 @@ export class Network {
   /** the backend actually in use */
   readonly backend: BackendName;
   readonly seed: number;
+  readonly rng: RngName;
 
   #be: Backend | undefined;
   #k: Kernels;
@@ -95,6 +98,7 @@ export class Network {
     this.activations = Object.freeze([...opts.activations]);
     this.backend = be.name;
     this.seed = opts.seed;
+    this.rng = opts.rng;
     this.#be = be;
     this.#k = be.kernels;
     this.#acts = this.activations.map((a) => activationKernels(be.kernels, a));
@@ -119,7 +123,7 @@ export class Network {
     if (!INIT_SCHEMES.includes(scheme)) fail(where, 'scheme', `one of ${INIT_SCHEMES.map((s) => `'${s}'`).join(', ')}`, scheme);
     const scale = options.scale === undefined ? 0.01 : checkPositiveFinite(where, 'scale', options.scale);
     if (options.scale !== undefined && scheme !== 'random') fail(where, 'scale', `unset with scheme '${scheme}' (it sets its own)`, options.scale);
-    const rng = createRng(options.seed === undefined ? this.seed : checkSeed(where, options.seed));
+    const rng = seededRng(where, this.rng, options.seed === undefined ? this.seed : checkSeed(where, options.seed));
     const h = this.#heap;
     h.fill(0, this.#plan.params >> 2, (this.#plan.params >> 2) + this.#plan.paramFloats);
     for (const s of this.#plan.layer) {
@@ -394,10 +398,12 @@ function checkNetworkOptions(options: unknown): Required<NetworkOptions> {
   const backend = o.backend ?? 'wasm';
   if (!BACKENDS.includes(backend as BackendName)) fail(where, 'backend', "'wasm' or 'js'", backend);
   const seed = o.seed === undefined ? 1 : checkSeed(where, o.seed);
+  const rng = checkRngName(where, o.rng);
+  checkRngSeed(where, rng, seed);
   const plan = planArena(layers, 1, 0);
   if (plan.end > MAX_ARENA_BYTES) {
     fail(where, 'layers', `small enough for ${mib(MAX_ARENA_BYTES)} of parameters and gradients`, layers,
       `[${layers.join(', ')}] needs ${mib(plan.end)}`);
   }
-  return { layers, activations, backend: backend as BackendName, seed };
+  return { layers, activations, backend: backend as BackendName, seed, rng };
 }

@@ -1,8 +1,10 @@
 /**
  * Seeded, deterministic random numbers: xoshiro128** seeded through splitmix32, Gaussians by
  * Box–Muller. Pure JS arithmetic on 32-bit integers, so the same seed gives the same stream on
- * every engine and both backends.
+ * every engine and both backends. `seededRng` also offers numpy's legacy stream (rng-numpy.ts).
  */
+import { createNumpyRng, NUMPY_SEED_MAX } from './rng-numpy.js';
+import { fail } from './validate.js';
 
 export interface Rng {
   /** uniform in [0, 1), 53 random bits */
@@ -54,4 +56,32 @@ export function createRng(seed: number): Rng {
 
 function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
+}
+
+/** Which random stream seeds init() and the data sets: this library's own, or numpy's legacy one. */
+export type RngName = 'default' | 'numpy';
+
+export const RNG_NAMES: readonly RngName[] = Object.freeze(['default', 'numpy'] as const);
+
+/** Checks an `rng` option (undefined → 'default'). */
+export function checkRngName(where: string, v: unknown): RngName {
+  if (v === undefined) return 'default';
+  if (!RNG_NAMES.includes(v as RngName)) fail(where, 'rng', "'default' or 'numpy'", v);
+  return v as RngName;
+}
+
+/**
+ * The seeded stream of the given kind. 'numpy' is `np.random.seed(seed)` (see rng-numpy.ts), so its
+ * seed must be an integer from 0 to 2³² − 1 like numpy's; 'default' takes any safe integer.
+ */
+export function seededRng(where: string, kind: RngName, seed: number): Rng {
+  checkRngSeed(where, kind, seed);
+  return kind === 'numpy' ? createNumpyRng(seed) : createRng(seed);
+}
+
+/** Checks that an integer seed suits the stream: 'numpy' takes only 0 … 2³² − 1, like np.random.seed. */
+export function checkRngSeed(where: string, kind: RngName, seed: number): void {
+  if (kind === 'numpy' && !(Number.isInteger(seed) && seed >= 0 && seed <= NUMPY_SEED_MAX)) {
+    fail(where, 'seed', `an integer from 0 to ${NUMPY_SEED_MAX} with rng 'numpy' (the range of np.random.seed)`, seed);
+  }
 }
