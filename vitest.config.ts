@@ -19,12 +19,15 @@ const plainSummary: Reporter = {
   onTestRunEnd(modules, errors) {
     const n = { passed: 0, failed: 0, skipped: 0 };
     for (const mod of modules) {
+      let failedHere = 0;
       for (const t of mod.children.allTests()) {
         const state = t.result().state;
         if (state === 'passed') n.passed++;
-        else if (state === 'failed') n.failed++;
+        else if (state === 'failed') failedHere++;
         else n.skipped++;
       }
+      // a test file that failed outside any test (an import error, a failing beforeAll) counts once
+      n.failed += failedHere > 0 ? failedHere : mod.state() === 'failed' ? 1 : 0;
     }
     const failed = n.failed + errors.length + (n.passed + n.failed === 0 ? 1 : 0);
     console.log(`\nvitest: ${n.passed} passed, ${failed} failed, ${n.skipped} skipped`);
