@@ -61,7 +61,7 @@ function simulate(name: string, h: Hyper, lr: (t: number) => number, steps: numb
 }
 
 // float32 parameters and gradients carry ~1e-7 relative rounding; after two steps of size ≤ lr·3
-// the parameters (|θ| < 1) differ from float64 by a few 1e-7 (measured below 5e-7); costs are
+// the parameters (|θ| < 1) differ from float64 by a few 1e-7 (measured below 2e-7); costs are
 // float64 sums of float32 terms (measured below 1e-7). 2e-6 leaves 10×; a wrong formula
 // (β instead of 1 − β, a missing bias correction) moves the parameters by 1e-3 or more.
 const TOL = 2e-6;
