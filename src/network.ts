@@ -460,8 +460,11 @@ export class Network {
     this.#invalidate();
     return {
       where, cfg, m, mb, nb, Xt, Yt, Xv, Yv, mv, perm: identity(m), rng, keep, opt, t: 0, lr: cfg.learningRate, total,
-      costs: new Float64Array(total), epochCosts: cfg.form === 'epochs' ? new Float64Array(cfg.epochs) : undefined,
-      valCosts: new Float64Array(Xv ? checks : 0), checks: 0,
+      // sized for the whole run up to 2^16 entries, then doubled as needed (a run stopped early by
+      // a signal or a callback never holds memory for steps it did not take)
+      costs: new Float64Array(Math.min(total, 1 << 16)),
+      epochCosts: cfg.form === 'epochs' ? new Float64Array(Math.min(cfg.epochs, 1 << 16)) : undefined,
+      valCosts: new Float64Array(Xv ? Math.min(checks, 1 << 16) : 0), checks: 0,
       step: 0, epoch: 0, batch: 0, epochCost: 0, right: 0, count: 0, countRight: false,
       best: Infinity, bestParams: undefined, wait: 0, resident: false, stopped: undefined,
     };
@@ -494,6 +497,7 @@ export class Network {
       if (!Number.isFinite(J)) {
         throw new Error(`${r.where}: the cost became ${J} at step ${r.step + 1}; the parameters diverged (try a smaller learningRate than ${r.lr}), call init() to start again`);
       }
+      if (r.step === r.costs.length) r.costs = grown(r.costs);
       r.costs[r.step] = J;
       r.epochCost += J * mb;
       if (r.countRight) {
@@ -564,11 +568,15 @@ export class Network {
   #endEpoch(r: Run): void {
     const cfg = r.cfg, e = r.epoch;
     const cost = r.epochCost / r.m;
-    if (r.epochCosts) r.epochCosts[e - 1] = cost;
+    if (r.epochCosts) {
+      if (e > r.epochCosts.length) r.epochCosts = grown(r.epochCosts);
+      r.epochCosts[e - 1] = cost;
+    }
     if (e % cfg.progressEvery !== 0 && e !== cfg.epochs) return;
     let val: { cost: number; accuracy: number | undefined } | undefined;
     if (r.Xv) {
       val = this.#evaluate(r);
+      if (r.checks === r.valCosts.length) r.valCosts = grown(r.valCosts);
       r.valCosts[r.checks++] = val.cost;
     }
     if (cfg.onProgress) {
@@ -812,6 +820,13 @@ function oneHot(where: string, name: string, idx: ArrayLike<number>, nY: number,
     out[c * m + j] = 1;
   }
   return out;
+}
+
+/** a copy of a with twice the length (for the per-step records of a long run) */
+function grown(a: Float64Array): Float64Array {
+  const b = new Float64Array(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 function identity(m: number): Int32Array {
