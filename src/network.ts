@@ -532,19 +532,22 @@ export class Network {
     r.countRight = onProgress !== undefined && reports && this.loss !== 'mse';
   }
 
-  /** Copies the batch's columns (in this epoch's order) into the X and Y slots. */
+  /** Copies the batch's columns (in this epoch's order) into the X and Y slots; allocates nothing. */
   #putBatch(r: Run, start: number, mb: number): void {
-    const h = this.#heap, p = this.#plan;
+    this.#gather(r.Xt, this.layers[0], this.#plan.X, r, start, mb);
+    this.#gather(r.Yt, this.layers[this.layers.length - 1], this.#plan.Y, r, start, mb);
+    r.resident = r.nb === 1;
+  }
+
+  /** dst (rows × mb) in the arena = columns perm[start …] of src (rows × r.m); in order for a full batch. */
+  #gather(src: ArrayLike<number>, rows: number, dst: number, r: Run, start: number, mb: number): void {
+    const h = this.#heap, perm = r.perm, d0 = dst >> 2;
     const full = r.nb === 1;
-    for (const [src, rows, at] of [[r.Xt, this.layers[0], p.X], [r.Yt, this.layers[this.layers.length - 1], p.Y]] as const) {
-      const d0 = at >> 2;
-      for (let i = 0; i < rows; i++) {
-        const s = i * r.m, d = d0 + i * mb;
-        if (full) for (let j = 0; j < mb; j++) h[d + j] = src[s + j];
-        else for (let j = 0; j < mb; j++) h[d + j] = src[s + r.perm[start + j]];
-      }
+    for (let i = 0; i < rows; i++) {
+      const s = i * r.m, d = d0 + i * mb;
+      if (full) for (let j = 0; j < mb; j++) h[d + j] = src[s + j];
+      else for (let j = 0; j < mb; j++) h[d + j] = src[s + perm[start + j]];
     }
-    r.resident = full;
   }
 
   #optimizerStep(r: Run): void {
