@@ -4,6 +4,7 @@ export type {
   NetworkOptions, InitOptions, InitScheme, LayerParams, LayerParamsInput, LayerGrads,
   TrainOptions, TrainProgress, TrainResult, Activation, BackendName,
 } from './network.js';
+export type { ModelJSON, ModelLayerJSON, ModelLoss, FromJSONOptions } from './model-file.js';
 export { matrix, fromExamples, fromLabels, toExamples } from './matrix.js';
 export type { Matrix, MatrixData, MatrixInput } from './matrix.js';
 export { datasets, DATASET_NAMES } from './datasets.js';

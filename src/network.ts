@@ -7,6 +7,7 @@ import { ACTIVATIONS, activationKernels, type Activation, type Kernels } from '.
 import type { Matrix, MatrixData, MatrixInput } from './matrix.js';
 import { planArena, type ArenaPlan } from './plan.js';
 import { createRng } from './rng.js';
+import { modelFromJSON, modelToJSON, type FromJSONOptions, type ModelJSON } from './model-file.js';
 import {
   checkMatrix, checkPositiveFinite, checkPositiveInt, checkSeed, checkVector, fail, type CheckedMatrix,
 } from './validate.js';
@@ -271,6 +272,17 @@ export class Network {
     this.#be = undefined;
     this.#heap = new Float32Array(0);
     this.#invalidate();
+  }
+
+  /** The network as a versioned model object; JSON.stringify(net) gives the file's text (src/model-file.ts). */
+  toJSON(): ModelJSON {
+    this.#live('Network.toJSON');
+    return modelToJSON(this);
+  }
+
+  /** A network from toJSON()'s object or text; every field is checked first, a bad file throws naming what is wrong. */
+  static fromJSON(json: string | ModelJSON, options?: FromJSONOptions): Promise<Network> {
+    return modelFromJSON(json, options, (o) => Network.create(o));
   }
 
   /** Parameters in the network (weights and biases). */
