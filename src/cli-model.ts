@@ -55,15 +55,15 @@ export async function loadCliModel(file: string, text: string, backend: BackendN
     bad('the file', 'a JSON object written by `wasm-mlp train`', o);
   }
   const rec = o as Record<string, unknown>;
-  for (const k of Object.keys(rec)) {
-    if (!KEYS.includes(k)) throw new DataError(`${file}: unexpected key ${show(k)}; a wasm-mlp-cli model has only the keys ${KEYS.join(', ')}`);
-  }
-  // own keys only from here on (checked above), so reading rec[k] never reaches a prototype
+  // own properties only, so reading never reaches a prototype
   const get = (k: string): unknown => (Object.hasOwn(rec, k) ? rec[k] : undefined);
   if (get('format') === 'wasm-mlp') {
     throw new DataError(`${file} is a bare network (format 'wasm-mlp', from net.toJSON()); predict needs the file \`wasm-mlp train --save\` writes, which also holds the column names and scaling`);
   }
   if (get('format') !== CLI_MODEL_FORMAT) bad('format', `'${CLI_MODEL_FORMAT}' (a model file written by \`wasm-mlp train\`)`, get('format'));
+  for (const k of Object.keys(rec)) {
+    if (!KEYS.includes(k)) throw new DataError(`${file}: unexpected key ${show(k)}; a wasm-mlp-cli model has only the keys ${KEYS.join(', ')}`);
+  }
   if (get('version') !== CLI_MODEL_VERSION) bad('version', `${CLI_MODEL_VERSION}`, get('version'));
   const task = get('task');
   if (task !== 'classification' && task !== 'regression') bad('task', "'classification' or 'regression'", task);
