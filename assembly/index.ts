@@ -9,6 +9,11 @@ export {
 export { bce_cost, sigmoid_bce_backward } from './loss';
 export { sgd_update } from './optim';
 
+export { softmax_forward, linear_forward, linear_backward } from './outputs';
+export { cce_cost, mse_cost } from './losses';
+export { momentum_update, rmsprop_update, adam_update } from './optimizers';
+export { l2_grad_add, sum_squares, dropout_apply } from './regularize';
+
 // First byte the host may use for its arena (after the module's static data), 64-byte aligned.
 export function arena_base(): usize {
   return (__heap_base + 63) & ~(<usize>63);

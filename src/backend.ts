@@ -86,6 +86,18 @@ export function createJsBackend(): Backend {
     bce_cost: (z, y, n, m) => js.bce_cost(heap, z, y, n, m),
     sigmoid_bce_backward: (dz, a, y, n) => js.sigmoid_bce_backward(heap, dz, a, y, n),
     sgd_update: (p, g, n, lr) => js.sgd_update(heap, p, g, n, f(lr)),
+    softmax_forward: (a, z, rows, cols) => js.softmax_forward(heap, a, z, rows, cols),
+    linear_forward: (a, z, n) => js.linear_forward(heap, a, z, n),
+    linear_backward: (dz, da, a, z, n) => js.linear_backward(heap, dz, da, a, z, n),
+    cce_cost: (z, y, rows, cols) => js.cce_cost(heap, z, y, rows, cols),
+    mse_cost: (a, y, n, m) => js.mse_cost(heap, a, y, n, m),
+    momentum_update: (p, v, g, n, lr, b) => js.momentum_update(heap, p, v, g, n, f(lr), f(b)),
+    rmsprop_update: (p, s, g, n, lr, b, e) => js.rmsprop_update(heap, p, s, g, n, f(lr), f(b), f(e)),
+    adam_update: (p, v, s, g, n, lr, b1, b2, e, c1, c2) =>
+      js.adam_update(heap, p, v, s, g, n, f(lr), f(b1), f(b2), f(e), f(c1), f(c2)),
+    l2_grad_add: (dw, w, n, sc) => js.l2_grad_add(heap, dw, w, n, f(sc)),
+    sum_squares: (w, n) => js.sum_squares(heap, w, n),
+    dropout_apply: (x, mask, n, sc) => js.dropout_apply(heap, x, mask, n, f(sc)),
   };
   return {
     name: 'js',

@@ -13,12 +13,11 @@ import {
 } from './cli-data.js';
 import { isPosInt, num, oneOf, parseFlags, required } from './cli-args.js';
 import { CLI_MODEL_FORMAT, CLI_MODEL_VERSION, writeFileAtomic, type CliModelFile } from './cli-model.js';
-import { ACTIVATIONS, type Activation } from './kernels.js';
+import { HIDDEN_ACTIVATIONS, type Activation } from './kernels.js';
 import type { Matrix } from './matrix.js';
 import { Network } from './network.js';
+import { OPTIMIZERS, type OptimizerName, type TrainOptions } from './train-options.js';
 
-const OPTIMIZERS = ['sgd', 'momentum', 'rmsprop', 'adam'] as const;
-type OptimizerName = (typeof OPTIMIZERS)[number];
 /** the most classes a label column may have (more looks like a numeric target: --regression) */
 const MAX_CLASSES = 1000;
 
@@ -37,7 +36,7 @@ Options:
   --features LIST       feature columns, comma separated (default: every column but the target)
   --regression          the target is a number to predict, not a class label
   --layers LIST         hidden layer sizes, comma separated, e.g. 16 or 16,8 (default 16)
-  --activation NAME     hidden activation: ${ACTIVATIONS.join(' | ')} (default tanh)
+  --activation NAME     hidden activation: ${HIDDEN_ACTIVATIONS.join(' | ')} (default tanh)
   --epochs N            passes over the data (default 100)
   --batch-size N        examples per step (default 32; the whole set if it has fewer rows)
   --optimizer NAME      ${OPTIMIZERS.join(' | ')} (default adam)
@@ -52,17 +51,6 @@ A bad row (wrong number of fields, a feature that is not a number, an empty targ
 unterminated quote) is reported with its line number — every bad row counted, the first 10
 listed — and nothing is written: exit code 1 for a bad file, 2 for a bad flag.
 `;
-
-/** The training options of the contract's mini-batch form (src/network.ts TrainOptions). */
-interface EpochTrainOptions {
-  epochs: number;
-  batchSize: number;
-  optimizer: OptimizerName;
-  learningRate?: number;
-  seed: number;
-  progressEvery?: number;
-  onProgress: (p: { epoch: number; epochs: number; iteration: number; iterations: number; cost: number; accuracy?: number }) => void | boolean;
-}
 
 interface TrainConfig {
   data: string; target: string; save: string; features: string[] | null; regression: boolean;
@@ -89,7 +77,7 @@ function parseTrainConfig(argv: string[]): TrainConfig | 'help' {
   if (features && (features.some((s) => s === '') || new Set(features).size !== features.length)) {
     throw new UsageError(`--features must be distinct column names, comma separated; got '${featStr}'`);
   }
-  const activation = oneOf<Activation>(f, 'activation', ACTIVATIONS, 'tanh');
+  const activation = oneOf<Activation>(f, 'activation', HIDDEN_ACTIVATIONS, 'tanh');
   return {
     data: required(f, 'data', 'FILE.csv'),
     target: required(f, 'target', 'COLUMN (the column to predict)'),
@@ -127,7 +115,7 @@ function makeTarget(values: readonly string[], cfg: TrainConfig): Target {
     const std = sd > 0 && Number.isFinite(1 / sd) ? sd : 1;
     return {
       Y: { rows: 1, cols: m, data: Float32Array.from(y, (v) => (v - mean) / std) },
-      classes: null, targetScale: { mean, std }, output: 'linear' as Activation,
+      classes: null, targetScale: { mean, std }, output: 'linear',
     };
   }
   const { classes, index } = classesOf(values);
@@ -143,7 +131,7 @@ function makeTarget(values: readonly string[], cfg: TrainConfig): Target {
   const k = classes.length;
   const data = new Float32Array(k * m); // one-hot, (k × m)
   for (let j = 0; j < m; j++) data[index[j] * m + j] = 1;
-  return { Y: { rows: k, cols: m, data }, classes, targetScale: null, output: 'softmax' as Activation };
+  return { Y: { rows: k, cols: m, data }, classes, targetScale: null, output: 'softmax' };
 }
 
 function checkSaveDir(file: string): void {
@@ -196,13 +184,13 @@ export async function trainMain(argv: string[]): Promise<number> {
     const showBar = !cfg.quiet && Boolean(process.stderr.isTTY);
     const width = String(cfg.epochs).length;
     const t0 = performance.now();
-    const options: EpochTrainOptions = {
+    const options: TrainOptions = {
       epochs: cfg.epochs,
       batchSize,
       optimizer: cfg.optimizer,
       ...(cfg.learningRate === undefined ? {} : { learningRate: cfg.learningRate }),
       seed: cfg.seed,
-      progressEvery: Math.ceil(m / batchSize), // once per epoch
+      // onProgress every epoch (the default); cost: the epoch's mean over its batches
       onProgress: ({ epoch, epochs, cost, accuracy }) => {
         const acc = accuracy === undefined ? '' : `  accuracy ${(accuracy * 100).toFixed(2)}%`;
         if (epoch % printEvery === 0 || epoch === 1 || epoch === epochs) {
@@ -212,8 +200,7 @@ export async function trainMain(argv: string[]): Promise<number> {
         if (showBar) process.stderr.write(`\r\x1b[K${bar(epoch, epochs, `epoch ${epoch}/${epochs}  cost ${cost.toFixed(6)}`)}`);
       },
     };
-    // the mini-batch form of train() (issue 5's contract)
-    (net.train as unknown as (X: Matrix, Y: Matrix, o: EpochTrainOptions) => unknown).call(net, X, t.Y, options);
+    net.train(X, t.Y, options);
     if (showBar) process.stderr.write('\r\x1b[K');
     const seconds = (performance.now() - t0) / 1000;
 

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { Network } from './network.js';
-import { ACTIVATIONS, type Activation } from './kernels.js';
+import { HIDDEN_ACTIVATIONS as ACTIVATIONS, type Activation } from './kernels.js';
 import { BACKENDS, type BackendName } from './backend.js';
 import { datasets, DATASET_NAMES, type DatasetName } from './datasets.js';
 import { accuracy } from './metrics.js';

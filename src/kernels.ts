@@ -28,6 +28,31 @@ export interface Kernels {
   sigmoid_bce_backward(dz: number, a: number, y: number, n: number): void;
   /** p −= lr·g over n floats */
   sgd_update(p: number, g: number, n: number, lr: number): void;
+
+  // ---- outputs, losses, optimizers and regularisation (issue 5) ----
+  /** a[:, j] = softmax(z[:, j]) for z, a (rows × cols), one column per example */
+  softmax_forward(a: number, z: number, rows: number, cols: number): void;
+  /** a = z (identity output) */
+  linear_forward(a: number, z: number, n: number): void;
+  /** dz = da */
+  linear_backward(dz: number, da: number, a: number, z: number, n: number): void;
+  /** categorical cross-entropy from logits z (rows × cols) against y, divided by cols (log-sum-exp) */
+  cce_cost(z: number, y: number, rows: number, cols: number): number;
+  /** (1/(2m)) Σ (a − y)² over n = n_y·m values */
+  mse_cost(a: number, y: number, n: number, m: number): number;
+  /** v = β·v + (1 − β)·g;  p −= lr·v */
+  momentum_update(p: number, v: number, g: number, n: number, lr: number, beta: number): void;
+  /** s = β·s + (1 − β)·g²;  p −= lr·g / (√s + ε) */
+  rmsprop_update(p: number, s: number, g: number, n: number, lr: number, beta: number, eps: number): void;
+  /** Adam; c1 = 1/(1 − β1^t), c2 = 1/(1 − β2^t): p −= lr·(c1·v) / (√(c2·s) + ε) */
+  adam_update(p: number, v: number, s: number, g: number, n: number,
+              lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number): void;
+  /** dw += scale·w */
+  l2_grad_add(dw: number, w: number, n: number, scale: number): void;
+  /** Σ w² in float64 */
+  sum_squares(w: number, n: number): number;
+  /** x = x ⊙ mask · scale (mask 0/1, scale = 1/keep): inverted dropout, forward and backward */
+  dropout_apply(x: number, mask: number, n: number, scale: number): void;
 }
 
 /** The scalar reference products, kept beside the fast ones for testing. */
@@ -37,12 +62,27 @@ export interface ReferenceKernels {
   gemm_tn_ref: Kernels['gemm_tn'];
 }
 
-export const ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'leakyRelu'] as const;
+export const ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'leakyRelu', 'softmax', 'linear'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
+/** the activations a hidden layer may use (softmax and linear are for the output layer only) */
+export const HIDDEN_ACTIVATIONS: readonly Activation[] = ['sigmoid', 'tanh', 'relu', 'leakyRelu'];
+export const OUTPUT_ACTIVATIONS: readonly Activation[] = ['sigmoid', 'softmax', 'linear'];
 
-/** The forward / backward kernel pair of each activation. */
-export function activationKernels(k: Kernels, act: Activation) {
+type ElementKernel = (a: number, z: number, n: number) => void;
+type BackKernel = (dz: number, da: number, a: number, z: number, n: number) => void;
+
+/**
+ * The forward / backward kernel pair of each activation. `rows` is the layer's size: softmax
+ * works per column, so its forward takes n = rows·m and splits it. Softmax has no backward of its
+ * own: it is only an output, where dZ = A − Y comes straight from the loss.
+ */
+export function activationKernels(k: Kernels, act: Activation, rows = 1): { forward: ElementKernel; backward: BackKernel } {
   switch (act) {
+    case 'softmax': return {
+      forward: (a, z, n) => k.softmax_forward(a, z, rows, (n / rows) | 0),
+      backward: () => { throw new Error('wasm-mlp internal: softmax has no element-wise backward (dZ = A − Y at the output)'); },
+    };
+    case 'linear': return { forward: k.linear_forward, backward: k.linear_backward };
     case 'sigmoid': return { forward: k.sigmoid_forward, backward: k.sigmoid_backward };
     case 'tanh': return { forward: k.tanh_forward, backward: k.tanh_backward };
     case 'relu': return { forward: k.relu_forward, backward: k.relu_backward };

@@ -13,15 +13,15 @@
 import type { BackendName } from './backend.js';
 import { BACKENDS } from './backend.js';
 import { ACTIVATIONS, type Activation } from './kernels.js';
-import type { Network, LayerParamsInput } from './network.js';
+import type { Network, LayerParamsInput, Loss } from './network.js';
 import { fail } from './validate.js';
 
 export const MODEL_FORMAT = 'wasm-mlp';
 export const MODEL_VERSION = 1;
 
-/** The losses a model file may name (the contract's Loss). */
-export const MODEL_LOSSES = ['bce', 'cce', 'mse'] as const;
-export type ModelLoss = (typeof MODEL_LOSSES)[number];
+/** The losses a model file may name: the network's Loss (listed here, as network.ts is imported for types only). */
+export const MODEL_LOSSES: readonly Loss[] = ['bce', 'cce', 'mse'];
+export type ModelLoss = Loss;
 
 /** One layer's parameters: W (n_l × n_{l-1}) row-major, b (n_l). */
 export interface ModelLayerJSON { W: number[]; b: number[] }
@@ -61,26 +61,6 @@ const WHERE = 'Network.fromJSON';
 const TOP_KEYS = ['format', 'version', 'layers', 'activations', 'loss', 'params'] as const;
 const LAYER_KEYS = ['W', 'b'] as const;
 
-/** The loss a network trains with when none is named: it follows from the output activation. */
-function defaultLoss(output: Activation): ModelLoss | undefined {
-  switch (output as string) {
-    case 'sigmoid': return 'bce';
-    case 'softmax': return 'cce';
-    case 'linear': return 'mse';
-    default: return undefined;
-  }
-}
-
-/** The network's loss: its own `loss` property where it has one, else the output activation's. */
-function lossOf(net: Network): ModelLoss {
-  const own = (net as unknown as { loss?: unknown }).loss;
-  if (typeof own === 'string' && (MODEL_LOSSES as readonly string[]).includes(own)) return own as ModelLoss;
-  const out = net.activations[net.activations.length - 1];
-  const loss = defaultLoss(out);
-  if (!loss) throw new Error(`Network.toJSON: the output activation '${out}' has no loss this format knows`);
-  return loss;
-}
-
 /**
  * The network as a ModelJSON object (fresh arrays, nothing shared with the network).
  *
@@ -97,7 +77,7 @@ export function modelToJSON(net: Network): ModelJSON {
     version: MODEL_VERSION,
     layers: [...net.layers],
     activations: [...net.activations],
-    loss: lossOf(net),
+    loss: net.loss,
     params: net.getParams().map(({ W, b }) => ({ W: Array.from(W.data), b: Array.from(b) })),
   };
 }
@@ -123,12 +103,8 @@ export async function modelFromJSON(
     throw new Error(`${WHERE}: the model's architecture is not accepted: ${(e as Error).message}`);
   }
   try {
-    // a network built with an older API ignores `loss`: make sure it trains with the file's
-    const got = lossOf(net);
-    if (got !== model.loss) {
-      fail(WHERE, 'loss', `'${got}' for output activation '${model.activations[model.activations.length - 1]}' (what this version of wasm-mlp supports)`, model.loss);
-    }
-    net.setParams(model.params);
+    net.setParams(model.params); // checked above already; should it still throw, nothing survives
+
   } catch (e) {
     net.dispose(); // no half-built network survives a failed load
     throw e;

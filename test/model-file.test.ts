@@ -205,15 +205,16 @@ describe.each(BACKENDS)('Network.fromJSON rejects a bad or hostile file (backend
     }
   });
 
-  it('a file the checks pass but this version cannot build (its loss) leaves no network behind', async () => {
-    // the file is well formed, but this release trains a sigmoid output with bce only
+  it.each([
+    ['a loss its output cannot train with', { loss: 'cce' }, /Network\.create: loss must be 'bce' or 'mse' for a 'sigmoid' output; got "cce"/],
+    ['softmax on a hidden layer', { activations: ['softmax', 'sigmoid'] }, /Network\.create: activations\[0\] must be/],
+  ])('a file whose fields all pass but Network.create refuses (%s): its error, and no network', async (_, change, error) => {
     const create = vi.spyOn(Network, 'create');
-    const m = { ...good(), loss: 'mse' as const };
-    const err = await Network.fromJSON(m, { backend }).then(() => new Error('it loaded'), (e: unknown) => e as Error);
-    expect(err.message).toMatch(/^Network\.fromJSON: loss must be 'bce' for output activation 'sigmoid'.*got "mse"/);
+    const err = await Network.fromJSON({ ...good(), ...change } as ModelJSON, { backend }).then(() => new Error('it loaded'), (e: unknown) => e as Error);
+    expect(err.message).toMatch(/^Network\.fromJSON: the model's architecture is not accepted: /);
+    expect(err.message).toMatch(error);
     expect(create).toHaveBeenCalledTimes(1);
-    const net = await create.mock.results[0].value as Network;
-    expect(() => net.getParams()).toThrow(/disposed/);
+    await expect(create.mock.results[0].value).rejects.toThrow(error);
   });
 
   it('the good file loads (the table breaks one thing at a time)', async () => {

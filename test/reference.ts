@@ -10,6 +10,10 @@ const G: Record<Activation, (z: number) => number> = {
   tanh: Math.tanh,
   relu: (z) => Math.max(0, z),
   leakyRelu: (z) => Math.max(0.01 * z, z),
+  // output-only activations: logits64 returns the output layer's Z, never its A; softmax (per
+  // column) lives in test/reference-train.ts
+  linear: (z) => z,
+  softmax: (z) => z,
 };
 
 /** Logits of the output layer for X (n_x × m), Z[L] = W[L]·A[L-1] + b[L]. */

@@ -7,3 +7,7 @@ export {
 } from './activations.js';
 export { bce_cost, sigmoid_bce_backward } from './loss.js';
 export { sgd_update } from './optim.js';
+export { softmax_forward, linear_forward, linear_backward } from './outputs.js';
+export { cce_cost, mse_cost } from './losses.js';
+export { momentum_update, rmsprop_update, adam_update } from './optimizers.js';
+export { l2_grad_add, sum_squares, dropout_apply } from './regularize.js';

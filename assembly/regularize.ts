@@ -1,0 +1,28 @@
+// L2 weight decay and inverted dropout.
+
+export function l2_grad_add(dw: usize, w: usize, n: i32, scale: f32): void {
+  // dw += scale·w over n floats (scale = λ/m: the gradient of (λ/(2m))·‖W‖²)
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dw + o, load<f32>(dw + o) + scale * load<f32>(w + o));
+  }
+}
+
+export function sum_squares(w: usize, n: i32): f64 {
+  // Σ w² over n floats, in float64 (‖W‖² for the L2 cost term)
+  let s: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const x = <f64>load<f32>(w + (<usize>i << 2));
+    s += x * x;
+  }
+  return s;
+}
+
+export function dropout_apply(x: usize, mask: usize, n: i32, scale: f32): void {
+  // x = x ⊙ mask · scale over n floats; mask holds 0 (dropped) or 1 (kept), scale = 1/keep.
+  // Forward: A ⊙ mask / keep (inverted dropout); backward: the same on dA.
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(x + o, load<f32>(x + o) * load<f32>(mask + o) * scale);
+  }
+}
