@@ -40,7 +40,7 @@ Options:
   --epochs N            passes over the data (default 100)
   --batch-size N        examples per step (default 32; the whole set if it has fewer rows)
   --optimizer NAME      ${OPTIMIZERS.join(' | ')} (default adam)
-  --learning-rate X     step size (default: the optimizer's own default)
+  --learning-rate X     step size (default 0.01 for adam and rmsprop, 0.1 for sgd and momentum)
   --seed N              seed of the initialisation and the shuffling (default 1)
   --backend NAME        wasm | js (default wasm)
   --print-every N       print the cost every N epochs (default: about 20 lines in all)
@@ -55,7 +55,7 @@ listed — and nothing is written: exit code 1 for a bad file, 2 for a bad flag.
 interface TrainConfig {
   data: string; target: string; save: string; features: string[] | null; regression: boolean;
   hidden: number[]; activation: Activation; epochs: number; batchSize: number; optimizer: OptimizerName;
-  learningRate: number | undefined; seed: number; backend: BackendName; printEvery: number | undefined; quiet: boolean;
+  learningRate: number; seed: number; backend: BackendName; printEvery: number | undefined; quiet: boolean;
 }
 
 function parseTrainConfig(argv: string[]): TrainConfig | 'help' {
@@ -78,6 +78,10 @@ function parseTrainConfig(argv: string[]): TrainConfig | 'help' {
     throw new UsageError(`--features must be distinct column names, comma separated; got '${featStr}'`);
   }
   const activation = oneOf<Activation>(f, 'activation', HIDDEN_ACTIVATIONS, 'tanh');
+  const optimizer = oneOf(f, 'optimizer', OPTIMIZERS, 'adam');
+  // the library's adam/rmsprop default (0.001) suits big data sets; a small CSV trained for a
+  // hundred epochs of a few batches needs larger steps
+  const lrDefault = optimizer === 'adam' || optimizer === 'rmsprop' ? 0.01 : 0.1;
   return {
     data: required(f, 'data', 'FILE.csv'),
     target: required(f, 'target', 'COLUMN (the column to predict)'),
@@ -88,8 +92,8 @@ function parseTrainConfig(argv: string[]): TrainConfig | 'help' {
     activation,
     epochs: num(f, 'epochs', 100, (x) => isPosInt(x) && x <= 1_000_000, 'an integer from 1 to 1000000')!,
     batchSize: num(f, 'batch-size', 32, (x) => isPosInt(x) && x <= 1 << 20, 'an integer from 1 to 1048576')!,
-    optimizer: oneOf(f, 'optimizer', OPTIMIZERS, 'adam'),
-    learningRate: num(f, 'learning-rate', undefined, (x) => Number.isFinite(x) && x > 0, 'a number > 0'),
+    optimizer,
+    learningRate: num(f, 'learning-rate', lrDefault, (x) => Number.isFinite(x) && x > 0, 'a number > 0')!,
     seed: num(f, 'seed', 1, Number.isSafeInteger, 'an integer')!,
     backend: oneOf<BackendName>(f, 'backend', BACKENDS, 'wasm'),
     printEvery: num(f, 'print-every', undefined, isPosInt, 'a positive integer'),
@@ -174,21 +178,22 @@ export async function trainMain(argv: string[]): Promise<number> {
     net.init({ scheme: cfg.activation === 'relu' || cfg.activation === 'leakyRelu' ? 'he' : 'xavier' });
     const batchSize = Math.min(cfg.batchSize, m);
     const what = t.classes
-      ? `${t.classes.length} classes (${t.classes.slice(0, 8).join(', ')}${t.classes.length > 8 ? ', …' : ''})`
-      : 'regression';
+      ? `${t.classes.length} classes (${t.classes.slice(0, 8).map(show).join(', ')}${t.classes.length > 8 ? ', …' : ''})`
+      : `regression (the network learns the standardized target, mean ${Number(t.targetScale!.mean.toPrecision(6))}, std ${Number(t.targetScale!.std.toPrecision(6))}; the cost is on that scale)`;
     console.log(`wasm-mlp train: ${cfg.data}, ${m} rows, ${features.length} feature${features.length === 1 ? '' : 's'}, target ${show(cfg.target)}: ${what}`);
     console.log(`network [${layers.join(', ')}], ${cfg.activation} hidden, ${t.output} output, backend ${net.backend}`);
-    console.log(`${cfg.optimizer}, ${cfg.epochs} epochs, batch size ${batchSize}, learning rate ${cfg.learningRate ?? 'the optimizer default'}, seed ${cfg.seed}`);
+    console.log(`${cfg.optimizer}, ${cfg.epochs} epochs, batch size ${batchSize}, learning rate ${cfg.learningRate}, seed ${cfg.seed}`);
 
     const printEvery = cfg.printEvery ?? Math.max(1, Math.ceil(cfg.epochs / 20));
     const showBar = !cfg.quiet && Boolean(process.stderr.isTTY);
     const width = String(cfg.epochs).length;
     const t0 = performance.now();
+    let lastBar = 0;
     const options: TrainOptions = {
       epochs: cfg.epochs,
       batchSize,
       optimizer: cfg.optimizer,
-      ...(cfg.learningRate === undefined ? {} : { learningRate: cfg.learningRate }),
+      learningRate: cfg.learningRate,
       seed: cfg.seed,
       // onProgress every epoch (the default); cost: the epoch's mean over its batches
       onProgress: ({ epoch, epochs, cost, accuracy }) => {
@@ -197,7 +202,10 @@ export async function trainMain(argv: string[]): Promise<number> {
           if (showBar) process.stderr.write('\r\x1b[K');
           console.log(`epoch ${String(epoch).padStart(width)}/${epochs}  cost ${cost.toFixed(6)}${acc}`);
         }
-        if (showBar) process.stderr.write(`\r\x1b[K${bar(epoch, epochs, `epoch ${epoch}/${epochs}  cost ${cost.toFixed(6)}`)}`);
+        if (showBar && (epoch === epochs || performance.now() - lastBar > 100)) {
+          lastBar = performance.now();
+          process.stderr.write(`\r\x1b[K${bar(epoch, epochs, `epoch ${epoch}/${epochs}  cost ${cost.toFixed(6)}`)}`);
+        }
       },
     };
     net.train(X, t.Y, options);
