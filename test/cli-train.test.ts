@@ -277,3 +277,46 @@ describe('wasm-mlp train: flags', () => {
     expect(main.stdout).toMatch(/^\s+wasm-mlp predict --model MODEL\.json --data FILE\.csv/m);
   });
 });
+
+describe("the README's command line example", () => {
+  const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+  /** the first fenced block after an HTML comment marker */
+  const blockAfter = (marker: string): string => {
+    const start = readme.indexOf(`<!-- ${marker} -->`);
+    expect(start, marker).toBeGreaterThanOrEqual(0);
+    return /```[a-z]*\n([\s\S]*?)```/.exec(readme.slice(start))![1];
+  };
+
+  it('prints what the README shows (all but the time), from examples/flower.csv', () => {
+    const commands = blockAfter('cli-example').trim().split('\n');
+    const shown = blockAfter('cli-example-output');
+    let out = '';
+    for (const cmd of commands) {
+      const [prog, ...args] = cmd.split(' ');
+      if (prog === 'head') {
+        // head -4 FILE
+        out += readFileSync(at(args[1]), 'utf8').split('\n').slice(0, Number(args[0].slice(1))).join('\n') + '\n';
+        continue;
+      }
+      expect(`${prog} ${args[0]}`).toBe('node dist/cli.js');
+      // run from the temporary directory, with the example file where the README's path says
+      const r = spawnSync(process.execPath, [CLI, ...args.slice(1).map((a) => (a.startsWith('examples/') ? path.join(repoRoot, a) : a))], { cwd: tmp, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      out += (r.stdout + r.stderr).replaceAll(path.join(repoRoot, 'examples/'), 'examples/');
+    }
+    const time = /\(\d+\.\d\d s\)/g;
+    expect(out.replace(time, '(time)')).toBe(shown.replace(time, '(time)'));
+  });
+
+  it('examples/flower.csv is the flower the script writes: datasets.flower({ m: 400, seed: 1 })', () => {
+    const { X, Y } = datasets.flower({ m: 400, seed: 1 });
+    const rows = table(readFileSync(path.join(repoRoot, 'examples', 'flower.csv'), 'utf8'));
+    expect(rows).toHaveLength(400);
+    rows.forEach((row, j) => {
+      // written with 6 significant digits: within 5e-6 relative
+      expect(Math.abs(Number(row.x1) - X.data[j])).toBeLessThanOrEqual(5e-6 * Math.abs(X.data[j]));
+      expect(Math.abs(Number(row.x2) - X.data[400 + j])).toBeLessThanOrEqual(5e-6 * Math.abs(X.data[400 + j]));
+      expect(row.colour).toBe(Y.data[j] ? 'blue' : 'red');
+    });
+  });
+});

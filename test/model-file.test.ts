@@ -4,6 +4,11 @@
  * or hostile file is rejected with an error naming what is wrong, before any network is built.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Network, datasets, type ModelJSON } from '../src/index.js';
 import { MODEL_LIMITS } from '../src/model-file.js';
 import { BACKENDS, bitEqual, maxAbsDiff } from './helpers.js';
@@ -59,6 +64,26 @@ describe('toJSON / fromJSON round trip', () => {
     // no output of this trained net sits within 1e-5 of the 0.5 threshold, so the classes are equal
     expect(Math.min(...Array.from(pa, (p) => Math.abs(p - 0.5)))).toBeGreaterThan(1e-5);
     expect(Array.from(back.predict(X).data)).toEqual(Array.from(net.predict(X).data));
+  });
+
+  it.each([
+    { out: 'softmax', loss: undefined, want: 'cce', nY: 3 },
+    { out: 'linear', loss: undefined, want: 'mse', nY: 2 },
+    { out: 'sigmoid', loss: 'mse', want: 'mse', nY: 1 },
+  ] as const)('a $out output with loss $want: kept, and the loaded network has the same cost', async ({ out, loss, want, nY }) => {
+    const net = await Network.create({ layers: [2, 5, nY], activations: ['relu', out], ...(loss ? { loss } : {}), backend: 'js', seed: 3 });
+    net.init({ scheme: 'he' });
+    const Yk = out === 'softmax' ? Array.from(Y.data, (y, j) => (y + (j % 2)) % 3) : { rows: nY, cols: X.cols, data: new Float32Array(nY * X.cols).map((_, k) => Math.sin(k)) };
+    net.train(X, Yk, { epochs: 3, batchSize: 40, optimizer: 'adam' });
+    const obj = net.toJSON();
+    expect(obj.loss).toBe(want);
+    const back = await Network.fromJSON(JSON.stringify(obj), { backend: 'js' });
+    expect(back.loss).toBe(want);
+    expect(back.activations).toEqual(['relu', out]);
+    expectSameParams(net, back);
+    net.forward(X);
+    back.forward(X);
+    expect(back.cost(Yk)).toBe(net.cost(Yk));
   });
 
   it('every finite float32 bit pattern survives the JSON text (random patterns, extremes, subnormals)', async () => {
@@ -222,4 +247,22 @@ describe.each(BACKENDS)('Network.fromJSON rejects a bad or hostile file (backend
     expect(Array.from(net.getParams()[0].W.data)).toEqual(good().params[0].W);
     expect(Array.from(net.getParams()[1].b)).toEqual([-0.5]);
   });
+});
+
+it("the README's save-and-load example prints what the README shows (on the built package)", () => {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+  const blockAfter = (marker: string): string => /```[a-z]*\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf(`<!-- ${marker} -->`)))![1];
+  expect(readme).toContain('<!-- save-load-example -->');
+  const tmp = mkdtempSync(path.join(tmpdir(), 'wasm-mlp-save-'));
+  try {
+    // the same code, writing its file into a temporary directory instead of the repository
+    const code = blockAfter('save-load-example').replaceAll("'flower-net.json'", JSON.stringify(path.join(tmp, 'flower-net.json')));
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(blockAfter('save-load-example-output'));
+    expect(JSON.parse(readFileSync(path.join(tmp, 'flower-net.json'), 'utf8')).format).toBe('wasm-mlp');
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });
