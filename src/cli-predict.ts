@@ -58,7 +58,9 @@ export async function predictMain(argv: string[]): Promise<number> {
       writeFileAtomic(out, text);
       process.stderr.write(`wasm-mlp predict: ${X.cols} predictions of ${model.target} written to ${out}\n`);
     } else {
-      process.stdout.write(text);
+      // resolve once the text is handed to the OS: the process exits right after, and a pipe
+      // may be asynchronous (macOS), where exiting earlier would cut the output short
+      await new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
     }
   } finally {
     net.dispose();
