@@ -104,7 +104,6 @@ export async function modelFromJSON(
   }
   try {
     net.setParams(model.params); // checked above already; should it still throw, nothing survives
-
   } catch (e) {
     net.dispose(); // no half-built network survives a failed load
     throw e;
