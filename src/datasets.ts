@@ -33,10 +33,15 @@ export interface CirclesOptions extends DatasetOptions {
   factor?: number;
 }
 
+export interface SpiralOptions extends DatasetOptions {
+  /** number of arms (classes), an integer from 2 to 10; default 2. Labels are 0 … classes−1 */
+  classes?: number;
+}
+
 export interface Dataset {
   /** (2 × m) points, one column per example */
   X: Matrix;
-  /** (1 × m) labels, 0 or 1 */
+  /** (1 × m) labels, 0 or 1 (0 … classes−1 for a spiral with `classes`) */
   Y: Matrix;
 }
 
@@ -102,19 +107,21 @@ function linspace(a: number, b: number, n: number): number[] {
 }
 
 /**
- * Generates m examples split into two classes (class 0 gets ⌊m/2⌋), one class at a time: `point`
- * gets the class, the index within the class and the class size, and returns [x, y].
- * Class 0 fills the first columns; the result is shuffled unless `shuffle` is false.
+ * Generates m examples split into K classes (class c gets ⌊(c+1)m/K⌋ − ⌊cm/K⌋; for K = 2, class 0
+ * gets ⌊m/2⌋), one class at a time: `point` gets the class, the index within the class and the
+ * class size, and returns [x, y]. Class 0 fills the first columns; the result is shuffled unless
+ * `shuffle` is false.
  */
 function twoClasses(
   p: Parsed,
   point: (label: number, i: number, n: number) => [number, number],
   shuffle = true,
+  K = 2,
 ): Dataset {
-  const sizes = [Math.floor(p.m / 2), p.m - Math.floor(p.m / 2)];
+  const sizes = Array.from({ length: K }, (_, c) => Math.floor(((c + 1) * p.m) / K) - Math.floor((c * p.m) / K));
   const out = allocate(p.m);
   let j = 0;
-  for (const label of [0, 1]) {
+  for (let label = 0; label < K; label++) {
     for (let i = 0; i < sizes[label]; i++) {
       const [x, y] = point(label, i, sizes[label]);
       out.put(j++, x, y, label);
@@ -193,14 +200,20 @@ export function xor(options?: DatasetOptions): Dataset {
 /** Turns of each spiral arm as its radius grows from 0 to 1. */
 const SPIRAL_TURNS = 1.75;
 
-/** Two interleaved spiral arms offset by π (labels 0 and 1), angle noise of std `noise`, shuffled. */
-export function spiral(options?: DatasetOptions): Dataset {
+/**
+ * Interleaved spiral arms (default two, offset by π; `classes: K` gives K arms offset by 2π/K,
+ * labels 0 … K−1 in Y (1 × m)), angle noise of std `noise`, shuffled.
+ */
+export function spiral(options?: SpiralOptions): Dataset {
   const p = parse('spiral', options, 0.2);
+  const K = options?.classes ?? 2;
+  if (typeof K !== 'number' || !Number.isInteger(K) || K < 2 || K > 10) fail('spiral', 'classes', 'an integer from 2 to 10', K);
+  if (K > p.m) fail('spiral', 'classes', `at most m = ${p.m}`, K);
   return twoClasses(p, (label, i, n) => {
     const r = n === 1 ? 0 : i / (n - 1);
-    const a = 2 * Math.PI * SPIRAL_TURNS * r + label * Math.PI + p.noise * p.rng.normal();
+    const a = 2 * Math.PI * SPIRAL_TURNS * r + label * ((2 * Math.PI) / K) + p.noise * p.rng.normal();
     return [r * Math.cos(a), r * Math.sin(a)];
-  });
+  }, true, K);
 }
 
 /** All generators by name. */

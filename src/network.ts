@@ -563,7 +563,10 @@ export class Network {
       case 2: k.rmsprop_update(p.params, p.state[0], p.grads, n, r.lr, o.beta, o.epsilon); break;
       default: {
         r.t++;
-        const c1 = 1 / (1 - o.beta1 ** r.t), c2 = 1 / (1 - o.beta2 ** r.t);
+        // the bias corrections of the β the kernel actually uses: float32(β) (1 − float32(β) is
+        // exact in float32, so the moments are exact averages with that β; with the float64 β,
+        // 1 − 0.999 would be off by 1.3e-5 relative and so would the first steps)
+        const c1 = 1 / (1 - Math.fround(o.beta1) ** r.t), c2 = 1 / (1 - Math.fround(o.beta2) ** r.t);
         k.adam_update(p.params, p.state[0], p.state[1], p.grads, n, r.lr, o.beta1, o.beta2, o.epsilon, c1, c2);
       }
     }
