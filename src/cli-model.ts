@@ -72,6 +72,8 @@ export async function loadCliModel(file: string, text: string, backend: BackendN
     if (!Array.isArray(v) || v.length < min || v.length > 1 << 20) bad(k, `an array of at least ${min} strings`, v);
     const a = v as unknown[];
     for (let i = 0; i < a.length; i++) if (!Object.hasOwn(a, i) || typeof a[i] !== 'string') bad(`${k}[${i}]`, 'a string', a[i]);
+    const dup = a.findIndex((x, i) => a.indexOf(x) !== i);
+    if (dup >= 0) bad(`${k}[${dup}]`, `different from ${k}[${a.indexOf(a[dup])}]`, a[dup]);
     return a as string[];
   };
   const numbers = (k: string, v: unknown, n: number, positive: boolean): number[] => {

@@ -3,8 +3,9 @@
  * written by `wasm-mlp train` to a CSV with the same feature columns (found by name; other
  * columns, the target among them, are ignored) and writes one prediction per data row.
  */
+import path from 'node:path';
 import { BACKENDS, type BackendName } from './backend.js';
-import { applyStandardization, extract, readCsvTable, readText } from './cli-data.js';
+import { applyStandardization, extract, readCsvTable, readText, UsageError } from './cli-data.js';
 import { oneOf, parseFlags, required } from './cli-args.js';
 import { loadCliModel, writeFileAtomic, type CliModelFile } from './cli-model.js';
 import { csvLine } from './csv.js';
@@ -47,6 +48,9 @@ export async function predictMain(argv: string[]): Promise<number> {
   const dataPath = required(f, 'data', 'FILE.csv');
   const backend = oneOf<BackendName>(f, 'backend', BACKENDS, 'wasm');
   const out = f.out as string | undefined;
+  for (const [flag, file] of [['--data', dataPath], ['--model', modelPath]]) {
+    if (out !== undefined && path.resolve(out) === path.resolve(file)) throw new UsageError(`--out names the ${flag} file; the predictions would overwrite it`);
+  }
 
   const { file: model, net } = await loadCliModel(modelPath, readText(modelPath, 'model file'), backend);
   try {

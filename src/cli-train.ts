@@ -156,6 +156,7 @@ export async function trainMain(argv: string[]): Promise<number> {
     process.stdout.write(TRAIN_HELP);
     return 0;
   }
+  if (path.resolve(cfg.save) === path.resolve(cfg.data)) throw new UsageError('--save names the --data file; the model would overwrite the data');
   checkSaveDir(cfg.save); // before the work, not after it
 
   const table = readCsvTable(cfg.data, readText(cfg.data, 'data file'));

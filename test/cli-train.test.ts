@@ -256,6 +256,7 @@ describe('wasm-mlp train: flags', () => {
     [['--data', 'ok.csv', '--target', 'label', '--save', 'm.json', '--learning-rate=-1'], /--learning-rate must be a number > 0; got '-1'/],
     [['--data', 'ok.csv', '--target', 'label', '--save', 'm.json', '--features', 'x,x'], /--features must be distinct column names/],
     [['--data', 'ok.csv', '--target', 'label', '--save', 'm.json', '--iterations', '5'], /Unknown option '--iterations'/],
+    [['--data', 'ok.csv', '--target', 'label', '--save', 'ok.csv'], /--save names the --data file; the model would overwrite the data/],
   ])('%j exits 2', (args, error) => {
     const r = run('train', ...args);
     expect(r.status).toBe(2);
