@@ -86,8 +86,8 @@ describe('toJSON / fromJSON round trip', () => {
     expect(back.cost(Yk)).toBe(net.cost(Yk));
   });
 
-  it('every finite float32 bit pattern survives the JSON text (random patterns, extremes, subnormals)', async () => {
-    const net = await Network.create({ layers: [50, 40, 1], backend: 'js' });
+  it.each(BACKENDS)('on %s, every finite float32 bit pattern survives the JSON text (random patterns, extremes, subnormals)', async (backend) => {
+    const net = await Network.create({ layers: [50, 40, 1], backend });
     const words = new Uint32Array(50 * 40 + 40 + 40 + 1);
     let s = 0x9e3779b9;
     for (let i = 0; i < words.length; i++) {
@@ -104,7 +104,7 @@ describe('toJSON / fromJSON round trip', () => {
       { W: { rows: 40, cols: 50, data: f.subarray(0, 2000) }, b: f.subarray(2000, 2040) },
       { W: { rows: 1, cols: 40, data: f.subarray(2040, 2080) }, b: f.subarray(2080, 2081) },
     ]);
-    const back = await Network.fromJSON(JSON.stringify(net), { backend: 'js' });
+    const back = await Network.fromJSON(JSON.stringify(net), { backend });
     expectSameParams(net, back);
   });
 
