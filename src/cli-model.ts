@@ -8,7 +8,7 @@
 import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Network, type BackendName } from './network.js';
-import type { ModelJSON } from './model-file.js';
+import { MODEL_LIMITS, type ModelJSON } from './model-file.js';
 import { DataError, show } from './cli-data.js';
 import { describe } from './validate.js';
 
@@ -42,6 +42,23 @@ export interface LoadedCliModel { file: CliModelFile; net: Network }
 
 /** Reads and checks a model file written by `wasm-mlp train`, and builds its network. */
 export async function loadCliModel(file: string, text: string, backend: BackendName): Promise<LoadedCliModel> {
+  const desc = readDescription(file, text);
+  let net: Network;
+  try {
+    net = await Network.fromJSON(desc.model, { backend });
+  } catch (e) {
+    throw new DataError(`${file}: the network in "model" is rejected: ${(e as Error).message}`);
+  }
+  const mismatch = mismatchOf(desc, net);
+  if (mismatch) {
+    net.dispose();
+    throw new DataError(`${file}: ${mismatch}`);
+  }
+  return { file: desc, net };
+}
+
+/** The checked description; `model` is passed on unread, for Network.fromJSON to check. */
+function readDescription(file: string, text: string): CliModelFile {
   const bad = (what: string, expected: string, got: unknown): never => {
     throw new DataError(`${file}: ${what} must be ${expected}; got ${describe(got)}`);
   };
@@ -69,11 +86,13 @@ export async function loadCliModel(file: string, text: string, backend: BackendN
   if (task !== 'classification' && task !== 'regression') bad('task', "'classification' or 'regression'", task);
 
   const strings = (k: string, v: unknown, min: number): string[] => {
-    if (!Array.isArray(v) || v.length < min || v.length > 1 << 20) bad(k, `an array of at least ${min} strings`, v);
-    const a = v as unknown[];
-    for (let i = 0; i < a.length; i++) if (!Object.hasOwn(a, i) || typeof a[i] !== 'string') bad(`${k}[${i}]`, 'a string', a[i]);
-    const dup = a.findIndex((x, i) => a.indexOf(x) !== i);
-    if (dup >= 0) bad(`${k}[${dup}]`, `different from ${k}[${a.indexOf(a[dup])}]`, a[dup]);
+    if (!Array.isArray(v) || v.length < min || v.length > MODEL_LIMITS.layerSize) bad(k, `an array of ${min} to ${MODEL_LIMITS.layerSize} strings`, v);
+    const a = v as unknown[], seen = new Map<unknown, number>();
+    for (let i = 0; i < a.length; i++) {
+      if (!Object.hasOwn(a, i) || typeof a[i] !== 'string') bad(`${k}[${i}]`, 'a string', a[i]);
+      if (seen.has(a[i])) bad(`${k}[${i}]`, `different from ${k}[${seen.get(a[i])}]`, a[i]);
+      seen.set(a[i], i);
+    }
     return a as string[];
   };
   const numbers = (k: string, v: unknown, n: number, positive: boolean): number[] => {
@@ -112,35 +131,24 @@ export async function loadCliModel(file: string, text: string, backend: BackendN
     const [std] = numbers('targetScale.std', [ts.std], 1, true);
     targetScale = { mean, std };
   }
-
-  let net: Network;
-  try {
-    net = await Network.fromJSON(get('model') as ModelJSON, { backend });
-  } catch (e) {
-    throw new DataError(`${file}: the network in "model" is rejected: ${(e as Error).message}`);
-  }
-  // the description and the network must agree on the sizes
-  const nOut = net.layers[net.layers.length - 1];
-  const out = net.activations[net.activations.length - 1] as string;
-  const mismatch = (what: string) => {
-    net.dispose();
-    throw new DataError(`${file}: ${what}`);
-  };
-  if (net.layers[0] !== features.length) mismatch(`the network has ${net.layers[0]} inputs but the file lists ${features.length} features`);
-  if (classes) {
-    const want = classes.length === 2 ? 1 : classes.length;
-    if (nOut !== want) mismatch(`${classes.length} classes need ${want} output${want === 1 ? '' : 's'}; the network has ${nOut}`);
-    if (out !== (classes.length === 2 ? 'sigmoid' : 'softmax')) mismatch(`${classes.length} classes need a ${classes.length === 2 ? 'sigmoid' : 'softmax'} output; the network's is ${out}`);
-  } else if (nOut !== 1 || out !== 'linear') {
-    mismatch(`a regression model needs one linear output; the network has ${nOut} ${out}`);
-  }
   return {
-    file: {
-      format: CLI_MODEL_FORMAT, version: CLI_MODEL_VERSION, task: task as CliModelFile['task'], features, target: target as string,
-      classes, standardize, targetScale, model: get('model') as ModelJSON,
-    },
-    net,
+    format: CLI_MODEL_FORMAT, version: CLI_MODEL_VERSION, task: task as CliModelFile['task'], features, target: target as string,
+    classes, standardize, targetScale, model: get('model') as ModelJSON,
   };
+}
+
+/** How the description and the network disagree (inputs, outputs, output activation), or ''. */
+function mismatchOf(desc: CliModelFile, net: Network): string {
+  const nOut = net.layers[net.layers.length - 1];
+  const out = net.activations[net.activations.length - 1];
+  const { features, classes } = desc;
+  if (net.layers[0] !== features.length) return `the network has ${net.layers[0]} inputs but the file lists ${features.length} features`;
+  if (!classes) return nOut === 1 && out === 'linear' ? '' : `a regression model needs one linear output; the network has ${nOut} ${out}`;
+  const want = classes.length === 2 ? 1 : classes.length;
+  const wantOut = classes.length === 2 ? 'sigmoid' : 'softmax';
+  if (nOut !== want) return `${classes.length} classes need ${want} output${want === 1 ? '' : 's'}; the network has ${nOut}`;
+  if (out !== wantOut) return `${classes.length} classes need a ${wantOut} output; the network's is ${out}`;
+  return '';
 }
 
 /**

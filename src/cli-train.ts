@@ -15,6 +15,7 @@ import { isPosInt, num, oneOf, parseFlags, required } from './cli-args.js';
 import { CLI_MODEL_FORMAT, CLI_MODEL_VERSION, writeFileAtomic, type CliModelFile } from './cli-model.js';
 import { HIDDEN_ACTIVATIONS, type Activation } from './kernels.js';
 import type { Matrix } from './matrix.js';
+import { accuracy } from './metrics.js';
 import { Network } from './network.js';
 import { OPTIMIZERS, type OptimizerName, type TrainOptions } from './train-options.js';
 
@@ -158,18 +159,7 @@ export async function trainMain(argv: string[]): Promise<number> {
   }
   if (path.resolve(cfg.save) === path.resolve(cfg.data)) throw new UsageError('--save names the --data file; the model would overwrite the data');
   checkSaveDir(cfg.save); // before the work, not after it
-
-  const table = readCsvTable(cfg.data, readText(cfg.data, 'data file'));
-  if (!table.header.includes(cfg.target)) {
-    throw new DataError(`${cfg.data} has no column ${show(cfg.target)} (--target); its columns are ${table.header.map(show).join(', ')}`);
-  }
-  const features = cfg.features ?? table.header.filter((h) => h !== cfg.target);
-  if (features.includes(cfg.target)) throw new UsageError(`--features lists the target column ${show(cfg.target)}`);
-  if (features.length === 0) throw new DataError(`${cfg.data} has no feature column: its only column is the target ${show(cfg.target)}`);
-  const { X, target } = extract(table, features, { name: cfg.target, numeric: cfg.regression });
-  const standardize = standardization(X);
-  applyStandardization(X, standardize);
-  const t = makeTarget(target!, cfg);
+  const { features, X, standardize, t } = loadTrainingData(cfg);
   const m = X.cols;
 
   const layers = [features.length, ...cfg.hidden, t.Y.rows];
@@ -185,44 +175,23 @@ export async function trainMain(argv: string[]): Promise<number> {
     console.log(`network [${layers.join(', ')}], ${cfg.activation} hidden, ${t.output} output, backend ${net.backend}`);
     console.log(`${cfg.optimizer}, ${cfg.epochs} epochs, batch size ${batchSize}, learning rate ${cfg.learningRate}, seed ${cfg.seed}`);
 
-    const printEvery = cfg.printEvery ?? Math.max(1, Math.ceil(cfg.epochs / 20));
-    const showBar = !cfg.quiet && Boolean(process.stderr.isTTY);
-    const width = String(cfg.epochs).length;
+    const progress = reporter(cfg);
     const t0 = performance.now();
-    let lastBar = 0;
-    const options: TrainOptions = {
-      epochs: cfg.epochs,
-      batchSize,
-      optimizer: cfg.optimizer,
-      learningRate: cfg.learningRate,
-      seed: cfg.seed,
-      // onProgress every epoch (the default); cost: the epoch's mean over its batches
-      onProgress: ({ epoch, epochs, cost, accuracy }) => {
-        const acc = accuracy === undefined ? '' : `  accuracy ${(accuracy * 100).toFixed(2)}%`;
-        if (epoch % printEvery === 0 || epoch === 1 || epoch === epochs) {
-          if (showBar) process.stderr.write('\r\x1b[K');
-          console.log(`epoch ${String(epoch).padStart(width)}/${epochs}  cost ${cost.toFixed(6)}${acc}`);
-        }
-        if (showBar && (epoch === epochs || performance.now() - lastBar > 100)) {
-          lastBar = performance.now();
-          process.stderr.write(`\r\x1b[K${bar(epoch, epochs, `epoch ${epoch}/${epochs}  cost ${cost.toFixed(6)}`)}`);
-        }
-      },
-    };
-    net.train(X, t.Y, options);
-    if (showBar) process.stderr.write('\r\x1b[K');
-    const seconds = (performance.now() - t0) / 1000;
+    net.train(X, t.Y, {
+      epochs: cfg.epochs, batchSize, optimizer: cfg.optimizer, learningRate: cfg.learningRate, seed: cfg.seed,
+      onProgress: progress.onProgress, // every epoch (the default); cost: the epoch's mean over its batches
+    });
+    progress.done();
+    const took = `(${((performance.now() - t0) / 1000).toFixed(2)} s)`;
 
-    const A = net.predictProba(X);
     if (t.classes) {
-      console.log(`training accuracy: ${(classAccuracy(A, t) * 100).toFixed(2)}%  (${seconds.toFixed(2)} s)`);
+      console.log(`training accuracy: ${(accuracy(net.predict(X), t.Y) * 100).toFixed(2)}%  ${took}`);
     } else {
-      const { std } = t.targetScale!;
+      const A = net.predictProba(X), { std } = t.targetScale!;
       let se = 0;
       for (let j = 0; j < m; j++) se += ((A.data[j] - t.Y.data[j]) * std) ** 2;
-      console.log(`training RMSE: ${Number(Math.sqrt(se / m).toPrecision(6))} (in ${cfg.target}'s units)  (${seconds.toFixed(2)} s)`);
+      console.log(`training RMSE: ${Number(Math.sqrt(se / m).toPrecision(6))} (in ${cfg.target}'s units)  ${took}`);
     }
-
     const file: CliModelFile = {
       format: CLI_MODEL_FORMAT, version: CLI_MODEL_VERSION, task: t.classes ? 'classification' : 'regression',
       features, target: cfg.target, classes: t.classes, standardize, targetScale: t.targetScale, model: net.toJSON(),
@@ -235,24 +204,41 @@ export async function trainMain(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** Fraction of columns whose most probable class is the labelled one (sigmoid: p > 0.5). */
-function classAccuracy(A: Matrix, t: Target): number {
-  const m = A.cols;
-  let right = 0;
-  for (let j = 0; j < m; j++) {
-    let cls: number, label: number;
-    if (A.rows === 1) {
-      cls = A.data[j] > 0.5 ? 1 : 0;
-      label = t.Y.data[j];
-    } else {
-      cls = 0;
-      label = 0;
-      for (let k = 1; k < A.rows; k++) {
-        if (A.data[k * m + j] > A.data[cls * m + j]) cls = k;
-        if (t.Y.data[k * m + j] === 1) label = k;
-      }
-    }
-    if (cls === label) right++;
+/** The CSV's features (standardized) and target, or an error listing every bad row. */
+function loadTrainingData(cfg: TrainConfig) {
+  const table = readCsvTable(cfg.data, readText(cfg.data, 'data file'));
+  if (!table.header.includes(cfg.target)) {
+    throw new DataError(`${cfg.data} has no column ${show(cfg.target)} (--target); its columns are ${table.header.map(show).join(', ')}`);
   }
-  return right / m;
+  const features = cfg.features ?? table.header.filter((h) => h !== cfg.target);
+  if (features.includes(cfg.target)) throw new UsageError(`--features lists the target column ${show(cfg.target)}`);
+  if (features.length === 0) throw new DataError(`${cfg.data} has no feature column: its only column is the target ${show(cfg.target)}`);
+  const { X, target } = extract(table, features, { name: cfg.target, numeric: cfg.regression });
+  const standardize = standardization(X);
+  applyStandardization(X, standardize);
+  return { features, X, standardize, t: makeTarget(target!, cfg) };
+}
+
+/** Per-epoch lines on stdout (every printEvery epochs, the first and the last) and, on a terminal, a progress bar on stderr. */
+function reporter(cfg: TrainConfig): { onProgress: NonNullable<TrainOptions['onProgress']>; done(): void } {
+  const printEvery = cfg.printEvery ?? Math.max(1, Math.ceil(cfg.epochs / 20));
+  const showBar = !cfg.quiet && Boolean(process.stderr.isTTY);
+  const width = String(cfg.epochs).length;
+  let lastBar = 0;
+  return {
+    onProgress: ({ epoch, epochs, cost, accuracy: acc }) => {
+      if (epoch % printEvery === 0 || epoch === 1 || epoch === epochs) {
+        if (showBar) process.stderr.write('\r\x1b[K');
+        const right = acc === undefined ? '' : `  accuracy ${(acc * 100).toFixed(2)}%`;
+        console.log(`epoch ${String(epoch).padStart(width)}/${epochs}  cost ${cost.toFixed(6)}${right}`);
+      }
+      if (showBar && (epoch === epochs || performance.now() - lastBar > 100)) {
+        lastBar = performance.now();
+        process.stderr.write(`\r\x1b[K${bar(epoch, epochs, `epoch ${epoch}/${epochs}  cost ${cost.toFixed(6)}`)}`);
+      }
+    },
+    done: () => {
+      if (showBar) process.stderr.write('\r\x1b[K');
+    },
+  };
 }

@@ -139,6 +139,7 @@ describe('wasm-mlp predict', () => {
     ['three classes for one sigmoid output', () => edit((o) => { o.classes = ['a', 'b', 'c']; }), /3 classes need 3 outputs; the network has 1/],
     ['a hostile network inside', () => edit((o) => { o.model.params[0].W[5] = 'NaN'; }), /the network in "model" is rejected: Network\.fromJSON: params\[0\]\.W\[5\] must be a finite number/],
     ['a 10⁹-unit layer inside', () => edit((o) => { o.model.layers[1] = 1e9; }), /Network\.fromJSON: layers\[1\] must be an integer from 1 to 1048576; got 1000000000/],
+    ['a regression description on a sigmoid network', () => edit((o) => { o.task = 'regression'; o.classes = null; o.targetScale = { mean: 0, std: 1 }; }), /a regression model needs one linear output; the network has 1 sigmoid/],
     ['a class listed twice', () => edit((o) => { o.classes = ['gap', 'gap']; }), /classes\[1\] must be different from classes\[0\]; got "gap"/],
     ['a wrong version', () => edit((o) => { o.version = 7; }), /version must be 1; got 7/],
   ])('a bad model file: %s', (_, text, error) => {
