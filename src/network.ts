@@ -472,8 +472,11 @@ export class Network {
     this.#invalidate();
     return {
       where, cfg, m, mb, nb, Xt, Yt, Xv, Yv, mv, perm: identity(m), rng, keep, opt, t: 0, lr: cfg.learningRate, total,
-      costs: new Float64Array(total), epochCosts: cfg.form === 'epochs' ? new Float64Array(cfg.epochs) : undefined,
-      valCosts: new Float64Array(Xv ? checks : 0), checks: 0,
+      // sized for the whole run up to 2^16 entries, then doubled as needed (a run stopped early by
+      // a signal or a callback never holds memory for steps it did not take)
+      costs: new Float64Array(Math.min(total, 1 << 16)),
+      epochCosts: cfg.form === 'epochs' ? new Float64Array(Math.min(cfg.epochs, 1 << 16)) : undefined,
+      valCosts: new Float64Array(Xv ? Math.min(checks, 1 << 16) : 0), checks: 0,
       step: 0, epoch: 0, batch: 0, epochCost: 0, right: 0, count: 0, countRight: false,
       best: Infinity, bestParams: undefined, wait: 0, resident: false, stopped: undefined,
     };
@@ -506,6 +509,7 @@ export class Network {
       if (!Number.isFinite(J)) {
         throw new Error(`${r.where}: the cost became ${J} at step ${r.step + 1}; the parameters diverged (try a smaller learningRate than ${r.lr}), call init() to start again`);
       }
+      if (r.step === r.costs.length) r.costs = grown(r.costs);
       r.costs[r.step] = J;
       r.epochCost += J * mb;
       if (r.countRight) {
@@ -540,19 +544,22 @@ export class Network {
     r.countRight = onProgress !== undefined && reports && this.loss !== 'mse';
   }
 
-  /** Copies the batch's columns (in this epoch's order) into the X and Y slots. */
+  /** Copies the batch's columns (in this epoch's order) into the X and Y slots; allocates nothing. */
   #putBatch(r: Run, start: number, mb: number): void {
-    const h = this.#heap, p = this.#plan;
+    this.#gather(r.Xt, this.layers[0], this.#plan.X, r, start, mb);
+    this.#gather(r.Yt, this.layers[this.layers.length - 1], this.#plan.Y, r, start, mb);
+    r.resident = r.nb === 1;
+  }
+
+  /** dst (rows × mb) in the arena = columns perm[start …] of src (rows × r.m); in order for a full batch. */
+  #gather(src: ArrayLike<number>, rows: number, dst: number, r: Run, start: number, mb: number): void {
+    const h = this.#heap, perm = r.perm, d0 = dst >> 2;
     const full = r.nb === 1;
-    for (const [src, rows, at] of [[r.Xt, this.layers[0], p.X], [r.Yt, this.layers[this.layers.length - 1], p.Y]] as const) {
-      const d0 = at >> 2;
-      for (let i = 0; i < rows; i++) {
-        const s = i * r.m, d = d0 + i * mb;
-        if (full) for (let j = 0; j < mb; j++) h[d + j] = src[s + j];
-        else for (let j = 0; j < mb; j++) h[d + j] = src[s + r.perm[start + j]];
-      }
+    for (let i = 0; i < rows; i++) {
+      const s = i * r.m, d = d0 + i * mb;
+      if (full) for (let j = 0; j < mb; j++) h[d + j] = src[s + j];
+      else for (let j = 0; j < mb; j++) h[d + j] = src[s + perm[start + j]];
     }
-    r.resident = full;
   }
 
   #optimizerStep(r: Run): void {
@@ -576,11 +583,15 @@ export class Network {
   #endEpoch(r: Run): void {
     const cfg = r.cfg, e = r.epoch;
     const cost = r.epochCost / r.m;
-    if (r.epochCosts) r.epochCosts[e - 1] = cost;
+    if (r.epochCosts) {
+      if (e > r.epochCosts.length) r.epochCosts = grown(r.epochCosts);
+      r.epochCosts[e - 1] = cost;
+    }
     if (e % cfg.progressEvery !== 0 && e !== cfg.epochs) return;
     let val: { cost: number; accuracy: number | undefined } | undefined;
     if (r.Xv) {
       val = this.#evaluate(r);
+      if (r.checks === r.valCosts.length) r.valCosts = grown(r.valCosts);
       r.valCosts[r.checks++] = val.cost;
     }
     if (cfg.onProgress) {
@@ -824,6 +835,13 @@ function oneHot(where: string, name: string, idx: ArrayLike<number>, nY: number,
     out[c * m + j] = 1;
   }
   return out;
+}
+
+/** a copy of a with twice the length (for the per-step records of a long run) */
+function grown(a: Float64Array): Float64Array {
+  const b = new Float64Array(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 function identity(m: number): Int32Array {

@@ -77,6 +77,21 @@ describe.each(BACKENDS)('training options on %s', (backend) => {
     expect(sameBits(paramsOf(a), paramsOf(b))).toBe(true);
   });
 
+  it('a run longer than the first cost buffer (2^16 steps) records every step', async () => {
+    const X = { rows: 2, cols: 4, data: [0.5, -1, 1.5, 2, -0.3, 0.8, 0.1, -2] }, Y = { rows: 1, cols: 4, data: [1, 0, 1, 0] };
+    const net = await Network.create({ layers: [2, 1], activations: ['sigmoid'], backend });
+    const r = net.train(X, Y, { epochs: 35_000, batchSize: 2, shuffle: false, learningRate: 0.05 });
+    expect(r.iterations).toBe(70_000);
+    expect(r.costs.length).toBe(70_000);
+    expect(r.epochCosts!.length).toBe(35_000);
+    expect(r.costs.every((c) => c > 0 && Number.isFinite(c))).toBe(true);
+    // unshuffled batches alternate, so the last cost is that of the second half of the data
+    const again = await Network.create({ layers: [2, 1], activations: ['sigmoid'], backend });
+    again.setParams(net.getParams());
+    again.forward({ rows: 2, cols: 2, data: [1.5, 2, 0.1, -2] });
+    expect(r.costs[69_999]).toBeGreaterThan(again.cost({ rows: 1, cols: 2, data: [1, 0] })); // one more step lowers it
+  });
+
   it('seeded: shuffling + dropout + adam give bit-identical runs for the same seed, different ones for another seed', async () => {
     const { X, Y } = datasets.flower({ m: 120 });
     const run = async (seed: number) => {
