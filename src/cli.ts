@@ -14,8 +14,11 @@ import { accuracy } from './metrics.js';
 import { RNG_NAMES, type RngName } from './rng.js';
 import { boundarySvg } from './plot.js';
 import type { Matrix } from './matrix.js';
+import { isSubcommand, runSubcommand } from './cli-sub.js';
 
 const HELP = `Usage: npm start -- [options]      (or: node dist/cli.js [options])
+       wasm-mlp train --data FILE.csv --target COLUMN --save MODEL.json [options]   (train on your CSV; train --help)
+       wasm-mlp predict --model MODEL.json --data FILE.csv [--out FILE.csv]       (predict --help)
 
 Trains a network with hidden layers of the given sizes and a sigmoid output on a seeded 2-D data
 set with full-batch gradient descent, then writes the decision boundary as an SVG picture.
@@ -120,6 +123,7 @@ function progressBar(done: number, total: number, cost: number, t0: number): str
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (isSubcommand(argv[0])) return runSubcommand(argv[0], argv.slice(1));
   const cfg = parseConfig(argv);
   if (cfg === 'help') {
     process.stdout.write(HELP);

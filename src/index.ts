@@ -8,6 +8,7 @@ export type {
 export { OPTIMIZER_DEFAULTS } from './train-options.js';
 export { gradientCheck } from './gradcheck.js';
 export type { GradientCheckOptions } from './gradcheck.js';
+export type { ModelJSON, ModelLayerJSON, ModelLoss, FromJSONOptions } from './model-file.js';
 export { matrix, fromExamples, fromLabels, toExamples } from './matrix.js';
 export type { Matrix, MatrixData, MatrixInput } from './matrix.js';
 export { datasets, DATASET_NAMES } from './datasets.js';

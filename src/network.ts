@@ -3,6 +3,7 @@
  * over the arena laid out by planArena(); nothing is allocated inside forward, backward or update.
  */
 import { createBackend, BACKENDS, MAX_ARENA_BYTES, mib, type Backend, type BackendName } from './backend.js';
+import { modelFromJSON, modelToJSON, type FromJSONOptions, type ModelJSON } from './model-file.js';
 import {
   ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, activationKernels, type Activation, type Kernels,
 } from './kernels.js';
@@ -338,6 +339,17 @@ export class Network {
     this.#be = undefined;
     this.#heap = new Float32Array(0);
     this.#invalidate();
+  }
+
+  /** The network as a versioned model object; JSON.stringify(net) gives the file's text (src/model-file.ts). */
+  toJSON(): ModelJSON {
+    this.#live('Network.toJSON');
+    return modelToJSON(this);
+  }
+
+  /** A network from toJSON()'s object or text; every field is checked first, a bad file throws naming what is wrong. */
+  static fromJSON(json: string | ModelJSON, options?: FromJSONOptions): Promise<Network> {
+    return modelFromJSON(json, options, (o) => Network.create(o));
   }
 
   /** Parameters in the network (weights and biases). */

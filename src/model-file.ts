@@ -1,0 +1,271 @@
+/**
+ * The model file: a network as plain JSON (architecture, activations, loss, float32 parameters)
+ * and back. Built on the public API only (getParams / setParams / Network.create), so it never
+ * touches the arena; Network.toJSON / Network.fromJSON are one-line wrappers around this module.
+ *
+ * Reading treats the input as hostile: every field is read as an OWN data property (no prototype
+ * chain, no getters), unknown keys are rejected (so `__proto__`, `constructor`, `prototype` never
+ * reach anything), every size is checked against a limit and every array's actual length against
+ * the sizes BEFORE any value is read or any memory is reserved, and every value is checked before
+ * the network is built. A rejected file throws an Error naming the path of the bad value
+ * (e.g. `params[1].W[37]`) and leaves nothing behind.
+ */
+import type { BackendName } from './backend.js';
+import { BACKENDS } from './backend.js';
+import { ACTIVATIONS, type Activation } from './kernels.js';
+import type { Network, LayerParamsInput, Loss } from './network.js';
+import { fail } from './validate.js';
+
+export const MODEL_FORMAT = 'wasm-mlp';
+export const MODEL_VERSION = 1;
+
+/** The losses a model file may name: the network's Loss (listed here, as network.ts is imported for types only). */
+export const MODEL_LOSSES: readonly Loss[] = ['bce', 'cce', 'mse'];
+export type ModelLoss = Loss;
+
+/** One layer's parameters: W (n_l × n_{l-1}) row-major, b (n_l). */
+export interface ModelLayerJSON { W: number[]; b: number[] }
+
+/** A saved network, version 1. `JSON.stringify(net)` gives its text (toJSON is called for you). */
+export interface ModelJSON {
+  format: 'wasm-mlp';
+  version: 1;
+  /** [n_x, n_h1, …, n_y] */
+  layers: number[];
+  /** one per layer after the input */
+  activations: Activation[];
+  /** the loss the network trains with */
+  loss: ModelLoss;
+  /** one per layer after the input; float32 values as JSON numbers */
+  params: ModelLayerJSON[];
+}
+
+export interface FromJSONOptions {
+  /** backend of the new network: 'wasm' (default) or 'js'; any model loads on either */
+  backend?: BackendName;
+}
+
+/** Limits checked before anything is allocated from a file's sizes. */
+export const MODEL_LIMITS = {
+  /** characters of JSON text accepted (a model this long holds millions of parameters) */
+  textLength: 2 ** 28,
+  /** entries of `layers` (input included) */
+  layers: 1024,
+  /** each layer size, the same bound as Network.create */
+  layerSize: 2 ** 20,
+  /** weights and biases in all (2^27 float32 = 512 MiB) */
+  params: 2 ** 27,
+} as const;
+
+const WHERE = 'Network.fromJSON';
+const TOP_KEYS = ['format', 'version', 'layers', 'activations', 'loss', 'params'] as const;
+const LAYER_KEYS = ['W', 'b'] as const;
+
+/**
+ * The network as a ModelJSON object (fresh arrays, nothing shared with the network).
+ *
+ * Why float32 values survive JSON exactly: every float32 is exactly representable as a float64
+ * (a JS number), so Array.from(Float32Array) loses nothing; JSON.stringify writes each number as
+ * the shortest decimal that reads back as the SAME float64 (ECMA-262 Number::toString), and
+ * JSON.parse reads it back to that float64, which Math.fround — the float32 store — maps to itself.
+ * The one bit pattern JSON cannot carry is the sign of a zero: JSON.stringify(-0) is "0" (equal
+ * in value, so every prediction is unchanged); the object form returned here keeps -0.
+ */
+export function modelToJSON(net: Network): ModelJSON {
+  return {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    layers: [...net.layers],
+    activations: [...net.activations],
+    loss: net.loss,
+    params: net.getParams().map(({ W, b }) => ({ W: Array.from(W.data), b: Array.from(b) })),
+  };
+}
+
+/**
+ * Builds a network from a model file's text or parsed object. Everything is checked first; a bad
+ * file throws an Error naming the path of what is wrong, and no network is left behind.
+ * `create` is Network.create (passed in so that this module needs no runtime import of network.ts).
+ */
+export async function modelFromJSON(
+  json: unknown,
+  options: FromJSONOptions | undefined,
+  create: (o: { layers: number[]; activations: Activation[]; backend: BackendName; loss: ModelLoss }) => Promise<Network>,
+): Promise<Network> {
+  const backend = checkFromJSONOptions(options);
+  const model = readModel(json);
+  let net: Network;
+  try {
+    net = await create({ layers: model.layers, activations: model.activations, backend, loss: model.loss });
+  } catch (e) {
+    // the architecture passed every check here but Network.create has its own rules (which
+    // activations may be the output, memory): report it as this file's problem
+    throw new Error(`${WHERE}: the model's architecture is not accepted: ${(e as Error).message}`);
+  }
+  try {
+    net.setParams(model.params); // checked above already; should it still throw, nothing survives
+  } catch (e) {
+    net.dispose(); // no half-built network survives a failed load
+    throw e;
+  }
+  return net;
+}
+
+function checkFromJSONOptions(options: unknown): BackendName {
+  if (options === undefined) return 'wasm';
+  if (typeof options !== 'object' || options === null) fail(WHERE, 'options', 'an object { backend? }', options);
+  const backend = ownValue(options, 'backend', 'options') ?? 'wasm';
+  if (!BACKENDS.includes(backend as BackendName)) fail(WHERE, 'options.backend', "'wasm' or 'js'", backend);
+  return backend as BackendName;
+}
+
+interface CheckedModel {
+  layers: number[];
+  activations: Activation[];
+  loss: ModelLoss;
+  params: LayerParamsInput[];
+}
+
+/** Parses (if text) and checks a model; returns fresh arrays ready for Network.create/setParams. */
+export function readModel(json: unknown): CheckedModel {
+  const root = typeof json === 'string' ? parseModelText(json) : json;
+  const o = checkRecord(root, 'the model', TOP_KEYS, 'a model object { format, version, layers, activations, loss, params }');
+
+  const format = ownValue(o, 'format', '');
+  if (format !== MODEL_FORMAT) fail(WHERE, 'format', `'${MODEL_FORMAT}' (this is not a wasm-mlp model file)`, format);
+  const version = ownValue(o, 'version', '');
+  if (version !== MODEL_VERSION) {
+    fail(WHERE, 'version', `${MODEL_VERSION} (the only version this release of wasm-mlp reads)`, version,
+      typeof version === 'number' && version > MODEL_VERSION ? 'The file was written by a newer wasm-mlp' : '');
+  }
+
+  // sizes first: bounded, and everything later is checked against them
+  const layersV = ownValue(o, 'layers', '');
+  if (!Array.isArray(layersV) || layersV.length < 2 || layersV.length > MODEL_LIMITS.layers) {
+    fail(WHERE, 'layers', `an array of 2 to ${MODEL_LIMITS.layers} layer sizes [n_x, …, n_y]`, layersV);
+  }
+  const layers: number[] = [];
+  for (let i = 0; i < layersV.length; i++) {
+    const n = element(layersV, i, 'layers');
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MODEL_LIMITS.layerSize) {
+      fail(WHERE, `layers[${i}]`, `an integer from 1 to ${MODEL_LIMITS.layerSize}`, n);
+    }
+    layers.push(n);
+  }
+  const L = layers.length - 1;
+  let paramCount = 0; // exact: at most 1024 · 2^20 · (2^20 + 1) < 2^53
+  for (let l = 1; l <= L; l++) paramCount += layers[l] * (layers[l - 1] + 1);
+  if (paramCount > MODEL_LIMITS.params) {
+    fail(WHERE, 'layers', `a network of at most ${MODEL_LIMITS.params} parameters`, layersV,
+      `[${layers.join(', ')}] has ${paramCount}`);
+  }
+
+  const actsV = ownValue(o, 'activations', '');
+  if (!Array.isArray(actsV) || actsV.length !== L) {
+    fail(WHERE, 'activations', `an array of ${L} activation names (one per layer after the input)`, actsV);
+  }
+  const activations: Activation[] = [];
+  for (let i = 0; i < L; i++) {
+    const a = element(actsV, i, 'activations');
+    if (typeof a !== 'string' || !(ACTIVATIONS as readonly string[]).includes(a)) {
+      fail(WHERE, `activations[${i}]`, `one of ${ACTIVATIONS.map((x) => `'${x}'`).join(', ')}`, a);
+    }
+    activations.push(a as Activation);
+  }
+
+  const loss = ownValue(o, 'loss', '');
+  if (typeof loss !== 'string' || !(MODEL_LOSSES as readonly string[]).includes(loss)) {
+    fail(WHERE, 'loss', `one of ${MODEL_LOSSES.map((x) => `'${x}'`).join(', ')}`, loss);
+  }
+
+  const paramsV = ownValue(o, 'params', '');
+  if (!Array.isArray(paramsV) || paramsV.length !== L) {
+    fail(WHERE, 'params', `an array of ${L} { W, b } (one per layer after the input)`, paramsV);
+  }
+  // every length before any value, so a lying file costs nothing to reject
+  const layerObjs = layers.slice(1).map((nOut, l) => {
+    const path = `params[${l}]`;
+    const p = checkRecord(element(paramsV, l, 'params'), path, LAYER_KEYS, 'an object { W, b }');
+    const W = ownValue(p, 'W', path), b = ownValue(p, 'b', path);
+    const nW = nOut * layers[l];
+    if (!Array.isArray(W) || W.length !== nW) {
+      fail(WHERE, `${path}.W`, `an array of ${nOut}·${layers[l]} = ${nW} numbers (layers[${l + 1}] × layers[${l}], row-major)`, W);
+    }
+    if (!Array.isArray(b) || b.length !== nOut) fail(WHERE, `${path}.b`, `an array of ${nOut} numbers (layers[${l + 1}])`, b);
+    return { W, b, nOut, nIn: layers[l] };
+  });
+  const params = layerObjs.map(({ W, b, nOut, nIn }, l) => ({
+    W: { rows: nOut, cols: nIn, data: readFloats(W, `params[${l}].W`) },
+    b: readFloats(b, `params[${l}].b`),
+  }));
+  return { layers, activations, loss: loss as ModelLoss, params };
+}
+
+/** JSON.parse with a length limit first and an error that says where the text is broken. */
+function parseModelText(text: string): unknown {
+  if (text.length > MODEL_LIMITS.textLength) {
+    throw new Error(`${WHERE}: json must be a model text of at most ${MODEL_LIMITS.textLength} characters; got a string of ${text.length} characters (not parsed)`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const truncated = /end of (JSON )?input/i.test(msg) || /Unterminated/i.test(msg);
+    const pos = /at position (\d+)/.exec(msg);
+    let where = '';
+    if (pos) {
+      const at = Number(pos[1]);
+      const before = text.slice(0, at);
+      const line = before.split('\n').length;
+      where = ` (line ${line}, column ${at - before.lastIndexOf('\n')})`;
+    }
+    throw new Error(`${WHERE}: json must be a model file's JSON text; it does not parse${where}: ${msg}${truncated ? '. The text ends too early: the file looks truncated' : ''}`);
+  }
+}
+
+/**
+ * Checks that v is a plain object (prototype Object.prototype or null, as JSON.parse and object
+ * literals give) with no keys other than `allowed`: a `__proto__`, `constructor` or `prototype`
+ * key, or any other stray key, is an error naming it.
+ */
+function checkRecord(v: unknown, path: string, allowed: readonly string[], expected: string): object {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(WHERE, path, expected, v);
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) fail(WHERE, path, `${expected} (a plain object)`, v);
+  for (const k of Reflect.ownKeys(v)) {
+    if (typeof k !== 'string' || !allowed.includes(k)) {
+      const at = path === 'the model' ? '' : ` in ${path}`;
+      throw new Error(`${WHERE}: unexpected key ${typeof k === 'string' ? JSON.stringify(k) : String(k)}${at}; a ${path === 'the model' ? 'model' : 'layer'} has only the keys ${allowed.join(', ')}`);
+    }
+  }
+  return v;
+}
+
+/** An own data property's value, or undefined; a getter is an error (it would run code). */
+function ownValue(o: object, key: string, path: string): unknown {
+  const d = Object.getOwnPropertyDescriptor(o, key);
+  if (d === undefined) return undefined;
+  if (!('value' in d)) fail(WHERE, path ? `${path}.${key}` : key, 'a plain value', 'an accessor property');
+  return d.value;
+}
+
+/** a[i] as an own element: a hole (which would read through the prototype chain) is an error. */
+function element(a: unknown[], i: number, path: string): unknown {
+  if (!Object.hasOwn(a, i)) fail(WHERE, `${path}[${i}]`, 'present', 'a hole in the array');
+  return a[i];
+}
+
+/** Copies a checked-length array into a Float32Array; every value a finite number in float32 range. */
+function readFloats(a: unknown[], path: string): Float32Array {
+  const out = new Float32Array(a.length);
+  for (let i = 0; i < a.length; i++) {
+    const v = element(a, i, path);
+    const f = typeof v === 'number' ? Math.fround(v) : NaN;
+    if (!Number.isFinite(f)) {
+      fail(WHERE, `${path}[${i}]`, 'a finite number (in float32 range)', v,
+        typeof v === 'string' || v === null ? 'JSON has no NaN or Infinity; a model file holds finite numbers only' : '');
+    }
+    out[i] = f;
+  }
+  return out;
+}
