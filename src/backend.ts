@@ -2,7 +2,7 @@
  * A backend is a kernel set plus the memory it works in. 'wasm' runs assembly/ compiled with
  * SIMD; 'js' runs src/kernels-js over a Float32Array with the same byte offsets.
  */
-import { instantiate } from '@assemblyscript/loader';
+import { instantiateSync } from '@assemblyscript/loader';
 import wasmBytes from '../build/mlp.wasm';
 import type { Kernels, ReferenceKernels } from './kernels.js';
 import * as js from './kernels-js/index.js';
@@ -39,7 +39,10 @@ type WasmExports = Kernels & ReferenceKernels & { memory: WebAssembly.Memory; ar
 export async function createWasmBackend(): Promise<Backend> {
   compiled ??= WebAssembly.compile(wasmBytes);
   // the loader turns an abort inside the module into an Error with file and line
-  const { instance } = await instantiate<Record<string, unknown>>(await compiled, {});
+  // instantiateSync, given the compiled module: the loader's async instantiate first asks whether
+  // its argument is a fetch Response, and in Node touching the global Response loads the whole
+  // fetch implementation (≈ 20 ms, more than everything else create() does)
+  const { instance } = instantiateSync<Record<string, unknown>>(await compiled, {});
   const ex = instance.exports as unknown as WasmExports;
   const memory = ex.memory;
   let heap = new Float32Array(memory.buffer);
