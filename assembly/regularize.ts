@@ -2,7 +2,13 @@
 
 export function l2_grad_add(dw: usize, w: usize, n: i32, scale: f32): void {
   // dw += scale·w over n floats (scale = λ/m: the gradient of (λ/(2m))·‖W‖²)
-  for (let i = 0; i < n; i++) {
+  const vs = f32x4.splat(scale);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dw + o, f32x4.add(v128.load(dw + o), f32x4.mul(vs, v128.load(w + o))));
+  }
+  for (; i < n; i++) {
     const o = <usize>i << 2;
     store<f32>(dw + o, load<f32>(dw + o) + scale * load<f32>(w + o));
   }
@@ -21,7 +27,13 @@ export function sum_squares(w: usize, n: i32): f64 {
 export function dropout_apply(x: usize, mask: usize, n: i32, scale: f32): void {
   // x = x ⊙ mask · scale over n floats; mask holds 0 (dropped) or 1 (kept), scale = 1/keep.
   // Forward: A ⊙ mask / keep (inverted dropout); backward: the same on dA.
-  for (let i = 0; i < n; i++) {
+  const vs = f32x4.splat(scale);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(x + o, f32x4.mul(f32x4.mul(v128.load(x + o), v128.load(mask + o)), vs));
+  }
+  for (; i < n; i++) {
     const o = <usize>i << 2;
     store<f32>(x + o, load<f32>(x + o) * load<f32>(mask + o) * scale);
   }
