@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { readmeBlock } from './readme-blocks.js';
 import { startServer, type RunningServer } from '../scripts/serve.mjs';
 import { Network, datasets } from '../src/index.js';
 
@@ -132,19 +133,9 @@ describe('dist/browser/wasm-mlp.js in a plain page', () => {
 });
 
 describe('the README', () => {
-  /** the first fenced block after an HTML comment marker */
-  function blockAfter(readme: string, marker: string): string {
-    const at = readme.indexOf(`<!-- ${marker} -->`);
-    expect(at, `README marker ${marker}`).toBeGreaterThanOrEqual(0);
-    const m = /```[a-z]*\n([\s\S]*?)```/.exec(readme.slice(at));
-    expect(m, `code block after ${marker}`).not.toBeNull();
-    return m![1];
-  }
-
   it('the in-a-page example runs as written in Chromium and shows what the README says', async () => {
-    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
-    const snippet = blockAfter(readme, 'browser-example');
-    const shown = blockAfter(readme, 'browser-example-output').trim();
+    const snippet = readmeBlock('browser-example');
+    const shown = readmeBlock('browser-example-output').trim();
     const { page, errors, offOrigin } = await openPage();
     try {
       // the snippet as a page in a folder of its own, with the bundle copied next to it ('./wasm-mlp.js')

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { datasets } from '../src/index.js';
 import { createRng } from '../src/rng.js';
 import { csvLine, parseCsv } from '../src/csv.js';
+import { readmeBlock } from './readme-blocks.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(repoRoot, 'dist', 'cli.js');
@@ -280,17 +281,9 @@ describe('wasm-mlp train: flags', () => {
 });
 
 describe("the README's command line example", () => {
-  const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
-  /** the first fenced block after an HTML comment marker */
-  const blockAfter = (marker: string): string => {
-    const start = readme.indexOf(`<!-- ${marker} -->`);
-    expect(start, marker).toBeGreaterThanOrEqual(0);
-    return /```[a-z]*\n([\s\S]*?)```/.exec(readme.slice(start))![1];
-  };
-
   it('prints what the README shows (all but the time), from examples/flower.csv', () => {
-    const commands = blockAfter('cli-example').trim().split('\n');
-    const shown = blockAfter('cli-example-output');
+    const commands = readmeBlock('cli-example').trim().split('\n');
+    const shown = readmeBlock('cli-example-output');
     let out = '';
     for (const cmd of commands) {
       const [prog, ...args] = cmd.split(' ');

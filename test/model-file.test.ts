@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Network, datasets, type ModelJSON } from '../src/index.js';
 import { MODEL_LIMITS } from '../src/model-file.js';
+import { readmeBlock } from './readme-blocks.js';
 import { BACKENDS, bitEqual, maxAbsDiff } from './helpers.js';
 
 type BackendName = (typeof BACKENDS)[number];
@@ -251,16 +252,13 @@ describe.each(BACKENDS)('Network.fromJSON rejects a bad or hostile file (backend
 
 it("the README's save-and-load example prints what the README shows (on the built package)", () => {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-  const blockAfter = (marker: string): string => /```[a-z]*\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf(`<!-- ${marker} -->`)))![1];
-  expect(readme).toContain('<!-- save-load-example -->');
   const tmp = mkdtempSync(path.join(tmpdir(), 'wasm-mlp-save-'));
   try {
     // the same code, writing its file into a temporary directory instead of the repository
-    const code = blockAfter('save-load-example').replaceAll("'flower-net.json'", JSON.stringify(path.join(tmp, 'flower-net.json')));
+    const code = readmeBlock('save-load-example').replaceAll("'flower-net.json'", JSON.stringify(path.join(tmp, 'flower-net.json')));
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' });
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe(blockAfter('save-load-example-output'));
+    expect(r.stdout).toBe(readmeBlock('save-load-example-output'));
     expect(JSON.parse(readFileSync(path.join(tmp, 'flower-net.json'), 'utf8')).format).toBe('wasm-mlp');
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -1,20 +1,11 @@
-// The README's first example runs as written and prints exactly the output the README shows.
+// The README's Node examples run as written and print exactly the output the README shows (the
+// browser, save-and-load and command-line examples are run by their own test files).
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
+import { readmeBlock as blockAfter } from './readme-blocks.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-
-/** the first fenced block after an HTML comment marker */
-function blockAfter(marker: string): string {
-  const at = readme.indexOf(`<!-- ${marker} -->`);
-  expect(at, `README marker ${marker}`).toBeGreaterThanOrEqual(0);
-  const m = /```[a-z]*\n([\s\S]*?)```/.exec(readme.slice(at));
-  expect(m, `code block after ${marker}`).not.toBeNull();
-  return m![1];
-}
 
 it('the first example prints what the README says (on the built package, imported by name)', () => {
   const code = blockAfter('first-example');
@@ -23,4 +14,11 @@ it('the first example prints what the README says (on the built package, importe
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   expect(r.stdout).toBe(shown);
+});
+
+it('the training-options example (softmax spiral, adam, mini-batches) prints what the README says', () => {
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', blockAfter('training-options-example')], { cwd: root, encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  expect(r.stdout).toBe(blockAfter('training-options-output'));
 });
