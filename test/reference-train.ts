@@ -3,7 +3,7 @@
 // Written from the formulas, independent of the library's kernels.
 import type { Activation } from '../src/kernels.js';
 import type { Matrix } from '../src/matrix.js';
-import { logits64, type Params64 } from './reference.js';
+import { centralDifferences, logits64, type Params64 } from './reference.js';
 
 export type Loss64 = 'bce' | 'cce' | 'mse';
 
@@ -37,19 +37,5 @@ export function cost64x(layers: number[], acts: Activation[], loss: Loss64, p: P
 
 /** Central differences of cost64x for every parameter, flattened as [W1, b1, W2, b2, …]. */
 export function numericGrad64x(layers: number[], acts: Activation[], loss: Loss64, p: Params64, X: Matrix, Y: ArrayLike<number>, l2 = 0, h = 1e-6): number[] {
-  const out: number[] = [];
-  for (let l = 0; l < p.W.length; l++) {
-    for (const t of [p.W[l], p.b[l]]) {
-      for (let i = 0; i < t.length; i++) {
-        const keep = t[i];
-        t[i] = keep + h;
-        const up = cost64x(layers, acts, loss, p, X, Y, l2);
-        t[i] = keep - h;
-        const down = cost64x(layers, acts, loss, p, X, Y, l2);
-        t[i] = keep;
-        out.push((up - down) / (2 * h));
-      }
-    }
-  }
-  return out;
+  return centralDifferences(p, () => cost64x(layers, acts, loss, p, X, Y, l2), h);
 }

@@ -48,23 +48,28 @@ export function cost64(layers: number[], acts: Activation[], p: Params64, X: Mat
   return s / X.cols;
 }
 
-/** Central differences of cost64 for every parameter, flattened as [W1, b1, W2, b2, …]. */
-export function numericGrad(layers: number[], acts: Activation[], p: Params64, X: Matrix, Y: Matrix, h = 1e-6): number[] {
+/** Central differences of cost() for every parameter of p (changed in place, then restored), flattened as [W1, b1, W2, b2, …]. */
+export function centralDifferences(p: Params64, cost: () => number, h = 1e-6): number[] {
   const out: number[] = [];
   for (let l = 0; l < p.W.length; l++) {
     for (const t of [p.W[l], p.b[l]]) {
       for (let i = 0; i < t.length; i++) {
         const keep = t[i];
         t[i] = keep + h;
-        const up = cost64(layers, acts, p, X, Y);
+        const up = cost();
         t[i] = keep - h;
-        const down = cost64(layers, acts, p, X, Y);
+        const down = cost();
         t[i] = keep;
         out.push((up - down) / (2 * h));
       }
     }
   }
   return out;
+}
+
+/** Central differences of cost64 for every parameter, flattened as [W1, b1, W2, b2, …]. */
+export function numericGrad(layers: number[], acts: Activation[], p: Params64, X: Matrix, Y: Matrix, h = 1e-6): number[] {
+  return centralDifferences(p, () => cost64(layers, acts, p, X, Y), h);
 }
 
 /** ‖a − b‖ / (‖a‖ + ‖b‖), the course's gradient-check measure. */
