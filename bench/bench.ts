@@ -22,7 +22,7 @@ import { Network, datasets, type LayerParams, type Matrix } from '../src/index.j
 import { createRng } from '../src/rng.js';
 import peakBytes from '../build/peak.wasm';
 import { relaxedSimdSupported } from './relaxed.js';
-import { IMPLS, fmt, flopsPerStep, gemmFlops, gflops, median, parseList, relDiff, slope, stepsFor, table, type Impl } from './stats.js';
+import { IMPLS, fmt, flopsPerStep, gemmFlops, gflops, median, parseList, parseSizes, relDiff, slope, stepsFor, table, type Impl } from './stats.js';
 import { TF_FORMS, TfGemm, TfNet, initTf, tfTensorCount, useTf, type TfBackend, type TfForm, type TfInfo } from './tfjs.js';
 import spec from './workloads.json' with { type: 'json' };
 
@@ -35,24 +35,29 @@ const MAX_SECONDS_PER_IMPL = 90;
 /** step-1 costs must agree to this relative difference (float32 sums of up to 10·m terms in different orders: ~1e-6) */
 const COST_TOLERANCE = 1e-4;
 
-const { values } = parseArgs({
+/** A bad flag prints one line and exits with code 2. */
+function usage<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exit(2);
+  }
+}
+const { values } = usage(() => parseArgs({
   options: {
     quick: { type: 'boolean' }, only: { type: 'string' }, workloads: { type: 'string' }, gemm: { type: 'string' },
     json: { type: 'string' }, 'no-checks': { type: 'boolean' },
   },
-});
+}));
 const allWorkloads = spec.workloads as Workload[];
 const workloadNames = allWorkloads.map((w) => w.name);
-const impls = parseList('only', values.only, IMPLS, IMPLS);
-const workloads = parseList('workloads', values.workloads, workloadNames, values.quick ? ['planar', 'mnist-shape', 'deep'] : workloadNames)
+const QUICK_WORKLOADS = ['planar', 'mnist-shape'];
+const QUICK_GEMM = [128, 512];
+const impls = usage(() => parseList('only', values.only, IMPLS, IMPLS));
+const workloads = usage(() => parseList('workloads', values.workloads, workloadNames, values.quick ? QUICK_WORKLOADS : workloadNames))
   .map((n) => allWorkloads.find((w) => w.name === n)!);
-const gemmSizes = values.gemm === 'none' ? [] : values.gemm !== undefined
-  ? values.gemm.split(',').map((s) => {
-    const n = Number(s);
-    if (!Number.isInteger(n) || n < 1 || n > 4096) throw new Error(`bench: --gemm takes sizes 1…4096 (or 'none'); got '${values.gemm}'`);
-    return n;
-  })
-  : values.quick ? [128, 512] : spec.gemm.sizes;
+const gemmSizes = usage(() => parseSizes('gemm', values.gemm, values.quick ? QUICK_GEMM : spec.gemm.sizes));
 const tfImpls = impls.filter((i) => i.startsWith('tfjs-'));
 const tfBackendOf = (impl: Impl): TfBackend => (impl === 'tfjs-wasm' ? 'wasm' : 'cpu');
 
@@ -243,19 +248,23 @@ async function checkMemory(): Promise<Check[]> {
   if (!gc) {
     checks.push({ name: 'JS heap growth per step (planar, wasm)', pass: null, value: NaN, unit: 'bytes/step', detail: 'skipped: run node with --expose-gc' });
   } else {
-    net.train(X, Y, { ...opts, iterations: 1000 }); // warm-up
+    // warm-up: V8 optimises train's loop within the first ~10 000 steps, a one-time ~40 kB of
+    // code and feedback on the heap (measured); after that the heap must stay flat
+    net.train(X, Y, { ...opts, iterations: 20000 });
     const xs: number[] = [], ys: number[] = [];
     for (let i = 0; i <= 10; i++) {
       if (i > 0) net.train(X, Y, { ...opts, iterations: 1000 });
+      gc();
       gc();
       xs.push(i * 1000);
       ys.push(process.memoryUsage().heapUsed);
     }
     const perStep = slope(xs, ys);
-    // any object retained per step would add ≥ 16 bytes per step; 1 byte/step = 10 kB over the run
+    // anything retained per step costs ≥ 8 bytes per step (one double in a growing array; any
+    // object ≥ 16); the threshold 4 bytes/step tolerates a one-time 40 kB of late JIT code
     checks.push({
-      name: 'JS heap growth per step (planar, wasm, 10 000 steps, gc() before each sample)', pass: perStep < 1, value: perStep, unit: 'bytes/step',
-      detail: `heapUsed ${ys[0]} → ${ys[ys.length - 1]} bytes, least-squares slope over 11 samples; pass if < 1 byte/step`,
+      name: 'JS heap growth per step (planar, wasm, 10 000 steps after 20 000 warm-up, gc() before each sample)', pass: perStep < 4, value: perStep, unit: 'bytes/step',
+      detail: `heapUsed ${ys[0]} → ${ys[ys.length - 1]} bytes (deltas ${ys.map((y) => y - ys[0]).join(' ')}), least-squares slope; pass if < 4 bytes/step`,
     });
     // informational: garbage collections while 10 000 steps run in one train call
     gc();

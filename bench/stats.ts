@@ -62,6 +62,17 @@ export function parseList<T extends string>(option: string, value: string | unde
   return allowed.filter((a) => names.includes(a));
 }
 
+/** Parses --gemm: a comma list of sizes 1…4096, or 'none' for no GEMM; throws naming the option. */
+export function parseSizes(option: string, value: string | undefined, fallback: readonly number[]): number[] {
+  if (value === undefined) return [...fallback];
+  if (value === 'none') return [];
+  const sizes = value.split(',').map((s) => Number(s));
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 4096)) {
+    throw new Error(`bench: --${option} takes a comma list of sizes 1…4096, or 'none'; got '${value}'`);
+  }
+  return sizes;
+}
+
 /** Least-squares slope of ys over xs (bytes per step from heap samples). */
 export function slope(xs: readonly number[], ys: readonly number[]): number {
   const n = xs.length;
