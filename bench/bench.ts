@@ -154,15 +154,22 @@ async function makeImpl(impl: Impl, w: Workload, params: LayerParams[], X: Matri
   };
 }
 
-/** Times both transpose forms of a TF.js step (≥ 0.2 s or 1 step each) and keeps the faster. */
+/**
+ * Times both transpose forms of a TF.js step and keeps the faster: one step each first; a form
+ * whose step is under 0.1 s gets a warm-up and then ≥ 0.2 s of steps (slow ones stay at one step,
+ * so tfjs-cpu on wide costs two steps here, not minutes).
+ */
 async function chooseTfForm(s: StepImpl, lr: number): Promise<Record<TfForm, number>> {
   const t = {} as Record<TfForm, number>;
   await s.before!();
   for (const form of TF_FORMS) {
     s.tf!.form = form;
-    s.tf!.step(lr); // warm-up of this form
+    let t0 = performance.now();
+    s.tf!.step(lr);
+    t[form] = (performance.now() - t0) / 1000;
+    if (t[form] >= 0.1) continue;
     let steps = 0;
-    const t0 = performance.now();
+    t0 = performance.now();
     do { s.tf!.step(lr); steps++; } while (performance.now() - t0 < 200);
     t[form] = (performance.now() - t0) / 1000 / steps;
   }
