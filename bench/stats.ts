@@ -73,17 +73,16 @@ export function parseSizes(option: string, value: string | undefined, fallback: 
   return sizes;
 }
 
-/** Least-squares slope of ys over xs (bytes per step from heap samples). */
-export function slope(xs: readonly number[], ys: readonly number[]): number {
-  const n = xs.length;
-  const mx = xs.reduce((a, b) => a + b, 0) / n;
-  const my = ys.reduce((a, b) => a + b, 0) / n;
-  let num = 0, den = 0;
-  for (let i = 0; i < n; i++) {
-    num += (xs[i] - mx) * (ys[i] - my);
-    den += (xs[i] - mx) ** 2;
+/**
+ * Theil–Sen slope of ys over xs: the median of the slopes of all pairs of points. Robust to a
+ * one-time jump (V8 compiling late adds a step of ~20 kB to heapUsed once), unlike least squares.
+ */
+export function theilSen(xs: readonly number[], ys: readonly number[]): number {
+  const slopes: number[] = [];
+  for (let i = 0; i < xs.length; i++) {
+    for (let j = i + 1; j < xs.length; j++) if (xs[j] !== xs[i]) slopes.push((ys[j] - ys[i]) / (xs[j] - xs[i]));
   }
-  return den === 0 ? 0 : num / den;
+  return slopes.length ? median(slopes) : 0;
 }
 
 /** A plain-text table: the first row is the header, numbers right-aligned. */
