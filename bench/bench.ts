@@ -242,23 +242,37 @@ async function checkCreate(): Promise<Check[]> {
   ];
 }
 
-/** (a) JS heap after gc() over 10 000 planar steps on wasm, and (b) wasm memory over 1000 steps. */
+/**
+ * (b) wasm memory over 1000 steps after the first step at a batch size, on planar (fits the first
+ * page) and planar-wide (its first step grows the memory to ~1 MB); (a) JS heap after gc() over
+ * 10 000 planar steps on wasm.
+ */
 async function checkMemory(): Promise<Check[]> {
-  const w = allWorkloads.find((x) => x.name === 'planar')!;
-  const { X, Y } = data(w);
   const checks: Check[] = [];
-  const net = await Network.create({ layers: w.layers, activations: activationsOf(w), backend: 'wasm', seed: w.seed });
-  const memory = lastWasmMemory();
-  const opts = { iterations: 1, learningRate: w.learningRate };
-  // (b) the first step at this batch size reserves the batch region; later steps must not grow memory
-  net.train(X, Y, opts);
-  const before = memory?.buffer.byteLength ?? NaN;
-  net.train(X, Y, { ...opts, iterations: 1000 });
-  const after = memory?.buffer.byteLength ?? NaN;
-  checks.push({
-    name: 'wasm memory growth after the first step (planar, 1000 steps)', pass: memory ? after === before : null, value: after - before, unit: 'bytes',
-    detail: memory ? `${before} → ${after} bytes` : 'no wasm memory found (backend fell back to js?)',
-  });
+  for (const name of ['planar-wide', 'planar']) {
+    const w = allWorkloads.find((x) => x.name === name)!;
+    const { X, Y } = data(w);
+    const net = await Network.create({ layers: w.layers, activations: activationsOf(w), backend: 'wasm', seed: w.seed });
+    const memory = lastWasmMemory();
+    const initial = memory?.buffer.byteLength ?? NaN;
+    net.train(X, Y, { iterations: 1, learningRate: w.learningRate }); // reserves the batch region for this m
+    const before = memory?.buffer.byteLength ?? NaN;
+    net.train(X, Y, { iterations: 1000, learningRate: w.learningRate });
+    const after = memory?.buffer.byteLength ?? NaN;
+    checks.push({
+      name: `wasm memory growth after the first step (${name}, 1000 steps)`, pass: memory ? after === before : null, value: after - before, unit: 'bytes',
+      detail: memory ? `${initial} bytes at creation, ${before} after step 1, ${after} after 1000 more` : 'no wasm memory found (backend fell back to js?)',
+    });
+    if (name === 'planar-wide') { net.dispose(); continue; }
+    checks.push(...await heapCheck(net, X, Y, w.learningRate));
+    net.dispose();
+  }
+  return checks;
+}
+
+async function heapCheck(net: Network, X: Matrix, Y: Matrix, learningRate: number): Promise<Check[]> {
+  const checks: Check[] = [];
+  const opts = { iterations: 1, learningRate };
   // (a) retained JS heap per step, from gc()'d samples every 1000 steps
   if (!gc) {
     checks.push({ name: 'JS heap growth per step (planar, wasm)', pass: null, value: NaN, unit: 'bytes/step', detail: 'skipped: run node with --expose-gc' });
@@ -291,7 +305,6 @@ async function checkMemory(): Promise<Check[]> {
     obs.disconnect();
     checks.push({ name: 'garbage collections during one 10 000-step train call', pass: null, value: gcs, unit: 'GCs', detail: 'informational (train returns a Float64Array of the 10 000 costs)' });
   }
-  net.dispose();
   return checks;
 }
 
