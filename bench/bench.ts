@@ -64,8 +64,9 @@ const tfBackendOf = (impl: Impl): TfBackend => (impl === 'tfjs-wasm' ? 'wasm' : 
 // ---------------------------------------------------------------------------------------------
 // round-robin timing
 
-/** One implementation being timed: run(k) does k steps (or k products). */
+/** The peak loops time alongside the products (see peakLoops). */
 type PeakLoop = 'peak-12' | 'peak-24';
+/** One implementation being timed: run(k) does k steps (or k products, or k peak-loop chunks). */
 interface Runner { impl: Impl | PeakLoop; before?(): Promise<void>; run(k: number): void }
 interface Timing { impl: Impl | PeakLoop; perStep: number[]; stepsPerRepeat: number; skipped?: string }
 
