@@ -157,21 +157,18 @@ async function makeImpl(impl: Impl, w: Workload, params: LayerParams[], X: Matri
 }
 
 /**
- * Times both transpose forms of a TF.js step and keeps the faster: one step each first; a form
- * whose step is under 0.1 s gets a warm-up and then ≥ 0.2 s of steps (slow ones stay at one step,
- * so tfjs-cpu on wide costs two steps here, not minutes).
+ * Times both transpose forms of a TF.js step and keeps the faster: per form one untimed warm-up
+ * step (the first steps of a backend can take 100× longer), then steps for ≥ 0.2 s, or a single
+ * step when it is slower (tfjs-cpu on wide costs four steps here, not minutes).
  */
 async function chooseTfForm(s: StepImpl, lr: number): Promise<Record<TfForm, number>> {
   const t = {} as Record<TfForm, number>;
   await s.before!();
   for (const form of TF_FORMS) {
     s.tf!.form = form;
-    let t0 = performance.now();
     s.tf!.step(lr);
-    t[form] = (performance.now() - t0) / 1000;
-    if (t[form] >= 0.1) continue;
     let steps = 0;
-    t0 = performance.now();
+    const t0 = performance.now();
     do { s.tf!.step(lr); steps++; } while (performance.now() - t0 < 200);
     t[form] = (performance.now() - t0) / 1000 / steps;
   }
