@@ -34,6 +34,16 @@ export function wasmSimdSupported(): boolean {
   }
 }
 
+let lastMemory: WeakRef<WebAssembly.Memory> | undefined;
+
+/**
+ * Internal, for the benchmark's memory check (not exported from the package): the
+ * WebAssembly.Memory of the most recently created wasm backend, while it is alive.
+ */
+export function lastWasmMemory(): WebAssembly.Memory | undefined {
+  return lastMemory?.deref();
+}
+
 type WasmExports = Kernels & ReferenceKernels & { memory: WebAssembly.Memory; arena_base(): number };
 
 export async function createWasmBackend(): Promise<Backend> {
@@ -45,6 +55,7 @@ export async function createWasmBackend(): Promise<Backend> {
   const { instance } = instantiateSync<Record<string, unknown>>(await compiled, {});
   const ex = instance.exports as unknown as WasmExports;
   const memory = ex.memory;
+  lastMemory = new WeakRef(memory);
   let heap = new Float32Array(memory.buffer);
   return {
     name: 'wasm',

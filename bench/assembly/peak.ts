@@ -1,0 +1,89 @@
+// The machine's WASM SIMD multiply-add peak, for the benchmark only (never part of the library).
+// Compiled exactly like the library (asc --target release of asconfig.json: -O3, noAssert,
+// runtime stub, SIMD) into build/peak.wasm; loaded by bench/bench.ts.
+//
+// N independent f32x4 accumulators, each updated acc = acc·x + y with f32x4.mul then f32x4.add
+// (plain SIMD has no fused multiply-add), touching no memory: every update is one mul + one add
+// of 4 lanes = 8 flop, so a loop iteration is N × 8 flop (FLOPS_PER_ITERATION_*), and
+// GFLOP/s = iterations × N × 8 / seconds / 1e9. x < 1 and y = 1 − x keep every accumulator at 1:
+// no overflow, no denormals.
+//
+// One chain waits a mul and an add latency (4 + 2…4 cycles on current x86 cores) before its next
+// update, so the loop reaches the ports' throughput only with enough chains in flight: about 8–9
+// on a core that retires 1–1.5 mul + add pairs per cycle. `peak_loop_12` (12 chains + x + y fit
+// the 15 xmm registers V8 allocates on x64: truly register-only) is that textbook loop. On the
+// development VM it was not enough: 12 chains ≈ 33, 16 ≈ 35, 24 ≈ 37–40 GFLOP/s, and the
+// library's GEMM reached 39 GFLOP/s at n = 256, whose madd (acc += x·y) keeps the mul off the
+// chain. So `peak_loop_24` runs 24 chains (V8 keeps some in stack slots; the loads and stores go
+// to other ports than the FP ones), and the bench reports as the peak the larger of the two.
+
+/** flop per loop iteration of peak_loop_12: 12 × (4 mul lanes + 4 add lanes) */
+export const FLOPS_PER_ITERATION_12: i32 = 12 * 8;
+/** flop per loop iteration of peak_loop_24: 24 × (4 + 4) */
+export const FLOPS_PER_ITERATION_24: i32 = 24 * 8;
+
+/** `iterations` rounds of 12 independent multiply-add chains (register-only). */
+export function peak_loop_12(iterations: i32, seed: f32): f32 {
+  const x = f32x4.splat(seed);
+  const y = f32x4.splat(<f32>1 - seed);
+  const one = f32x4.splat(1);
+  let a0 = one, a1 = one, a2 = one, a3 = one, a4 = one, a5 = one;
+  let a6 = one, a7 = one, a8 = one, a9 = one, a10 = one, a11 = one;
+  for (let i = 0; i < iterations; i++) {
+    a0 = f32x4.add(f32x4.mul(a0, x), y);
+    a1 = f32x4.add(f32x4.mul(a1, x), y);
+    a2 = f32x4.add(f32x4.mul(a2, x), y);
+    a3 = f32x4.add(f32x4.mul(a3, x), y);
+    a4 = f32x4.add(f32x4.mul(a4, x), y);
+    a5 = f32x4.add(f32x4.mul(a5, x), y);
+    a6 = f32x4.add(f32x4.mul(a6, x), y);
+    a7 = f32x4.add(f32x4.mul(a7, x), y);
+    a8 = f32x4.add(f32x4.mul(a8, x), y);
+    a9 = f32x4.add(f32x4.mul(a9, x), y);
+    a10 = f32x4.add(f32x4.mul(a10, x), y);
+    a11 = f32x4.add(f32x4.mul(a11, x), y);
+  }
+  // every accumulator reaches the result, so none of the work can be dropped
+  const s = f32x4.add(f32x4.add(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)), f32x4.add(f32x4.add(a4, a5), f32x4.add(a6, a7))), f32x4.add(f32x4.add(a8, a9), f32x4.add(a10, a11)));
+  return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
+}
+
+/** `iterations` rounds of 24 independent multiply-add chains. */
+export function peak_loop_24(iterations: i32, seed: f32): f32 {
+  const x = f32x4.splat(seed);
+  const y = f32x4.splat(<f32>1 - seed);
+  const one = f32x4.splat(1);
+  let a0 = one, a1 = one, a2 = one, a3 = one, a4 = one, a5 = one;
+  let a6 = one, a7 = one, a8 = one, a9 = one, a10 = one, a11 = one;
+  let a12 = one, a13 = one, a14 = one, a15 = one, a16 = one, a17 = one;
+  let a18 = one, a19 = one, a20 = one, a21 = one, a22 = one, a23 = one;
+  for (let i = 0; i < iterations; i++) {
+    a0 = f32x4.add(f32x4.mul(a0, x), y);
+    a1 = f32x4.add(f32x4.mul(a1, x), y);
+    a2 = f32x4.add(f32x4.mul(a2, x), y);
+    a3 = f32x4.add(f32x4.mul(a3, x), y);
+    a4 = f32x4.add(f32x4.mul(a4, x), y);
+    a5 = f32x4.add(f32x4.mul(a5, x), y);
+    a6 = f32x4.add(f32x4.mul(a6, x), y);
+    a7 = f32x4.add(f32x4.mul(a7, x), y);
+    a8 = f32x4.add(f32x4.mul(a8, x), y);
+    a9 = f32x4.add(f32x4.mul(a9, x), y);
+    a10 = f32x4.add(f32x4.mul(a10, x), y);
+    a11 = f32x4.add(f32x4.mul(a11, x), y);
+    a12 = f32x4.add(f32x4.mul(a12, x), y);
+    a13 = f32x4.add(f32x4.mul(a13, x), y);
+    a14 = f32x4.add(f32x4.mul(a14, x), y);
+    a15 = f32x4.add(f32x4.mul(a15, x), y);
+    a16 = f32x4.add(f32x4.mul(a16, x), y);
+    a17 = f32x4.add(f32x4.mul(a17, x), y);
+    a18 = f32x4.add(f32x4.mul(a18, x), y);
+    a19 = f32x4.add(f32x4.mul(a19, x), y);
+    a20 = f32x4.add(f32x4.mul(a20, x), y);
+    a21 = f32x4.add(f32x4.mul(a21, x), y);
+    a22 = f32x4.add(f32x4.mul(a22, x), y);
+    a23 = f32x4.add(f32x4.mul(a23, x), y);
+  }
+  // every accumulator reaches the result, so none of the work can be dropped
+  const s = f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)), f32x4.add(f32x4.add(a4, a5), f32x4.add(a6, a7))), f32x4.add(f32x4.add(f32x4.add(a8, a9), f32x4.add(a10, a11)), f32x4.add(f32x4.add(a12, a13), f32x4.add(a14, a15)))), f32x4.add(f32x4.add(f32x4.add(a16, a17), f32x4.add(a18, a19)), f32x4.add(f32x4.add(a20, a21), f32x4.add(a22, a23))));
+  return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
+}
