@@ -29,6 +29,13 @@ const LEAK: f32 = 0.01;
 // a = g(z) over n floats; act is a constant after inlining, so each caller gets its own loop
 @inline function map_act(a: usize, z: usize, n: i32, act: i32): void {
   let i = 0;
+  // two vectors per iteration: independent work for the out-of-order core while one waits
+  for (; i + 8 <= n; i += 8) {
+    const o = <usize>i << 2;
+    const v0 = v128.load(z + o), v1 = v128.load(z + o, 16);
+    v128.store(a + o, act4(v0, act));
+    v128.store(a + o, act4(v1, act), 16);
+  }
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
     v128.store(a + o, act4(v128.load(z + o), act));
@@ -45,6 +52,14 @@ const LEAK: f32 = 0.01;
     const zr = z + row, ar = a + row;
     const bv = v128.load32_splat(b + (<usize>i << 2));
     let j = 0;
+    for (; j + 8 <= cols; j += 8) {
+      const o = <usize>j << 2;
+      const z0 = f32x4.add(v128.load(zr + o), bv), z1 = f32x4.add(v128.load(zr + o, 16), bv);
+      v128.store(zr + o, z0);
+      v128.store(zr + o, z1, 16);
+      v128.store(ar + o, act4(z0, act));
+      v128.store(ar + o, act4(z1, act), 16);
+    }
     for (; j + 4 <= cols; j += 4) {
       const o = <usize>j << 2;
       const zv = f32x4.add(v128.load(zr + o), bv);

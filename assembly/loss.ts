@@ -36,6 +36,15 @@ export function bce_cost(z: usize, y: usize, n: i32, m: i32): f64 {
   // ∞ − ∞) is recomputed by the reference, which skips zero-weight terms.
   let acc0 = f64x2.splat(0), acc1 = f64x2.splat(0);
   let i = 0;
+  // two vectors per iteration (independent work for the out-of-order core), then one
+  for (; i + 8 <= n; i += 8) {
+    const o = <usize>i << 2;
+    const t = bce_terms(v128.load(z + o), v128.load(y + o));
+    const u = bce_terms(v128.load(z + o, 16), v128.load(y + o, 16));
+    acc0 = f64x2.add(acc0, f64x2.add(f64x2.promote_low_f32x4(t), f64x2.promote_low_f32x4(u)));
+    acc1 = f64x2.add(acc1, f64x2.add(f64x2.promote_low_f32x4(i32x4.shuffle(t, t, 2, 3, 0, 1)),
+                                     f64x2.promote_low_f32x4(i32x4.shuffle(u, u, 2, 3, 0, 1))));
+  }
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
     const t = bce_terms(v128.load(z + o), v128.load(y + o));

@@ -71,12 +71,12 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     for (let i = 0; i < Z.length; i++) if (N[i] !== -A[i]) throw new Error(`tanh(−${Z[i]}) = ${N[i]}, tanh(${Z[i]}) = ${A[i]}`);
   });
 
-  it('sigmoid is within 3 ulp of float64 on the grid (relative, down to the smallest normal)', () => {
+  it('sigmoid is within 4 ulp of float64 on the grid (relative, down to the smallest normal)', () => {
     s.k.sigmoid_forward(ap, zp, Z.length);
     const A = s.get(ap, Z.length);
     const { ulps, at } = maxUlps(A, Z, sigmoid64);
     if (process.env.VMATH_REPORT) console.log(backend, "sigmoid", ulps, at);
-    expect(ulps, `worst at z = ${at}`).toBeLessThanOrEqual(3);
+    expect(ulps, `worst at z = ${at}`).toBeLessThanOrEqual(4);
     // gradual underflow: σ(−100) ≈ 3.7e-44 is a float32 subnormal, not flushed to 0
     const p = s.put([-100, -103, 88, 100]);
     s.k.sigmoid_forward(p, p, 4);
