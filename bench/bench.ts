@@ -65,7 +65,7 @@ const tfBackendOf = (impl: Impl): TfBackend => (impl === 'tfjs-wasm' ? 'wasm' : 
 // round-robin timing
 
 /** The peak loops time alongside the products (see peakLoops). */
-type PeakLoop = 'peak-12' | 'peak-24';
+type PeakLoop = 'peak-12' | 'peak-24' | 'peak-madd';
 /** One implementation being timed: run(k) does k steps (or k products, or k peak-loop chunks). */
 interface Runner { impl: Impl | PeakLoop; before?(): Promise<void>; run(k: number): void }
 interface Timing { impl: Impl | PeakLoop; perStep: number[]; stepsPerRepeat: number; skipped?: string }
@@ -181,6 +181,7 @@ async function chooseTfForm(s: StepImpl, lr: number): Promise<Record<TfForm, num
 
 interface PeakExports {
   peak_loop_12(iterations: number, seed: number): number; peak_loop_24(iterations: number, seed: number): number;
+  peak_loop_madd(iterations: number, seed: number): number; FLOPS_PER_ITERATION_MADD: WebAssembly.Global;
   FLOPS_PER_ITERATION_12: WebAssembly.Global; FLOPS_PER_ITERATION_24: WebAssembly.Global;
 }
 
@@ -188,15 +189,17 @@ interface PeakExports {
  * The register multiply-add loops (bench/assembly/peak.ts) as round-robin runners: one "step" is
  * PEAK_CHUNK loop iterations. They run in every GEMM round-robin, so the peak a product is
  * compared with was measured in the same time window (the machine is shared: load moves both
- * alike). The peak is the larger median of the two loops (12 chains, and 24 chains).
+ * alike). The peak is the largest median of the three loops (12 chains, 24 chains, and the
+ * GEMM-shaped loop whose products are off the chains).
  */
 const PEAK_CHUNK = 1 << 15;
 const peakExports = new WebAssembly.Instance(new WebAssembly.Module(peakBytes), { env: { abort() { throw new Error('peak: abort'); } } }).exports as unknown as PeakExports;
 const peakLoops: { runner: Runner; flopsPerStep: number; samples: number[] }[] = [
   { runner: { impl: 'peak-12', run: (k) => { peakExports.peak_loop_12(k * PEAK_CHUNK, 0.999); } }, flopsPerStep: PEAK_CHUNK * (peakExports.FLOPS_PER_ITERATION_12.value as number), samples: [] },
   { runner: { impl: 'peak-24', run: (k) => { peakExports.peak_loop_24(k * PEAK_CHUNK, 0.999); } }, flopsPerStep: PEAK_CHUNK * (peakExports.FLOPS_PER_ITERATION_24.value as number), samples: [] },
+  { runner: { impl: 'peak-madd', run: (k) => { peakExports.peak_loop_madd(k * PEAK_CHUNK, 0.999); } }, flopsPerStep: PEAK_CHUNK * (peakExports.FLOPS_PER_ITERATION_MADD.value as number), samples: [] },
 ];
-/** The peak of one round-robin's timings (the first two): the larger median; samples join the run's totals. */
+/** The peak of one round-robin's timings (the first three): the largest median; samples join the run's totals. */
 function peakOf(timings: Timing[]): number {
   return Math.max(...peakLoops.map((p, i) => {
     const g = timings[i].perStep.map((s) => gflops(p.flopsPerStep, s));
