@@ -89,8 +89,8 @@ const TQ4: f32 = -0.005704993847757578;
   q = f32x4.add(f32x4.mul(q, t), f32x4.splat(TQ1));
   q = f32x4.add(f32x4.mul(q, t), f32x4.splat(TQ0));
   const small = f32x4.add(z, f32x4.mul(f32x4.mul(z, t), q));
-  // |z| ≥ 9.1 gives ±1 exactly; clamping there keeps e normal (subnormal arithmetic is ~100×
-  // slower on x86, and trained hidden layers do see |z| > 43, where e^(−2|z|) is subnormal)
+  // |z| ≥ 9.1 gives ±1 exactly; clamping there keeps e normal (x86 handles subnormal arithmetic
+  // in microcode, several times slower, and trained hidden layers do see |z| > 43, where e^(−2|z|) is subnormal)
   const e = exp_neg_normal(f32x4.mul(f32x4.pmin(az, f32x4.splat(TANH_ONE)), f32x4.splat(-2)));
   const one = f32x4.splat(1);
   const big = f32x4.div(f32x4.sub(one, e), f32x4.add(one, e));
@@ -116,8 +116,8 @@ const L3: f32 = 0.28011950850486755;
 
 /** log(1 + e^-t) for t ≥ 0 (the non-linear part of softplus), in (0, ln 2]; 0 for t > 87.5. */
 @inline export function log1p_exp_neg(t: v128): v128 {
-  // e^-t is computed no lower than e^-87.3 (> 2^-126): subnormal arithmetic is ~100× slower on
-  // x86. Where t > 87.5 the result is set to 0, which is within 2^-126 of the true e^-t.
+  // e^-t is computed no lower than e^-87.3 (> 2^-126): subnormal arithmetic is several times
+  // slower on x86. Where t > 87.5 the result is set to 0, which is within 2^-126 of the true e^-t.
   const u = exp_neg_normal(f32x4.neg(f32x4.pmin(t, f32x4.splat(87.3))));
   const s = f32x4.div(u, f32x4.add(f32x4.splat(2), u));
   const s2 = f32x4.mul(s, s);
