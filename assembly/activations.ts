@@ -28,14 +28,9 @@ const LEAK: f32 = 0.01;
 
 // a = g(z) over n floats; act is a constant after inlining, so each caller gets its own loop
 @inline function map_act(a: usize, z: usize, n: i32, act: i32): void {
+  // (one vector per iteration: these element-wise forms are off the training step's path — the
+  // step uses bias_<act> — so they stay small rather than unrolled)
   let i = 0;
-  // two vectors per iteration: independent work for the out-of-order core while one waits
-  for (; i + 8 <= n; i += 8) {
-    const o = <usize>i << 2;
-    const v0 = v128.load(z + o), v1 = v128.load(z + o, 16);
-    v128.store(a + o, act4(v0, act));
-    v128.store(a + o, act4(v1, act), 16);
-  }
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
     v128.store(a + o, act4(v128.load(z + o), act));
