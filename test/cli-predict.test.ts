@@ -3,24 +3,14 @@
  * a model file made here with the library's API, so this file tests predict on its own; the
  * train → predict round trip is in cli-train.test.ts. Everything goes to a temporary directory.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Network, datasets, type Matrix } from '../src/index.js';
 import { parseCsv } from '../src/csv.js';
+import { cliSandbox } from './cli-sandbox.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.join(repoRoot, 'dist', 'cli.js');
-let tmp = '';
-
-function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: tmp, encoding: 'utf8', timeout: 60_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-const at = (name: string) => path.join(tmp, name);
+const box = cliSandbox('wasm-mlp-predict-');
+const { run, at } = box;
 
 // The flower, as a user's CSV: an id column, the features in a shuffled column order, a text label.
 const { X, Y } = datasets.flower({ m: 200, seed: 3 });
@@ -41,8 +31,6 @@ let net: Network;
 let modelFile: Record<string, unknown>;
 
 beforeAll(async () => {
-  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
-  tmp = mkdtempSync(path.join(tmpdir(), 'wasm-mlp-predict-'));
   net = await Network.create({ layers: [2, 8, 1], activations: ['tanh', 'sigmoid'], backend: 'js', seed: 4 });
   net.init({ scheme: 'xavier' });
   net.train(Xs, Y, { iterations: 2000, learningRate: 1 });
@@ -52,9 +40,6 @@ beforeAll(async () => {
   };
   writeFileSync(at('model.json'), JSON.stringify(modelFile));
   writeFileSync(at('data.csv'), DATA);
-});
-afterAll(() => {
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
 describe('wasm-mlp predict', () => {
@@ -89,7 +74,7 @@ describe('wasm-mlp predict', () => {
     // the same text as on stdout
     expect(text).toBe(run('predict', '--model', 'model.json', '--data', 'data.csv', '--backend', backend).stdout);
     expect(parseCsv(text).records).toHaveLength(m + 1);
-    expect(readdirSync(tmp).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(box.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('takes the features by name: a file with only them, in another order, gives the same predictions', () => {

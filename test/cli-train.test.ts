@@ -4,26 +4,18 @@
  * (one with a comma, written quoted), and a regression set; then bad files and bad flags.
  * Everything goes to a temporary directory.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { datasets } from '../src/index.js';
 import { createRng } from '../src/rng.js';
 import { csvLine, parseCsv } from '../src/csv.js';
 import { readmeBlock } from './readme-blocks.js';
+import { CLI, cliSandbox, repoRoot } from './cli-sandbox.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.join(repoRoot, 'dist', 'cli.js');
-let tmp = '';
-
-function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: tmp, encoding: 'utf8', timeout: 60_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-const at = (name: string) => path.join(tmp, name);
+const box = cliSandbox('wasm-mlp-train-');
+const { run, at } = box;
 const write = (name: string, header: string[], rows: (string | number)[][]) =>
   writeFileSync(at(name), csvLine(header) + rows.map((r) => csvLine(r.map(String))).join(''));
 
@@ -67,14 +59,6 @@ function regressionRows(m: number, seed: number): number[][] {
     return [j, a, b, 10 * Math.sin(a) + b * b + 50 + 0.1 * rng.normal()];
   });
 }
-
-beforeAll(() => {
-  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
-  tmp = mkdtempSync(path.join(tmpdir(), 'wasm-mlp-train-'));
-});
-afterAll(() => {
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
 
 describe('wasm-mlp train → predict', () => {
   it('2 classes (the flower, labels 0/1): sigmoid output, per-epoch lines, a held-out set predicted well', () => {
@@ -185,7 +169,7 @@ describe('wasm-mlp train: bad files', () => {
     const r = run('train', '--data', name, '--target', 'label', '--save', 'kept.json', '--quiet', ...extra);
     expect(r.status).toBe(1);
     expect(readFileSync(at('kept.json'), 'utf8')).toBe('old');
-    expect(readdirSync(tmp).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(box.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     return r;
   }
 
@@ -294,7 +278,7 @@ describe("the README's command line example", () => {
       }
       expect(`${prog} ${args[0]}`).toBe('node dist/cli.js');
       // run from the temporary directory, with the example file where the README's path says
-      const r = spawnSync(process.execPath, [CLI, ...args.slice(1).map((a) => (a.startsWith('examples/') ? path.join(repoRoot, a) : a))], { cwd: tmp, encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [CLI, ...args.slice(1).map((a) => (a.startsWith('examples/') ? path.join(repoRoot, a) : a))], { cwd: box.dir, encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
       out += (r.stdout + r.stderr).replaceAll(path.join(repoRoot, 'examples/'), 'examples/');
     }

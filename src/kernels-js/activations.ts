@@ -67,28 +67,19 @@ export function leaky_relu_backward(h: Float32Array, dz: number, da: number, _a:
   }
 }
 
-// z is (rows × cols), b is (rows × 1): z[i, j] += b[i], then a = g(z) (a may alias z)
-export function bias_sigmoid(h: Float32Array, a: number, z: number, b: number, rows: number, cols: number): void {
-  bias_add(h, z, b, rows, cols);
-  sigmoid_forward(h, a, z, rows * cols);
-}
+// z is (rows × cols), b is (rows × 1): z[i, j] += b[i], then a = g(z) (a may alias z). The JS
+// build runs the two passes one after the other; the wasm build fuses them.
+type ElementForward = (h: Float32Array, a: number, z: number, n: number) => void;
+const withBias = (forward: ElementForward) =>
+  (h: Float32Array, a: number, z: number, b: number, rows: number, cols: number): void => {
+    bias_add(h, z, b, rows, cols);
+    forward(h, a, z, rows * cols);
+  };
 
-export function bias_tanh(h: Float32Array, a: number, z: number, b: number, rows: number, cols: number): void {
-  bias_add(h, z, b, rows, cols);
-  tanh_forward(h, a, z, rows * cols);
-}
-
-export function bias_relu(h: Float32Array, a: number, z: number, b: number, rows: number, cols: number): void {
-  bias_add(h, z, b, rows, cols);
-  relu_forward(h, a, z, rows * cols);
-}
-
-export function bias_leaky_relu(h: Float32Array, a: number, z: number, b: number, rows: number, cols: number): void {
-  bias_add(h, z, b, rows, cols);
-  leaky_relu_forward(h, a, z, rows * cols);
-}
-
-export function bias_linear(h: Float32Array, a: number, z: number, b: number, rows: number, cols: number): void {
-  bias_add(h, z, b, rows, cols);
-  if (a !== z) h.copyWithin(a >> 2, z >> 2, (z >> 2) + rows * cols);
-}
+export const bias_sigmoid = withBias(sigmoid_forward);
+export const bias_tanh = withBias(tanh_forward);
+export const bias_relu = withBias(relu_forward);
+export const bias_leaky_relu = withBias(leaky_relu_forward);
+export const bias_linear = withBias((h, a, z, n) => {
+  if (a !== z) h.copyWithin(a >> 2, z >> 2, (z >> 2) + n);
+});
