@@ -1,4 +1,4 @@
-/** Flag parsing shared by `wasm-mlp train` and `wasm-mlp predict`: every bad value is a UsageError. */
+/** Flag parsing shared by the main job, `wasm-mlp train` and `wasm-mlp predict`: every bad value is a UsageError. */
 import { parseArgs } from 'node:util';
 import { UsageError } from './cli-data.js';
 
@@ -27,7 +27,7 @@ export function oneOf<T extends string>(f: Flags, k: string, allowed: readonly T
 }
 
 /** A numeric flag: `ok` says what is accepted, `want` how to say it. */
-export function num(f: Flags, k: string, dflt: number | undefined, ok: (x: number) => boolean, want: string): number | undefined {
+export function num<D extends number | undefined>(f: Flags, k: string, dflt: D, ok: (x: number) => boolean, want: string): number | D {
   const v = f[k] as string | undefined;
   if (v === undefined) return dflt;
   const x = Number(v);
@@ -36,3 +36,20 @@ export function num(f: Flags, k: string, dflt: number | undefined, ok: (x: numbe
 }
 
 export const isPosInt = (x: number): boolean => Number.isInteger(x) && x > 0;
+
+/** Hidden layer sizes from a comma list such as "16,8": each an integer from 1 to 4096. */
+export function layerSizes(f: Flags, k: string, dflt: string, what: string, example: string): number[] {
+  const str = (f[k] as string | undefined) ?? dflt;
+  const sizes = str.split(',').map((s) => (s.trim() === '' ? NaN : Number(s)));
+  if (!sizes.every((n) => isPosInt(n) && n <= 4096)) {
+    throw new UsageError(`--${k} must be ${what} from 1 to 4096, comma separated (e.g. ${example}); got '${str}'`);
+  }
+  return sizes;
+}
+
+/** A 30-character progress bar followed by `text`, for stderr on a terminal. */
+export function progressBar(done: number, total: number, text: string): string {
+  const width = 30;
+  const filled = Math.round((done / total) * width);
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}`;
+}

@@ -11,7 +11,7 @@ import { BACKENDS, type BackendName } from './backend.js';
 import {
   applyStandardization, classesOf, DataError, extract, readCsvTable, readText, show, standardization, UsageError,
 } from './cli-data.js';
-import { isPosInt, num, oneOf, parseFlags, required } from './cli-args.js';
+import { isPosInt, layerSizes, num, oneOf, parseFlags, progressBar, required } from './cli-args.js';
 import { CLI_MODEL_FORMAT, CLI_MODEL_VERSION, writeFileAtomic, type CliModelFile } from './cli-model.js';
 import { HIDDEN_ACTIVATIONS, type Activation } from './kernels.js';
 import type { Matrix } from './matrix.js';
@@ -68,11 +68,7 @@ function parseTrainConfig(argv: string[]): TrainConfig | 'help' {
     'print-every': { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
   });
   if (f.help) return 'help';
-  const layersStr = (f.layers as string | undefined) ?? '16';
-  const hidden = layersStr.split(',').map((s) => (s.trim() === '' ? NaN : Number(s)));
-  if (!hidden.every((n) => isPosInt(n) && n <= 4096)) {
-    throw new UsageError(`--layers must be hidden layer sizes from 1 to 4096, comma separated (e.g. 16 or 16,8); got '${layersStr}'`);
-  }
+  const hidden = layerSizes(f, 'layers', '16', 'hidden layer sizes', '16 or 16,8');
   const featStr = f.features as string | undefined;
   const features = featStr === undefined ? null : featStr.split(',').map((s) => s.trim());
   if (features && (features.some((s) => s === '') || new Set(features).size !== features.length)) {
@@ -91,8 +87,8 @@ function parseTrainConfig(argv: string[]): TrainConfig | 'help' {
     regression: Boolean(f.regression),
     hidden,
     activation,
-    epochs: num(f, 'epochs', 100, (x) => isPosInt(x) && x <= 1_000_000, 'an integer from 1 to 1000000')!,
-    batchSize: num(f, 'batch-size', 32, (x) => isPosInt(x) && x <= 1 << 20, 'an integer from 1 to 1048576')!,
+    epochs: num(f, 'epochs', 100, (x) => isPosInt(x) && x <= 1_000_000, 'an integer from 1 to 1000000'),
+    batchSize: num(f, 'batch-size', 32, (x) => isPosInt(x) && x <= 1 << 20, 'an integer from 1 to 1048576'),
     optimizer,
     learningRate: num(f, 'learning-rate', lrDefault, (x) => Number.isFinite(x) && x > 0, 'a number > 0')!,
     seed: num(f, 'seed', 1, Number.isSafeInteger, 'an integer')!,
@@ -143,12 +139,6 @@ function checkSaveDir(file: string): void {
   const dir = path.dirname(path.resolve(file));
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new DataError(`cannot save to ${file}: the directory ${dir} does not exist`);
   if (existsSync(file) && statSync(file).isDirectory()) throw new DataError(`cannot save to ${file}: it is a directory`);
-}
-
-function bar(done: number, total: number, text: string): string {
-  const width = 30;
-  const filled = Math.round((done / total) * width);
-  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}`;
 }
 
 export async function trainMain(argv: string[]): Promise<number> {
@@ -234,7 +224,7 @@ function reporter(cfg: TrainConfig): { onProgress: NonNullable<TrainOptions['onP
       }
       if (showBar && (epoch === epochs || performance.now() - lastBar > 100)) {
         lastBar = performance.now();
-        process.stderr.write(`\r\x1b[K${bar(epoch, epochs, `epoch ${epoch}/${epochs}  cost ${cost.toFixed(6)}`)}`);
+        process.stderr.write(`\r\x1b[K${progressBar(epoch, epochs, `epoch ${epoch}/${epochs}  cost ${cost.toFixed(6)}`)}`);
       }
     },
     done: () => {

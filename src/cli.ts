@@ -4,7 +4,6 @@
  * accuracy and speed, and draw the decision boundary as an SVG picture.
  */
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { Network } from './network.js';
 import { HIDDEN_ACTIVATIONS as ACTIVATIONS, type Activation } from './kernels.js';
@@ -15,6 +14,8 @@ import { RNG_NAMES, type RngName } from './rng.js';
 import { boundarySvg } from './plot.js';
 import type { Matrix } from './matrix.js';
 import { isSubcommand, runSubcommand } from './cli-sub.js';
+import { isPosInt, layerSizes, num, oneOf, parseFlags, progressBar } from './cli-args.js';
+import { UsageError } from './cli-data.js';
 
 const HELP = `Usage: npm start -- [options]      (or: node dist/cli.js [options])
        wasm-mlp train --data FILE.csv --target COLUMN --save MODEL.json [options]   (train on your CSV; train --help)
@@ -44,8 +45,6 @@ Options:
   -h, --help            this text
 `;
 
-class UsageError extends Error {}
-
 interface Config {
   dataset: DatasetName; m: number; noise: number | undefined; hidden: number[]; activation: Activation;
   learningRate: number; iterations: number; backend: BackendName; seed: number; dataSeed: number; rng: RngName;
@@ -53,73 +52,41 @@ interface Config {
 }
 
 function parseConfig(argv: string[]): Config | 'help' {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        dataset: { type: 'string' }, m: { type: 'string' }, noise: { type: 'string' },
-        hidden: { type: 'string' }, activation: { type: 'string' },
-        'learning-rate': { type: 'string' }, iterations: { type: 'string' },
-        backend: { type: 'string' }, seed: { type: 'string' }, 'data-seed': { type: 'string' }, rng: { type: 'string' },
-        'print-every': { type: 'string' }, plot: { type: 'string' }, 'no-plot': { type: 'boolean' },
-        quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    // Node's parseArgs explains some errors over several lines (e.g. a value starting with '-'):
-    // keep all of it, on one line
-    throw new UsageError((e as Error).message.replace(/\s*\n\s*/g, ' '));
-  }
-  if (values.help) return 'help';
-  const str = (k: string) => values[k] as string | undefined;
-  const oneOf = <T extends string>(k: string, allowed: readonly T[], dflt: T): T => {
-    const v = str(k);
-    if (v === undefined) return dflt;
-    if (!allowed.includes(v as T)) throw new UsageError(`--${k} must be one of ${allowed.join(', ')}; got '${v}'`);
-    return v as T;
-  };
-  const num = (k: string, dflt: number, ok: (x: number) => boolean, want: string): number => {
-    const v = str(k);
-    if (v === undefined) return dflt;
-    const x = Number(v);
-    if (v.trim() === '' || !ok(x)) throw new UsageError(`--${k} must be ${want}; got '${v}'`);
-    return x;
-  };
-  const posInt = (x: number) => Number.isInteger(x) && x > 0;
+  const f = parseFlags(argv, {
+    dataset: { type: 'string' }, m: { type: 'string' }, noise: { type: 'string' },
+    hidden: { type: 'string' }, activation: { type: 'string' },
+    'learning-rate': { type: 'string' }, iterations: { type: 'string' },
+    backend: { type: 'string' }, seed: { type: 'string' }, 'data-seed': { type: 'string' }, rng: { type: 'string' },
+    'print-every': { type: 'string' }, plot: { type: 'string' }, 'no-plot': { type: 'boolean' },
+    quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  });
+  if (f.help) return 'help';
   const int = (x: number) => Number.isSafeInteger(x);
-  const hiddenStr = str('hidden') ?? '4';
-  const hidden = hiddenStr.split(',').map(Number);
-  if (!hidden.every((n) => posInt(n) && n <= 4096)) {
-    throw new UsageError(`--hidden must be layer sizes from 1 to 4096, comma separated (e.g. 4 or 16,8); got '${hiddenStr}'`);
-  }
-  const dataset = oneOf('dataset', DATASET_NAMES, 'flower');
-  if (values['no-plot'] && str('plot') !== undefined) throw new UsageError('--plot and --no-plot contradict each other');
+  const hidden = layerSizes(f, 'hidden', '4', 'layer sizes', '4 or 16,8');
+  const dataset = oneOf(f, 'dataset', DATASET_NAMES, 'flower');
+  const plot = f.plot as string | undefined;
+  if (f['no-plot'] && plot !== undefined) throw new UsageError('--plot and --no-plot contradict each other');
   return {
     dataset,
-    m: num('m', 400, (x) => posInt(x) && x >= 2 && x <= 1_000_000, 'an integer from 2 to 1000000'),
-    noise: values.noise === undefined ? undefined : num('noise', 0, (x) => Number.isFinite(x) && x >= 0, 'a number ≥ 0'),
+    m: num(f, 'm', 400, (x) => isPosInt(x) && x >= 2 && x <= 1_000_000, 'an integer from 2 to 1000000'),
+    noise: num(f, 'noise', undefined, (x) => Number.isFinite(x) && x >= 0, 'a number ≥ 0'),
     hidden,
-    activation: oneOf('activation', ACTIVATIONS, 'tanh'),
-    learningRate: num('learning-rate', 1.2, (x) => Number.isFinite(x) && x > 0, 'a number > 0'),
-    iterations: num('iterations', 10_000, (x) => posInt(x) && x <= 100_000_000, 'a positive integer'),
-    backend: oneOf('backend', BACKENDS, 'wasm'),
-    seed: num('seed', 2, int, 'an integer'),
-    dataSeed: num('data-seed', 1, int, 'an integer'),
-    rng: oneOf('rng', RNG_NAMES, 'default'),
-    printEvery: num('print-every', 1000, posInt, 'a positive integer'),
-    plot: values['no-plot'] ? null : str('plot') ?? `${dataset}-boundary.svg`,
-    quiet: Boolean(values.quiet),
+    activation: oneOf(f, 'activation', ACTIVATIONS, 'tanh'),
+    learningRate: num(f, 'learning-rate', 1.2, (x) => Number.isFinite(x) && x > 0, 'a number > 0'),
+    iterations: num(f, 'iterations', 10_000, (x) => isPosInt(x) && x <= 100_000_000, 'a positive integer'),
+    backend: oneOf(f, 'backend', BACKENDS, 'wasm'),
+    seed: num(f, 'seed', 2, int, 'an integer'),
+    dataSeed: num(f, 'data-seed', 1, int, 'an integer'),
+    rng: oneOf(f, 'rng', RNG_NAMES, 'default'),
+    printEvery: num(f, 'print-every', 1000, isPosInt, 'a positive integer'),
+    plot: f['no-plot'] ? null : plot ?? `${dataset}-boundary.svg`,
+    quiet: Boolean(f.quiet),
   };
 }
 
-function progressBar(done: number, total: number, cost: number, t0: number): string {
-  const width = 30;
-  const filled = Math.round((done / total) * width);
+function stepBar(done: number, total: number, cost: number, t0: number): string {
   const rate = done / ((performance.now() - t0) / 1000);
-  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}  cost ${cost.toFixed(6)}  ${Math.round(rate)} steps/s`;
+  return progressBar(done, total, `${done}/${total}  cost ${cost.toFixed(6)}  ${Math.round(rate)} steps/s`);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -153,7 +120,7 @@ async function main(argv: string[]): Promise<number> {
       }
       if (bar && (iteration === total || performance.now() - lastBar > 100)) {
         lastBar = performance.now();
-        process.stderr.write(`\r\x1b[K${progressBar(iteration, total, cost, t0)}`);
+        process.stderr.write(`\r\x1b[K${stepBar(iteration, total, cost, t0)}`);
       }
     },
   });
