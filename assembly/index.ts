@@ -8,12 +8,10 @@ export {
   bias_sigmoid, bias_tanh, bias_relu, bias_leaky_relu, bias_linear, sigmoid_forward, sigmoid_backward, tanh_forward, tanh_backward,
   relu_forward, relu_backward, leaky_relu_forward, leaky_relu_backward,
 } from './activations';
-export { bce_cost, bce_cost_ref, sigmoid_bce_backward } from './loss';
-export { sgd_update } from './optim';
+export { bce_cost, bce_cost_ref, sigmoid_bce_backward, cce_cost, mse_cost } from './loss';
+export { sgd_update, momentum_update, rmsprop_update, adam_update } from './optim';
 
 export { softmax_forward, linear_forward, linear_backward } from './outputs';
-export { cce_cost, mse_cost } from './losses';
-export { momentum_update, rmsprop_update, adam_update } from './optimizers';
 export { l2_grad_add, sum_squares, dropout_apply } from './regularize';
 
 // First byte the host may use for its arena (after the module's static data), 64-byte aligned.

@@ -7,9 +7,7 @@ export {
   bias_sigmoid, bias_tanh, bias_relu, bias_leaky_relu, bias_linear, sigmoid_forward, sigmoid_backward, tanh_forward, tanh_backward,
   relu_forward, relu_backward, leaky_relu_forward, leaky_relu_backward,
 } from './activations.js';
-export { bce_cost, bce_cost as bce_cost_ref, sigmoid_bce_backward } from './loss.js';
-export { sgd_update } from './optim.js';
+export { bce_cost, bce_cost as bce_cost_ref, sigmoid_bce_backward, cce_cost, mse_cost } from './loss.js';
+export { sgd_update, momentum_update, rmsprop_update, adam_update } from './optim.js';
 export { softmax_forward, linear_forward, linear_backward } from './outputs.js';
-export { cce_cost, mse_cost } from './losses.js';
-export { momentum_update, rmsprop_update, adam_update } from './optimizers.js';
 export { l2_grad_add, sum_squares, dropout_apply } from './regularize.js';
