@@ -1,6 +1,13 @@
 import type { Matrix } from './matrix.js';
 import { fail } from './validate.js';
 
+/** The row of the largest entry in column j of a (rows × m) row-major block at `base` (the first on a tie). */
+export function argmaxColumn(a: ArrayLike<number>, base: number, rows: number, m: number, j: number): number {
+  let best = 0;
+  for (let i = 1; i < rows; i++) if (a[base + i * m + j] > a[base + best * m + j]) best = i;
+  return best;
+}
+
 /** A label or prediction as a class: 0/1 values are thresholded at 0.5 (as before), larger ones rounded (class indices). */
 const classOf = (v: number): number => (v <= 1 ? (v > 0.5 ? 1 : 0) : Math.round(v));
 
@@ -13,11 +20,7 @@ export function accuracy(predictions: Matrix, Y: Matrix): number {
   if (predictions.rows === 1 && Y.rows > 1 && predictions.cols === Y.cols) {
     const m = Y.cols;
     let right = 0;
-    for (let j = 0; j < m; j++) {
-      let best = 0;
-      for (let i = 1; i < Y.rows; i++) if (Y.data[i * m + j] > Y.data[best * m + j]) best = i;
-      if (classOf(predictions.data[j]) === best) right++;
-    }
+    for (let j = 0; j < m; j++) if (classOf(predictions.data[j]) === argmaxColumn(Y.data, 0, Y.rows, m, j)) right++;
     return right / m;
   }
   if (predictions.rows !== Y.rows || predictions.cols !== Y.cols) {

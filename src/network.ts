@@ -8,6 +8,7 @@ import {
   ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, activationKernels, type Activation, type Kernels,
 } from './kernels.js';
 import type { Matrix, MatrixData, MatrixInput } from './matrix.js';
+import { argmaxColumn } from './metrics.js';
 import { planArena, type ArenaPlan, type PlanExtras } from './plan.js';
 import { checkRngName, checkRngSeed, createRng, seededRng, type Rng, type RngName } from './rng.js';
 import {
@@ -329,7 +330,7 @@ export class Network {
     const A = this.forward(X);
     const act = this.activations[this.activations.length - 1];
     if (act === 'linear') return A;
-    if (act === 'softmax') return { rows: 1, cols: A.cols, data: argmaxColumns(A.data, A.rows, A.cols) };
+    if (act === 'softmax') return { rows: 1, cols: A.cols, data: Float32Array.from({ length: A.cols }, (_, j) => argmaxColumn(A.data, 0, A.rows, A.cols, j)) };
     for (let i = 0; i < A.data.length; i++) A.data[i] = A.data[i] > 0.5 ? 1 : 0;
     return A;
   }
@@ -645,11 +646,7 @@ export class Network {
     const a0 = out.A >> 2, y0 = this.#plan.Y >> 2, n = out.nOut;
     let right = 0;
     if (this.loss === 'cce') {
-      for (let j = 0; j < m; j++) {
-        let best = 0;
-        for (let i = 1; i < n; i++) if (h[a0 + i * m + j] > h[a0 + best * m + j]) best = i;
-        if (h[y0 + best * m + j] === 1) right++;
-      }
+      for (let j = 0; j < m; j++) if (h[y0 + argmaxColumn(h, a0, n, m, j) * m + j] === 1) right++;
     } else {
       for (let i = 0; i < n * m; i++) if ((h[a0 + i] > 0.5) === (h[y0 + i] > 0.5)) right++;
     }
@@ -815,17 +812,6 @@ function checkCostOptions(where: string, options: unknown): number {
   const l2 = (options as CostOptions).l2 ?? 0;
   if (typeof l2 !== 'number' || !Number.isFinite(l2) || l2 < 0) fail(where, 'l2', 'a finite number ≥ 0', l2);
   return l2;
-}
-
-/** (1 × m) class indices from the columns of A (rows × m): the first largest entry. */
-function argmaxColumns(a: Float32Array, rows: number, m: number): Float32Array {
-  const out = new Float32Array(m);
-  for (let j = 0; j < m; j++) {
-    let best = 0;
-    for (let i = 1; i < rows; i++) if (a[i * m + j] > a[best * m + j]) best = i;
-    out[j] = best;
-  }
-  return out;
 }
 
 /** m class indices → one-hot (nY × m); every index checked (integer in [0, nY)). */
