@@ -9,8 +9,8 @@
  * their own order and are not meant to match any notebook.
  */
 
-import { matrix, type Matrix } from './matrix.js';
-import { checkRngName, seededRng, type Rng, type RngName } from './rng.js';
+import { gatherColumns, matrix, type Matrix } from './matrix.js';
+import { checkRngName, identityPermutation, seededRng, shuffleInPlace, type Rng, type RngName } from './rng.js';
 import { fail as failArg } from './validate.js';
 
 export type DatasetName = 'flower' | 'circles' | 'moons' | 'blobs' | 'xor' | 'spiral';
@@ -89,23 +89,15 @@ function allocate(m: number): Dataset & { put(j: number, x: number, y: number, l
   return { X, Y, put };
 }
 
-/** Fisher–Yates shuffle of the columns of X and Y together (same permutation for both). */
+/** The columns of X and Y in a seeded Fisher–Yates order (the same permutation for both). */
 function shuffleColumns(data: Dataset, rng: Rng): Dataset {
   const { X, Y } = data;
   const m = X.cols;
-  for (let j = m - 1; j > 0; j--) {
-    const k = Math.floor(rng.uniform() * (j + 1));
-    for (const a of [X, Y]) {
-      for (let i = 0; i < a.rows; i++) {
-        const p = i * m + j;
-        const q = i * m + k;
-        const t = a.data[p];
-        a.data[p] = a.data[q];
-        a.data[q] = t;
-      }
-    }
-  }
-  return data;
+  const perm = shuffleInPlace(identityPermutation(m), rng);
+  return {
+    X: { rows: X.rows, cols: m, data: gatherColumns(X.data, X.rows, m, perm, 0, m) },
+    Y: { rows: Y.rows, cols: m, data: gatherColumns(Y.data, Y.rows, m, perm, 0, m) },
+  };
 }
 
 /**

@@ -80,3 +80,10 @@ export function toExamples(a: Matrix): number[][] {
   }
   return out;
 }
+
+/** The columns perm[from … from + count − 1] of src (rows × m), as a new (rows × count) Float32Array. */
+export function gatherColumns(src: ArrayLike<number>, rows: number, m: number, perm: Int32Array, from: number, count: number): Float32Array {
+  const out = new Float32Array(rows * count);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < count; j++) out[i * count + j] = src[i * m + perm[from + j]];
+  return out;
+}

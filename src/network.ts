@@ -7,10 +7,12 @@ import { modelFromJSON, modelToJSON, type FromJSONOptions, type ModelJSON } from
 import {
   ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, activationKernels, type Activation, type Kernels,
 } from './kernels.js';
-import type { Matrix, MatrixData, MatrixInput } from './matrix.js';
+import { gatherColumns, type Matrix, type MatrixData, type MatrixInput } from './matrix.js';
 import { argmaxColumn } from './metrics.js';
 import { planArena, type ArenaPlan, type PlanExtras } from './plan.js';
-import { checkRngName, checkRngSeed, createRng, seededRng, type Rng, type RngName } from './rng.js';
+import {
+  checkRngName, checkRngSeed, createRng, identityPermutation, seededRng, shuffleInPlace, type Rng, type RngName,
+} from './rng.js';
 import {
   checkTrainOptions, type TrainConfig, type TrainOptions, type TrainProgress, type TrainResult,
 } from './train-options.js';
@@ -441,7 +443,7 @@ export class Network {
       if (mv < 1 || mv > m - 1) {
         fail(where, 'validation', `a fraction leaving at least 1 example on each side (X has ${m} columns)`, v, `${v}·${m} rounds to ${mv}`);
       }
-      const perm = shuffled(identity(m), rng);
+      const perm = shuffleInPlace(identityPermutation(m), rng);
       const nX = this.layers[0], nY = this.layers[L];
       Xt = gatherColumns(Xc.data, nX, m, perm, 0, m - mv);
       Yt = gatherColumns(Yc.data, nY, m, perm, 0, m - mv);
@@ -475,7 +477,7 @@ export class Network {
     const checks = Math.ceil(cfg.epochs / cfg.progressEvery) + 1;
     this.#invalidate();
     return {
-      where, cfg, m, mb, nb, Xt, Yt, Xv, Yv, mv, perm: identity(m), rng, keep, opt, t: 0, lr: cfg.learningRate, total,
+      where, cfg, m, mb, nb, Xt, Yt, Xv, Yv, mv, perm: identityPermutation(m), rng, keep, opt, t: 0, lr: cfg.learningRate, total,
       // sized for the whole run up to 2^16 entries, then doubled as needed (a run stopped early by
       // a signal or a callback never holds memory for steps it did not take)
       costs: new Float64Array(Math.min(total, 1 << 16)),
@@ -540,7 +542,7 @@ export class Network {
     if (decay !== undefined) {
       r.lr = r.cfg.learningRate * (decay.type === 'step' ? decay.factor ** Math.floor(e / decay.every) : decay.rate ** e);
     }
-    if (form === 'epochs' && shuffle && r.nb > 1) shuffled(r.perm, r.rng);
+    if (form === 'epochs' && shuffle && r.nb > 1) shuffleInPlace(r.perm, r.rng);
     r.epochCost = 0;
     r.right = 0;
     r.count = 0;
@@ -833,28 +835,4 @@ function grown(a: Float64Array): Float64Array {
   const b = new Float64Array(a.length * 2);
   b.set(a);
   return b;
-}
-
-function identity(m: number): Int32Array {
-  const p = new Int32Array(m);
-  for (let i = 0; i < m; i++) p[i] = i;
-  return p;
-}
-
-/** Fisher–Yates in place from the seeded generator. */
-function shuffled(p: Int32Array, rng: Rng): Int32Array {
-  for (let j = p.length - 1; j > 0; j--) {
-    const k = Math.floor(rng.uniform() * (j + 1));
-    const t = p[j];
-    p[j] = p[k];
-    p[k] = t;
-  }
-  return p;
-}
-
-/** The columns perm[from … from + count − 1] of src (rows × m), as a new (rows × count) Float32Array. */
-function gatherColumns(src: ArrayLike<number>, rows: number, m: number, perm: Int32Array, from: number, count: number): Float32Array {
-  const out = new Float32Array(rows * count);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < count; j++) out[i * count + j] = src[i * m + perm[from + j]];
-  return out;
 }

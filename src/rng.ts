@@ -85,3 +85,21 @@ export function checkRngSeed(where: string, kind: RngName, seed: number): void {
     fail(where, 'seed', `an integer from 0 to ${NUMPY_SEED_MAX} with rng 'numpy' (the range of np.random.seed)`, seed);
   }
 }
+
+/** [0, 1, …, m − 1] */
+export function identityPermutation(m: number): Int32Array {
+  const p = new Int32Array(m);
+  for (let i = 0; i < m; i++) p[i] = i;
+  return p;
+}
+
+/** Fisher–Yates shuffle of p in place, from the seeded generator; returns p. */
+export function shuffleInPlace(p: Int32Array, rng: Rng): Int32Array {
+  for (let j = p.length - 1; j > 0; j--) {
+    const k = Math.floor(rng.uniform() * (j + 1));
+    const t = p[j];
+    p[j] = p[k];
+    p[k] = t;
+  }
+  return p;
+}
