@@ -1,8 +1,7 @@
 // The playground page: form ⇄ URL ⇄ worker, and the drawing. Training itself runs in worker.js.
 
-/** the generators' own default noise (src/datasets.ts); picking a data set starts from it */
-const DEFAULT_NOISE = { flower: 0.2, circles: 0.1, moons: 0.1, xor: 0, spiral: 0.2, blobs: 1 };
-const DATASETS = Object.keys(DEFAULT_NOISE);
+import { DATASET_NAMES as DATASETS, DEFAULT_NOISE } from '../dist/browser/wasm-mlp.js';
+// DEFAULT_NOISE: the generators' own noise; picking a data set starts from it
 const ACTIVATIONS = ['tanh', 'relu', 'leakyRelu', 'sigmoid'];
 const INITS = ['xavier', 'he', 'random'];
 const BACKENDS = ['wasm', 'js'];

@@ -6,7 +6,7 @@
 //                { type: 'learningRate', value }   takes effect on the next iteration
 //                { type: 'backend', value }   moves the parameters to a network on that backend
 // worker → main: { type: 'data', ... } after setup, { type: 'frame', ... }, { type: 'error', message }
-import { Network, datasets, matrix, accuracy } from '../dist/browser/wasm-mlp.js';
+import { Network, datasets, matrix, accuracy, trainTestSplit } from '../dist/browser/wasm-mlp.js';
 
 /** side of the decision-boundary grid, in cells */
 const GRID = 96;
@@ -27,45 +27,6 @@ let chunk = 16;
 let loopTimer = 0;
 let rate = { steps: 0, time: 0, value: 0 };
 let generation = 0; // bumps on every setup, so a stale async switch is dropped
-
-/** mulberry32: a small seeded generator for the train/test split (the library's rng is internal) */
-function seeded(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** the columns `ids` of X (2 × m) and Y (1 × m) */
-function columns(X, Y, ids) {
-  const m = X.cols;
-  const n = ids.length;
-  const Xs = matrix(2, n);
-  const Ys = matrix(1, n);
-  ids.forEach((i, j) => {
-    Xs.data[j] = X.data[i];
-    Xs.data[n + j] = X.data[m + i];
-    Ys.data[j] = Y.data[i];
-  });
-  return { X: Xs, Y: Ys };
-}
-
-/** a seeded shuffle of the examples, the first `trainPercent` % for training, the rest for testing */
-function split(X, Y, trainPercent, seed) {
-  const m = X.cols;
-  const ids = Array.from({ length: m }, (_, i) => i);
-  const rnd = seeded(seed * 7919 + 17);
-  for (let j = m - 1; j > 0; j--) {
-    const k = Math.floor(rnd() * (j + 1));
-    [ids[j], ids[k]] = [ids[k], ids[j]];
-  }
-  const nTrain = Math.min(m - 1, Math.max(1, Math.round((m * trainPercent) / 100)));
-  return [columns(X, Y, ids.slice(0, nTrain)), columns(X, Y, ids.slice(nTrain))];
-}
 
 /** a square view around all the points, 10 % margin, and the grid of its cell centres */
 function makeView(X) {
@@ -114,7 +75,7 @@ async function setup(cfg) {
   net?.dispose();
   net = fresh;
   config = { ...cfg };
-  [train, test] = split(X, Y, cfg.trainPercent, cfg.seed);
+  ({ train, test } = trainTestSplit(X, Y, { test: (100 - cfg.trainPercent) / 100, seed: cfg.seed }));
   [view, grid] = makeView(X);
   steps = 0;
   chunk = 16;

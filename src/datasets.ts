@@ -9,9 +9,10 @@
  * their own order and are not meant to match any notebook.
  */
 
-import { gatherColumns, matrix, type Matrix } from './matrix.js';
-import { checkRngName, identityPermutation, seededRng, shuffleInPlace, type Rng, type RngName } from './rng.js';
-import { fail as failArg } from './validate.js';
+import { matrix, takeColumns, type Matrix, type MatrixInput } from './matrix.js';
+import { checkRngName, createRng, identityPermutation, seededRng, shuffleInPlace, type Rng, type RngName } from './rng.js';
+import { checkSeed } from './validate.js';
+import { checkMatrix, fail as failArg } from './validate.js';
 
 export type DatasetName = 'flower' | 'circles' | 'moons' | 'blobs' | 'xor' | 'spiral';
 
@@ -23,6 +24,11 @@ export const DATASET_NAMES: readonly DatasetName[] = Object.freeze([
   'xor',
   'spiral',
 ] as const);
+
+/** Each generator's noise when `noise` is not given. */
+export const DEFAULT_NOISE: Readonly<Record<DatasetName, number>> = Object.freeze({
+  flower: 0.2, circles: 0.1, moons: 0.1, blobs: 1.0, xor: 0, spiral: 0.2,
+});
 
 export interface DatasetOptions {
   /** number of examples (columns), an integer ≥ 2; default 400 */
@@ -94,10 +100,7 @@ function shuffleColumns(data: Dataset, rng: Rng): Dataset {
   const { X, Y } = data;
   const m = X.cols;
   const perm = shuffleInPlace(identityPermutation(m), rng);
-  return {
-    X: { rows: X.rows, cols: m, data: gatherColumns(X.data, X.rows, m, perm, 0, m) },
-    Y: { rows: Y.rows, cols: m, data: gatherColumns(Y.data, Y.rows, m, perm, 0, m) },
-  };
+  return { X: takeColumns(X, perm, 0, m), Y: takeColumns(Y, perm, 0, m) };
 }
 
 /**
@@ -147,7 +150,7 @@ function twoClasses(
  * this is the notebook's X and Y.
  */
 export function flower(options?: DatasetOptions): Dataset {
-  const { m, noise, rng } = parse('flower', options, 0.2, true);
+  const { m, noise, rng } = parse('flower', options, DEFAULT_NOISE.flower, true);
   const n = m / 2;
   const out = allocate(m);
   for (const label of [0, 1]) {
@@ -160,7 +163,7 @@ export function flower(options?: DatasetOptions): Dataset {
 
 /** Two concentric circles: radius 1 (label 0) around radius `factor` (label 1), shuffled. */
 export function circles(options?: CirclesOptions): Dataset {
-  const p = parse('circles', options, 0.1);
+  const p = parse('circles', options, DEFAULT_NOISE.circles);
   const factor = options?.factor ?? 0.5;
   if (typeof factor !== 'number' || !(factor >= 0 && factor < 1)) {
     fail('circles', 'factor', 'a number in [0, 1)', factor);
@@ -174,7 +177,7 @@ export function circles(options?: CirclesOptions): Dataset {
 
 /** Two interleaving half circles ("moons"), shuffled. */
 export function moons(options?: DatasetOptions): Dataset {
-  const p = parse('moons', options, 0.1);
+  const p = parse('moons', options, DEFAULT_NOISE.moons);
   return twoClasses(p, (label, i, n) => {
     const t = n === 1 ? 0 : (Math.PI * i) / (n - 1);
     const x = label === 0 ? Math.cos(t) : 1 - Math.cos(t);
@@ -185,7 +188,7 @@ export function moons(options?: DatasetOptions): Dataset {
 
 /** Two Gaussian blobs of std `noise` around (−2, −2) (label 0) and (2, 2) (label 1), shuffled. */
 export function blobs(options?: DatasetOptions): Dataset {
-  const p = parse('blobs', options, 1.0);
+  const p = parse('blobs', options, DEFAULT_NOISE.blobs);
   return twoClasses(p, (label) => {
     const c = label === 0 ? -2 : 2;
     return [c + p.noise * p.rng.normal(), c + p.noise * p.rng.normal()];
@@ -197,7 +200,7 @@ export function blobs(options?: DatasetOptions): Dataset {
  * Gaussian jitter of std `noise`. Already in random order.
  */
 export function xor(options?: DatasetOptions): Dataset {
-  const { m, noise, rng } = parse('xor', options, 0);
+  const { m, noise, rng } = parse('xor', options, DEFAULT_NOISE.xor);
   const out = allocate(m);
   for (let j = 0; j < m; j++) {
     const x = 2 * rng.uniform() - 1;
@@ -216,7 +219,7 @@ const SPIRAL_TURNS = 1.75;
  * labels 0 … K−1 in Y (1 × m)), angle noise of std `noise`, shuffled.
  */
 export function spiral(options?: SpiralOptions): Dataset {
-  const p = parse('spiral', options, 0.2);
+  const p = parse('spiral', options, DEFAULT_NOISE.spiral);
   const K = options?.classes ?? 2;
   if (typeof K !== 'number' || !Number.isInteger(K) || K < 2 || K > 10) fail('spiral', 'classes', 'an integer from 2 to 10', K);
   if (K > p.m) fail('spiral', 'classes', `at most m = ${p.m}`, K);
@@ -229,3 +232,32 @@ export function spiral(options?: SpiralOptions): Dataset {
 
 /** All generators by name. */
 export const datasets = { flower, circles, moons, blobs, xor, spiral } as const;
+
+export interface SplitOptions {
+  /** the fraction of the examples held out for testing, in (0, 1); the count is rounded and must leave ≥ 1 on each side */
+  test: number;
+  /** seed of the shuffle; default 1 */
+  seed?: number;
+}
+
+/**
+ * Shuffles the examples (columns) of X and Y with a seeded Fisher–Yates and splits them: the
+ * first round((1 − test)·m) for training, the rest for testing. Same seed, same split.
+ */
+export function trainTestSplit(X: MatrixInput, Y: MatrixInput, options: SplitOptions): { train: Dataset; test: Dataset } {
+  const where = 'trainTestSplit';
+  const Xc = checkMatrix(where, 'X', X);
+  const Yc = checkMatrix(where, 'Y', Y, { cols: Xc.cols, colsWhy: 'the number of examples (columns) in X' });
+  if (typeof options !== 'object' || options === null) failArg(where, 'options', 'an object { test, seed? }', options);
+  const m = Xc.cols;
+  const t = options.test;
+  if (typeof t !== 'number' || !(t > 0 && t < 1)) failArg(where, 'test', 'a fraction between 0 and 1 (exclusive)', t);
+  const nTest = Math.round(t * m);
+  if (nTest < 1 || nTest > m - 1) failArg(where, 'test', `a fraction leaving at least 1 example on each side (X has ${m} columns)`, t, `${t}·${m} rounds to ${nTest}`);
+  const seed = options.seed === undefined ? 1 : checkSeed(where, options.seed);
+  const perm = shuffleInPlace(identityPermutation(m), createRng(seed));
+  return {
+    train: { X: takeColumns(Xc, perm, 0, m - nTest), Y: takeColumns(Yc, perm, 0, m - nTest) },
+    test: { X: takeColumns(Xc, perm, m - nTest, nTest), Y: takeColumns(Yc, perm, m - nTest, nTest) },
+  };
+}

@@ -87,3 +87,8 @@ export function gatherColumns(src: ArrayLike<number>, rows: number, m: number, p
   for (let i = 0; i < rows; i++) for (let j = 0; j < count; j++) out[i * count + j] = src[i * m + perm[from + j]];
   return out;
 }
+
+/** The columns perm[from … from + count − 1] of M, as a new (M.rows × count) matrix. */
+export function takeColumns(M: { rows: number; cols: number; data: ArrayLike<number> }, perm: Int32Array, from: number, count: number): Matrix {
+  return { rows: M.rows, cols: count, data: gatherColumns(M.data, M.rows, M.cols, perm, from, count) };
+}

@@ -7,7 +7,7 @@ import { modelFromJSON, modelToJSON, type FromJSONOptions, type ModelJSON } from
 import {
   ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, activationKernels, type Activation, type Kernels,
 } from './kernels.js';
-import { gatherColumns, type Matrix, type MatrixData, type MatrixInput } from './matrix.js';
+import { takeColumns, type Matrix, type MatrixData, type MatrixInput } from './matrix.js';
 import { argmaxColumn } from './metrics.js';
 import { planArena, type ArenaPlan, type PlanExtras } from './plan.js';
 import {
@@ -444,11 +444,10 @@ export class Network {
         fail(where, 'validation', `a fraction leaving at least 1 example on each side (X has ${m} columns)`, v, `${v}·${m} rounds to ${mv}`);
       }
       const perm = shuffleInPlace(identityPermutation(m), rng);
-      const nX = this.layers[0], nY = this.layers[L];
-      Xt = gatherColumns(Xc.data, nX, m, perm, 0, m - mv);
-      Yt = gatherColumns(Yc.data, nY, m, perm, 0, m - mv);
-      Xv = gatherColumns(Xc.data, nX, m, perm, m - mv, mv);
-      Yv = gatherColumns(Yc.data, nY, m, perm, m - mv, mv);
+      Xt = takeColumns(Xc, perm, 0, m - mv).data;
+      Yt = takeColumns(Yc, perm, 0, m - mv).data;
+      Xv = takeColumns(Xc, perm, m - mv, mv).data;
+      Yv = takeColumns(Yc, perm, m - mv, mv).data;
       m -= mv;
     } else if (v !== undefined) {
       const Xvc = checkMatrix(where, 'validation.X', v.X, { rows: this.layers[0], rowsWhy: 'layers[0], the number of input features' });

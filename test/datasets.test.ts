@@ -8,6 +8,8 @@ import {
   blobs,
   xor,
   spiral,
+  trainTestSplit,
+  DEFAULT_NOISE,
   type DatasetName,
   type DatasetOptions,
 } from '../src/datasets.js';
@@ -275,5 +277,57 @@ describe('boundarySvg', () => {
     expect(() => boundarySvg({ X, Y, predictProba: () => new Float32Array(3) })).toThrow(/predictProba/);
     expect(() => boundarySvg({ X: Y, Y, predictProba: step })).toThrow(/boundarySvg: X must be/);
     expect(() => boundarySvg({ X, Y, predictProba: step, resolution: 1.5 })).toThrow(/resolution/);
+  });
+});
+
+describe('trainTestSplit', () => {
+  // X rows are (j, −j) and Y = j so every column is recognisable after the shuffle
+  const m = 50;
+  const X = { rows: 2, cols: m, data: Float32Array.from({ length: 2 * m }, (_, i) => (i < m ? i : -(i - m))) };
+  const Y = { rows: 1, cols: m, data: Float32Array.from({ length: m }, (_, j) => j) };
+
+  it('splits the columns into round((1 − test)·m) and the rest, each example once, X and Y together', () => {
+    const { train, test } = trainTestSplit(X, Y, { test: 0.2, seed: 3 });
+    expect([train.X.cols, test.X.cols, train.Y.cols, test.Y.cols]).toEqual([40, 10, 40, 10]);
+    const ids = [...train.Y.data, ...test.Y.data];
+    expect([...ids].sort((a, b) => a - b)).toEqual(Array.from({ length: m }, (_, j) => j));
+    expect(ids).not.toEqual(Array.from({ length: m }, (_, j) => j)); // shuffled
+    for (const part of [train, test]) {
+      for (let j = 0; j < part.X.cols; j++) {
+        const id = part.Y.data[j];
+        expect([part.X.data[j], part.X.data[part.X.cols + j]]).toEqual([id, -id]);
+      }
+    }
+  });
+
+  it('the same seed gives the same split; another seed another', () => {
+    const a = trainTestSplit(X, Y, { test: 0.3, seed: 5 }), b = trainTestSplit(X, Y, { test: 0.3, seed: 5 });
+    const c = trainTestSplit(X, Y, { test: 0.3, seed: 6 });
+    expect(Array.from(a.test.Y.data)).toEqual(Array.from(b.test.Y.data));
+    expect(Array.from(a.test.Y.data)).not.toEqual(Array.from(c.test.Y.data));
+  });
+
+  it.each([
+    [{ test: 0 }, /test must be a fraction between 0 and 1.*got 0/],
+    [{ test: 1 }, /test must be a fraction between 0 and 1.*got 1/],
+    [{ test: 0.001 }, /leaving at least 1 example on each side.*rounds to 0/],
+    [{ test: '0.2' }, /test must be .*got "0\.2"/],
+    [{ test: 0.2, seed: 1.5 }, /seed/],
+  ])('rejects %o with a clear message', (opts, re) => {
+    expect(() => trainTestSplit(X, Y, opts as never)).toThrow(re);
+  });
+
+  it('rejects Y with another number of columns', () => {
+    expect(() => trainTestSplit(X, { rows: 1, cols: 3, data: [0, 1, 0] }, { test: 0.2 })).toThrow(/Y\.cols must be 50 \(the number of examples/);
+  });
+});
+
+describe('DEFAULT_NOISE', () => {
+  it('is the noise each generator uses when none is given', () => {
+    for (const name of DATASET_NAMES) {
+      const dflt = datasets[name]({ seed: 4 });
+      const given = datasets[name]({ seed: 4, noise: DEFAULT_NOISE[name] });
+      expect(Array.from(given.X.data)).toEqual(Array.from(dflt.X.data));
+    }
   });
 });
