@@ -6,7 +6,7 @@
  * Pass --math-log to see how many differ when the polar method uses Math.log instead.
  */
 import { readFileSync } from 'node:fs';
-import { createNumpyRng } from '../src/rng-numpy.js';
+import { createNumpyRng } from '../src/util/numpy-rng.js';
 
 const SEEDS = [0, 1, 2, 42, 123456789, 2 ** 32 - 1];
 const PER_SEED = 400000;

@@ -3,8 +3,8 @@
  * gradients are right.
  */
 import { Network, type TargetInput } from './network.js';
-import type { MatrixInput } from './matrix.js';
-import { checkPositiveFinite, fail } from './validate.js';
+import type { MatrixInput } from './util/matrix.js';
+import { checkPositiveFinite, fail } from './util/validate.js';
 
 export interface GradientCheckOptions {
   /** the central-difference step ε; default 3e-3 (see gradientCheck for why) */

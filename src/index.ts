@@ -5,14 +5,14 @@ export type {
   TrainOptions, TrainProgress, TrainResult, Activation, BackendName,
   Loss, CostOptions, TargetInput, OptimizerName, OptimizerSpec, DecaySpec,
 } from './network.js';
-export { OPTIMIZER_DEFAULTS } from './train-options.js';
+export { OPTIMIZER_DEFAULTS } from './train/options.js';
 export { gradientCheck } from './gradcheck.js';
 export type { GradientCheckOptions } from './gradcheck.js';
-export type { ModelJSON, ModelLayerJSON, ModelLoss, FromJSONOptions } from './model-file.js';
-export { matrix, fromExamples, fromLabels, toExamples } from './matrix.js';
-export type { Matrix, MatrixData, MatrixInput } from './matrix.js';
-export { datasets, DATASET_NAMES, DEFAULT_NOISE, trainTestSplit } from './datasets.js';
-export type { DatasetName, DatasetOptions, SpiralOptions, SplitOptions } from './datasets.js';
-export { accuracy } from './metrics.js';
-export type { RngName } from './rng.js';
-export { wasmSimdSupported } from './backend.js';
+export type { ModelJSON, ModelLayerJSON, ModelLoss, FromJSONOptions } from './io/model-file.js';
+export { matrix, fromExamples, fromLabels, toExamples } from './util/matrix.js';
+export type { Matrix, MatrixData, MatrixInput } from './util/matrix.js';
+export { datasets, DATASET_NAMES, DEFAULT_NOISE, trainTestSplit } from './data/datasets.js';
+export type { DatasetName, DatasetOptions, SpiralOptions, SplitOptions } from './data/datasets.js';
+export { accuracy } from './data/metrics.js';
+export type { RngName } from './util/rng.js';
+export { wasmSimdSupported } from './core/backend.js';

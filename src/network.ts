@@ -2,31 +2,31 @@
  * Network: the checked public API and the driver. A training step is a fixed list of kernel calls
  * over the arena laid out by planArena(); nothing is allocated inside forward, backward or update.
  */
-import { createBackend, BACKENDS, MAX_ARENA_BYTES, mib, type Backend, type BackendName } from './backend.js';
-import { modelFromJSON, modelToJSON, type FromJSONOptions, type ModelJSON } from './model-file.js';
+import { createBackend, BACKENDS, MAX_ARENA_BYTES, mib, type Backend, type BackendName } from './core/backend.js';
+import { modelFromJSON, modelToJSON, type FromJSONOptions, type ModelJSON } from './io/model-file.js';
 import {
   ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, activationKernels, type Activation, type Kernels,
-} from './kernels.js';
-import { takeColumns, type Matrix, type MatrixData, type MatrixInput } from './matrix.js';
-import { argmaxColumn } from './metrics.js';
-import { planArena, type ArenaPlan, type PlanExtras } from './plan.js';
+} from './core/kernels.js';
+import { takeColumns, type Matrix, type MatrixData, type MatrixInput } from './util/matrix.js';
+import { argmaxColumn } from './data/metrics.js';
+import { planArena, type ArenaPlan, type PlanExtras } from './core/plan.js';
 import {
   checkRngName, checkRngSeed, createRng, identityPermutation, seededRng, shuffleInPlace, type Rng, type RngName,
-} from './rng.js';
+} from './util/rng.js';
 import {
   checkTrainOptions, type TrainConfig, type TrainOptions, type TrainProgress, type TrainResult,
-} from './train-options.js';
+} from './train/options.js';
 import {
   checkMatrix, checkPositiveFinite, checkPositiveInt, checkSeed, checkVector, fail, isMatrixData, type CheckedMatrix,
-} from './validate.js';
+} from './util/validate.js';
 
 const EXAMPLES_HINT = 'X and Y hold one COLUMN per example; if your data is one row per example, build them with fromExamples() and fromLabels()';
 
-export type { Activation } from './kernels.js';
-export type { BackendName } from './backend.js';
+export type { Activation } from './core/kernels.js';
+export type { BackendName } from './core/backend.js';
 export type {
   TrainOptions, TrainProgress, TrainResult, OptimizerName, OptimizerSpec, DecaySpec,
-} from './train-options.js';
+} from './train/options.js';
 
 /** The cost minimised: binary cross-entropy, categorical cross-entropy, mean squared error. */
 export type Loss = 'bce' | 'cce' | 'mse';
@@ -344,7 +344,7 @@ export class Network {
     this.#invalidate();
   }
 
-  /** The network as a versioned model object; JSON.stringify(net) gives the file's text (src/model-file.ts). */
+  /** The network as a versioned model object; JSON.stringify(net) gives the file's text (src/io/model-file.ts). */
   toJSON(): ModelJSON {
     this.#live('Network.toJSON');
     return modelToJSON(this);

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Network, datasets, type Matrix } from '../src/index.js';
-import { parseCsv } from '../src/csv.js';
+import { parseCsv } from '../src/data/csv.js';
 import { cliSandbox } from './cli-sandbox.js';
 
 const box = cliSandbox('wasm-mlp-predict-');

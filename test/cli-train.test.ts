@@ -9,8 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { datasets } from '../src/index.js';
-import { createRng } from '../src/rng.js';
-import { csvLine, parseCsv } from '../src/csv.js';
+import { createRng } from '../src/util/rng.js';
+import { csvLine, parseCsv } from '../src/data/csv.js';
 import { readmeBlock } from './readme-blocks.js';
 import { CLI, cliSandbox, repoRoot } from './cli-sandbox.js';
 

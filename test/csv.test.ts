@@ -1,7 +1,7 @@
-// The CSV reader of the command line (src/csv.ts) and the column checks built on it (src/cli-data.ts).
+// The CSV reader of the command line (src/data/csv.ts) and the column checks built on it (src/cli/data.ts).
 import { describe, expect, it } from 'vitest';
-import { csvField, csvLine, parseCsv, parseNumber } from '../src/csv.js';
-import { classesOf, extract, readCsvTable, standardization, applyStandardization, DataError } from '../src/cli-data.js';
+import { csvField, csvLine, parseCsv, parseNumber } from '../src/data/csv.js';
+import { classesOf, extract, readCsvTable, standardization, applyStandardization, DataError } from '../src/cli/data.js';
 
 const fields = (text: string) => parseCsv(text).records.map((r) => r.fields);
 const lines = (text: string) => parseCsv(text).records.map((r) => r.line);

@@ -12,9 +12,9 @@ import {
   DEFAULT_NOISE,
   type DatasetName,
   type DatasetOptions,
-} from '../src/datasets.js';
-import { boundarySvg } from '../src/plot.js';
-import type { Matrix } from '../src/matrix.js';
+} from '../src/data/datasets.js';
+import { boundarySvg } from '../src/cli/plot.js';
+import type { Matrix } from '../src/util/matrix.js';
 
 const column = (X: Matrix, j: number): [number, number] => [X.data[j], X.data[X.cols + j]];
 const radius = (X: Matrix, j: number): number => Math.hypot(...column(X, j));

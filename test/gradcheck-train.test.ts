@@ -3,7 +3,7 @@
 // gradientCheck on correct and on deliberately wrong gradients. Both backends.
 import { describe, expect, it } from 'vitest';
 import { Network, gradientCheck, type Activation, type Loss, type Matrix } from '../src/index.js';
-import { createRng } from '../src/rng.js';
+import { createRng } from '../src/util/rng.js';
 import { BACKENDS } from './helpers.js';
 import { relativeDifference, type Params64 } from './reference.js';
 import { cost64x, numericGrad64x } from './reference-train.js';

@@ -2,8 +2,8 @@
 // layers, widths that are not multiples of 4, m = 1 and 37, and n_y = 1 and 3, on both backends.
 import { describe, expect, it } from 'vitest';
 import { Network, type Activation } from '../src/index.js';
-import { createRng } from '../src/rng.js';
-import type { Matrix } from '../src/matrix.js';
+import { createRng } from '../src/util/rng.js';
+import type { Matrix } from '../src/util/matrix.js';
 import { BACKENDS } from './helpers.js';
 import { cost64, numericGrad, relativeDifference, type Params64 } from './reference.js';
 

@@ -1,7 +1,7 @@
 // Every kernel of both backends against a naive float64 loop, on odd and non-square sizes.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, Scratch, U32, maxAbsDiff, randomArray } from './helpers.js';
-import type { Kernels } from '../src/kernels.js';
+import type { Kernels } from '../src/core/kernels.js';
 
 type Form = 'nn' | 'nt' | 'tn';
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Network, datasets, type ModelJSON } from '../src/index.js';
-import { MODEL_LIMITS } from '../src/model-file.js';
+import { MODEL_LIMITS } from '../src/io/model-file.js';
 import { readmeBlock } from './readme-blocks.js';
 import { BACKENDS, bitEqual, maxAbsDiff } from './helpers.js';
 

@@ -11,8 +11,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Network, datasets, DATASET_NAMES, type Matrix, type NetworkOptions } from '../src/index.js';
-import { createNumpyRng } from '../src/rng-numpy.js';
-import { logRounded } from '../src/log-exact.js';
+import { createNumpyRng } from '../src/util/numpy-rng.js';
+import { logRounded } from '../src/util/log-exact.js';
 
 const BACKENDS = ['wasm', 'js'] as const;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,7 +1,7 @@
 // A float64 reference MLP written straight from the course's equations, independent of the
 // library's kernels: used for gradient checks and to compare costs.
-import type { Activation } from '../src/kernels.js';
-import type { Matrix } from '../src/matrix.js';
+import type { Activation } from '../src/core/kernels.js';
+import type { Matrix } from '../src/util/matrix.js';
 
 export interface Params64 { W: Float64Array[]; b: Float64Array[] }
 

@@ -9,10 +9,10 @@
  * their own order and are not meant to match any notebook.
  */
 
-import { matrix, takeColumns, type Matrix, type MatrixInput } from './matrix.js';
-import { checkRngName, createRng, identityPermutation, seededRng, shuffleInPlace, type Rng, type RngName } from './rng.js';
-import { checkSeed } from './validate.js';
-import { checkMatrix, fail as failArg } from './validate.js';
+import { matrix, takeColumns, type Matrix, type MatrixInput } from '../util/matrix.js';
+import { checkRngName, createRng, identityPermutation, seededRng, shuffleInPlace, type Rng, type RngName } from '../util/rng.js';
+import { checkSeed } from '../util/validate.js';
+import { checkMatrix, fail as failArg } from '../util/validate.js';
 
 export type DatasetName = 'flower' | 'circles' | 'moons' | 'blobs' | 'xor' | 'spiral';
 

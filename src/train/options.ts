@@ -2,8 +2,8 @@
  * The options of Network.train / trainAsync: their types, the optimizers' defaults, and the one
  * function that checks them all (before any kernel runs) and turns them into a plain config.
  */
-import { checkPositiveFinite, checkPositiveInt, checkSeed, describe, fail } from './validate.js';
-import type { MatrixInput } from './matrix.js';
+import { checkPositiveFinite, checkPositiveInt, checkSeed, describe, fail } from '../util/validate.js';
+import type { MatrixInput } from '../util/matrix.js';
 
 export type OptimizerName = 'sgd' | 'momentum' | 'rmsprop' | 'adam';
 export const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'momentum', 'rmsprop', 'adam'];

@@ -5,17 +5,17 @@
  */
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { Network } from './network.js';
-import { HIDDEN_ACTIVATIONS as ACTIVATIONS, type Activation } from './kernels.js';
-import { BACKENDS, type BackendName } from './backend.js';
-import { datasets, DATASET_NAMES, type DatasetName } from './datasets.js';
-import { accuracy } from './metrics.js';
-import { RNG_NAMES, type RngName } from './rng.js';
+import { Network } from '../network.js';
+import { HIDDEN_ACTIVATIONS as ACTIVATIONS, type Activation } from '../core/kernels.js';
+import { BACKENDS, type BackendName } from '../core/backend.js';
+import { datasets, DATASET_NAMES, type DatasetName } from '../data/datasets.js';
+import { accuracy } from '../data/metrics.js';
+import { RNG_NAMES, type RngName } from '../util/rng.js';
 import { boundarySvg } from './plot.js';
-import type { Matrix } from './matrix.js';
-import { isSubcommand, runSubcommand } from './cli-sub.js';
-import { isPosInt, layerSizes, num, oneOf, parseFlags, progressBar } from './cli-args.js';
-import { UsageError } from './cli-data.js';
+import type { Matrix } from '../util/matrix.js';
+import { isSubcommand, runSubcommand } from './sub.js';
+import { isPosInt, layerSizes, num, oneOf, parseFlags, progressBar } from './args.js';
+import { UsageError } from './data.js';
 
 const HELP = `Usage: npm start -- [options]      (or: node dist/cli.js [options])
        wasm-mlp train --data FILE.csv --target COLUMN --save MODEL.json [options]   (train on your CSV; train --help)

@@ -7,10 +7,10 @@
  */
 import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Network, type BackendName } from './network.js';
-import { MODEL_LIMITS, type ModelJSON } from './model-file.js';
-import { DataError, show } from './cli-data.js';
-import { describe } from './validate.js';
+import { Network, type BackendName } from '../network.js';
+import { MODEL_LIMITS, type ModelJSON } from '../io/model-file.js';
+import { DataError, show } from './data.js';
+import { describe } from '../util/validate.js';
 
 export const CLI_MODEL_FORMAT = 'wasm-mlp-cli';
 export const CLI_MODEL_VERSION = 1;

@@ -10,11 +10,11 @@
  * the network is built. A rejected file throws an Error naming the path of the bad value
  * (e.g. `params[1].W[37]`) and leaves nothing behind.
  */
-import type { BackendName } from './backend.js';
-import { BACKENDS } from './backend.js';
-import { ACTIVATIONS, type Activation } from './kernels.js';
-import type { Network, LayerParamsInput, Loss } from './network.js';
-import { fail } from './validate.js';
+import type { BackendName } from '../core/backend.js';
+import { BACKENDS } from '../core/backend.js';
+import { ACTIVATIONS, type Activation } from '../core/kernels.js';
+import type { Network, LayerParamsInput, Loss } from '../network.js';
+import { fail } from '../util/validate.js';
 
 export const MODEL_FORMAT = 'wasm-mlp';
 export const MODEL_VERSION = 1;

@@ -4,8 +4,8 @@
  * every bad row reported with its physical line number. Nothing here trains or writes.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { parseCsv, parseNumber, type CsvProblem, type CsvRecord } from './csv.js';
-import type { Matrix } from './matrix.js';
+import { parseCsv, parseNumber, type CsvProblem, type CsvRecord } from '../data/csv.js';
+import type { Matrix } from '../util/matrix.js';
 
 /** How many bad rows an error lists (it counts them all). */
 export const MAX_LISTED_PROBLEMS = 10;

@@ -7,17 +7,17 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { BACKENDS, type BackendName } from './backend.js';
+import { BACKENDS, type BackendName } from '../core/backend.js';
 import {
   applyStandardization, classesOf, DataError, extract, readCsvTable, readText, show, standardization, UsageError,
-} from './cli-data.js';
-import { isPosInt, layerSizes, num, oneOf, parseFlags, progressBar, required } from './cli-args.js';
-import { CLI_MODEL_FORMAT, CLI_MODEL_VERSION, writeFileAtomic, type CliModelFile } from './cli-model.js';
-import { HIDDEN_ACTIVATIONS, type Activation } from './kernels.js';
-import type { Matrix } from './matrix.js';
-import { accuracy } from './metrics.js';
-import { Network } from './network.js';
-import { OPTIMIZERS, type OptimizerName, type TrainOptions } from './train-options.js';
+} from './data.js';
+import { isPosInt, layerSizes, num, oneOf, parseFlags, progressBar, required } from './args.js';
+import { CLI_MODEL_FORMAT, CLI_MODEL_VERSION, writeFileAtomic, type CliModelFile } from './model.js';
+import { HIDDEN_ACTIVATIONS, type Activation } from '../core/kernels.js';
+import type { Matrix } from '../util/matrix.js';
+import { accuracy } from '../data/metrics.js';
+import { Network } from '../network.js';
+import { OPTIMIZERS, type OptimizerName, type TrainOptions } from '../train/options.js';
 
 /** the most classes a label column may have (more looks like a numeric target: --regression) */
 const MAX_CLASSES = 1000;

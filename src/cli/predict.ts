@@ -4,13 +4,13 @@
  * columns, the target among them, are ignored) and writes one prediction per data row.
  */
 import path from 'node:path';
-import { BACKENDS, type BackendName } from './backend.js';
-import { applyStandardization, extract, readCsvTable, readText, UsageError } from './cli-data.js';
-import { oneOf, parseFlags, required } from './cli-args.js';
-import { loadCliModel, writeFileAtomic, type CliModelFile } from './cli-model.js';
-import { csvLine } from './csv.js';
-import type { Matrix } from './matrix.js';
-import type { Network } from './network.js';
+import { BACKENDS, type BackendName } from '../core/backend.js';
+import { applyStandardization, extract, readCsvTable, readText, UsageError } from './data.js';
+import { oneOf, parseFlags, required } from './args.js';
+import { loadCliModel, writeFileAtomic, type CliModelFile } from './model.js';
+import { csvLine } from '../data/csv.js';
+import type { Matrix } from '../util/matrix.js';
+import type { Network } from '../network.js';
 
 export const PREDICT_HELP = `Usage: wasm-mlp predict --model MODEL.json --data FILE.csv [--out PREDICTIONS.csv]
 

@@ -1,10 +1,10 @@
 /**
- * The subcommands of the `wasm-mlp` binary: `train` and `predict` on a user's CSV. src/cli.ts
+ * The subcommands of the `wasm-mlp` binary: `train` and `predict` on a user's CSV. src/cli/main.ts
  * hands over when its first argument names one; each reports its own errors on stderr.
  */
-import { DataError, UsageError } from './cli-data.js';
-import { predictMain } from './cli-predict.js';
-import { trainMain } from './cli-train.js';
+import { DataError, UsageError } from './data.js';
+import { predictMain } from './predict.js';
+import { trainMain } from './train.js';
 
 export const SUBCOMMANDS = ['train', 'predict'] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];

@@ -1,6 +1,6 @@
 /** Flag parsing shared by the main job, `wasm-mlp train` and `wasm-mlp predict`: every bad value is a UsageError. */
 import { parseArgs } from 'node:util';
-import { UsageError } from './cli-data.js';
+import { UsageError } from './data.js';
 
 export type Flags = Record<string, string | boolean | undefined>;
 

@@ -4,8 +4,8 @@
  * No dependencies; the output is a plain SVG 1.1 string.
  */
 
-import type { Matrix } from './matrix.js';
-import { fail as failArg } from './validate.js';
+import type { Matrix } from '../util/matrix.js';
+import { fail as failArg } from '../util/validate.js';
 
 export interface BoundaryPlotOptions {
   /** (2 × m) points, one column per example */

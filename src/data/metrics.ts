@@ -1,5 +1,5 @@
-import type { Matrix } from './matrix.js';
-import { fail } from './validate.js';
+import type { Matrix } from '../util/matrix.js';
+import { fail } from '../util/validate.js';
 
 /** The row of the largest entry in column j of a (rows × m) row-major block at `base` (the first on a tie). */
 export function argmaxColumn(a: ArrayLike<number>, base: number, rows: number, m: number, j: number): number {

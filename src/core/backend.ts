@@ -1,9 +1,9 @@
 /**
  * A backend is a kernel set plus the memory it works in. 'wasm' runs assembly/ compiled with
- * SIMD; 'js' runs src/kernels-js over a Float32Array with the same byte offsets.
+ * SIMD; 'js' runs src/core/kernels-js over a Float32Array with the same byte offsets.
  */
 import { instantiateSync } from '@assemblyscript/loader';
-import wasmBytes from '../build/mlp.wasm';
+import wasmBytes from '../../build/mlp.wasm';
 import type { Kernels, ReferenceKernels } from './kernels.js';
 import * as js from './kernels-js/index.js';
 

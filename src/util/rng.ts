@@ -3,7 +3,7 @@
  * Box–Muller. Pure JS arithmetic on 32-bit integers, so the same seed gives the same stream on
  * every engine and both backends. `seededRng` also offers numpy's legacy stream (rng-numpy.ts).
  */
-import { createNumpyRng, NUMPY_SEED_MAX } from './rng-numpy.js';
+import { createNumpyRng, NUMPY_SEED_MAX } from './numpy-rng.js';
 import { fail } from './validate.js';
 
 export interface Rng {
