@@ -89,7 +89,7 @@ export function bias_leaky_relu(a: usize, z: usize, b: usize, rows: i32, cols: i
   bias_act_loop(a, z, b, rows, cols, ACT_LEAKY_RELU);
 }
 
-export function bias_linear(a: usize, z: usize, b: usize, rows: i32, cols: i32): void {
+export function bias_identity(a: usize, z: usize, b: usize, rows: i32, cols: i32): void {
   bias_act_loop(a, z, b, rows, cols, ACT_LINEAR);
 }
 

@@ -1,17 +1,18 @@
 // The export list of the kernel module. Every export takes byte pointers, i32 sizes and f32
 // scalars and trusts them: the TypeScript driver checks everything before calling.
 export {
-  gemm_nn, gemm_nt, gemm_tn, gemm_nn_ref, gemm_nt_ref, gemm_tn_ref, gemm_nn_packed, gemm_nt_packed, gemm_tn_packed,
+  gemm_nn, gemm_nt, gemm_tn, gemm_nn_ref, gemm_nt_ref, gemm_tn_ref,
 } from './gemm';
-export { bias_add, row_sum } from './linear';
+export { gemm_nn_packed, gemm_nt_packed, gemm_tn_packed } from './gemm-packed';
+export { bias_add, row_sum } from './bias';
 export {
-  bias_sigmoid, bias_tanh, bias_relu, bias_leaky_relu, bias_linear, sigmoid_forward, sigmoid_backward, tanh_forward, tanh_backward,
+  bias_sigmoid, bias_tanh, bias_relu, bias_leaky_relu, bias_identity, sigmoid_forward, sigmoid_backward, tanh_forward, tanh_backward,
   relu_forward, relu_backward, leaky_relu_forward, leaky_relu_backward,
 } from './activations';
-export { bce_cost, bce_cost_ref, sigmoid_bce_backward, cce_cost, mse_cost } from './loss';
+export { bce_cost, bce_cost_ref, output_delta, cce_cost, mse_cost } from './loss';
 export { sgd_update, momentum_update, rmsprop_update, adam_update } from './optim';
 
-export { softmax_forward, linear_forward, linear_backward } from './outputs';
+export { softmax_forward, identity_forward, identity_backward } from './outputs';
 export { l2_grad_add, sum_squares, dropout_apply } from './regularize';
 
 // First byte the host may use for its arena (after the module's static data), 64-byte aligned.

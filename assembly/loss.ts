@@ -66,7 +66,7 @@ export function bce_cost(z: usize, y: usize, n: i32, m: i32): f64 {
   return s / <f64>m;
 }
 
-export function sigmoid_bce_backward(dz: usize, a: usize, y: usize, n: i32): void {
+export function output_delta(dz: usize, a: usize, y: usize, n: i32): void {
   // dZ[L] = A[L] − Y, the gradient of the summed loss w.r.t. the logits (1/m is applied in dW, db)
   let i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -81,7 +81,7 @@ export function sigmoid_bce_backward(dz: usize, a: usize, y: usize, n: i32): voi
 
 // ---- the softmax and linear outputs' costs ----------------------------------------------------
 // For both, as for BCE, the gradient with respect to the output logits is dZ = A − Y
-// (sigmoid_bce_backward computes it for all three); the 1/m is applied in dW and db.
+// (output_delta computes it for all three); the 1/m is applied in dW and db.
 
 export function cce_cost(z: usize, y: usize, rows: i32, cols: i32): f64 {
   // z (logits) and y are (rows × cols), one column per example:

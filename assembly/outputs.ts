@@ -20,12 +20,12 @@ export function softmax_forward(a: usize, z: usize, rows: i32, cols: i32): void 
   }
 }
 
-export function linear_forward(a: usize, z: usize, n: i32): void {
+export function identity_forward(a: usize, z: usize, n: i32): void {
   // a = z over n floats (the identity activation of a regression output)
   memory.copy(a, z, <usize>n << 2);
 }
 
-export function linear_backward(dz: usize, da: usize, a: usize, z: usize, n: i32): void {
+export function identity_backward(dz: usize, da: usize, a: usize, z: usize, n: i32): void {
   // g'(z) = 1: dz = da (a no-op when dz aliases da)
   if (dz != da) memory.copy(dz, da, <usize>n << 2);
 }

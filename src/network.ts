@@ -403,7 +403,7 @@ export class Network {
     const out = layers[L - 1];
     const keep = this.#keep;
     // dZ[L] = A[L] − Y for sigmoid + BCE, softmax + CCE and linear + MSE (with MSE's 1/(2m))
-    k.sigmoid_bce_backward(out.dZ, out.A, this.#plan.Y, out.nOut * m); // dZ[L] = A[L] − Y
+    k.output_delta(out.dZ, out.A, this.#plan.Y, out.nOut * m); // dZ[L] = A[L] − Y
     if (this.#outputChain) this.#acts[L - 1].backward(out.dZ, out.dZ, out.A, out.Z, out.nOut * m); // MSE with a sigmoid: ⊙ g'(Z[L])
     for (let l = L - 1; l >= 0; l--) {
       const s = layers[l];

@@ -81,12 +81,12 @@ describe.each(BACKENDS)('issue-5 kernels on %s', (backend) => {
     expect(Math.abs(J - want)).toBeLessThanOrEqual(1e-12 * want);
   });
 
-  it.each([1, 3, 17, 34])('linear_forward copies and linear_backward passes dA through (n = %i)', (n) => {
+  it.each([1, 3, 17, 34])('identity_forward copies and identity_backward passes dA through (n = %i)', (n) => {
     const z = randomArray(n, n, -9, 9);
     const zp = s.put(z), ap = s.put(n), dp = s.put(n);
-    s.k.linear_forward(ap, zp, n);
+    s.k.identity_forward(ap, zp, n);
     expect(bitEqual(s.get(ap, n), z)).toBe(true);
-    s.k.linear_backward(dp, zp, ap, zp, n);
+    s.k.identity_backward(dp, zp, ap, zp, n);
     expect(bitEqual(s.get(dp, n), z)).toBe(true);
   });
 

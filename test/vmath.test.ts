@@ -92,13 +92,13 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     const b = Float32Array.from([0.5, -1.25, 3]);
     for (const act of ['sigmoid', 'tanh', 'relu', 'leakyRelu', 'linear'] as const) {
       const zp2 = s.put(z), ap2 = s.put(rows * cols), bp = s.put(b);
-      const fn = act === 'leakyRelu' ? 'leaky_relu' : act;
+      const fn = act === 'leakyRelu' ? 'leaky_relu' : act === 'linear' ? 'identity' : act;
       s.k[`bias_${fn}`](ap2, zp2, bp, rows, cols);
       const Zb = s.get(zp2, rows * cols);
       const want = Float32Array.from(z, (v, i) => v + b[Math.floor(i / cols)]);
       expect(Array.from(Zb)).toEqual(Array.from(want));
       const ref = s.put(Zb), out = s.put(rows * cols);
-      if (act === 'linear') s.k.bias_linear(out, ref, s.put(3), rows, cols);
+      if (act === 'linear') s.k.bias_identity(out, ref, s.put(3), rows, cols);
       else s.k[`${fn}_forward`](out, ref, rows * cols);
       expect(Array.from(s.get(ap2, rows * cols))).toEqual(Array.from(s.get(out, rows * cols)));
     }

@@ -20,7 +20,7 @@ export interface Kernels {
   bias_relu(a: number, z: number, b: number, rows: number, cols: number): void;
   bias_leaky_relu(a: number, z: number, b: number, rows: number, cols: number): void;
   /** z[i, j] += b[i], a = z (a copy unless a = z) */
-  bias_linear(a: number, z: number, b: number, rows: number, cols: number): void;
+  bias_identity(a: number, z: number, b: number, rows: number, cols: number): void;
   sigmoid_forward(a: number, z: number, n: number): void;
   sigmoid_backward(dz: number, da: number, a: number, z: number, n: number): void;
   tanh_forward(a: number, z: number, n: number): void;
@@ -32,7 +32,7 @@ export interface Kernels {
   /** binary cross-entropy from logits z against targets y (n = n_y·m values), divided by m */
   bce_cost(z: number, y: number, n: number, m: number): number;
   /** dz = a − y */
-  sigmoid_bce_backward(dz: number, a: number, y: number, n: number): void;
+  output_delta(dz: number, a: number, y: number, n: number): void;
   /** p −= lr·g over n floats */
   sgd_update(p: number, g: number, n: number, lr: number): void;
 
@@ -40,9 +40,9 @@ export interface Kernels {
   /** a[:, j] = softmax(z[:, j]) for z, a (rows × cols), one column per example */
   softmax_forward(a: number, z: number, rows: number, cols: number): void;
   /** a = z (identity output) */
-  linear_forward(a: number, z: number, n: number): void;
+  identity_forward(a: number, z: number, n: number): void;
   /** dz = da */
-  linear_backward(dz: number, da: number, a: number, z: number, n: number): void;
+  identity_backward(dz: number, da: number, a: number, z: number, n: number): void;
   /** categorical cross-entropy from logits z (rows × cols) against y, divided by cols (log-sum-exp) */
   cce_cost(z: number, y: number, rows: number, cols: number): number;
   /** (1/(2m)) Σ (a − y)² over n = n_y·m values */
@@ -103,7 +103,7 @@ export function activationKernels(k: Kernels, act: Activation, rows = 1): { forw
       },
       backward: () => { throw new Error('wasm-mlp internal: softmax has no element-wise backward (dZ = A − Y at the output)'); },
     };
-    case 'linear': return { forward: k.linear_forward, biasForward: k.bias_linear, backward: k.linear_backward };
+    case 'linear': return { forward: k.identity_forward, biasForward: k.bias_identity, backward: k.identity_backward };
     case 'sigmoid': return { forward: k.sigmoid_forward, biasForward: k.bias_sigmoid, backward: k.sigmoid_backward };
     case 'tanh': return { forward: k.tanh_forward, biasForward: k.bias_tanh, backward: k.tanh_backward };
     case 'relu': return { forward: k.relu_forward, biasForward: k.bias_relu, backward: k.relu_backward };

@@ -1,5 +1,5 @@
 // Pure JS twins of assembly/activations.ts. Pointers are byte offsets into the heap h.
-import { bias_add } from './linear.js';
+import { bias_add } from './bias.js';
 // Backward kernels read element i before writing it, so dz may alias da.
 
 export function sigmoid_forward(h: Float32Array, a: number, z: number, n: number): void {
@@ -80,6 +80,6 @@ export const bias_sigmoid = withBias(sigmoid_forward);
 export const bias_tanh = withBias(tanh_forward);
 export const bias_relu = withBias(relu_forward);
 export const bias_leaky_relu = withBias(leaky_relu_forward);
-export const bias_linear = withBias((h, a, z, n) => {
+export const bias_identity = withBias((h, a, z, n) => {
   if (a !== z) h.copyWithin(a >> 2, z >> 2, (z >> 2) + n);
 });

@@ -18,7 +18,7 @@ export function bce_cost(h: Float32Array, z: number, y: number, n: number, m: nu
   return s / m;
 }
 
-export function sigmoid_bce_backward(h: Float32Array, dz: number, a: number, y: number, n: number): void {
+export function output_delta(h: Float32Array, dz: number, a: number, y: number, n: number): void {
   // dZ[L] = A[L] − Y
   const d0 = dz >> 2, a0 = a >> 2, y0 = y >> 2;
   for (let i = 0; i < n; i++) h[d0 + i] = h[a0 + i] - h[y0 + i];

@@ -14,11 +14,11 @@ export function softmax_forward(h: Float32Array, a: number, z: number, rows: num
 }
 
 // a = z
-export function linear_forward(h: Float32Array, a: number, z: number, n: number): void {
+export function identity_forward(h: Float32Array, a: number, z: number, n: number): void {
   h.copyWithin(a >> 2, z >> 2, (z >> 2) + n);
 }
 
 // dz = da
-export function linear_backward(h: Float32Array, dz: number, da: number, _a: number, _z: number, n: number): void {
+export function identity_backward(h: Float32Array, dz: number, da: number, _a: number, _z: number, n: number): void {
   if (dz !== da) h.copyWithin(dz >> 2, da >> 2, (da >> 2) + n);
 }

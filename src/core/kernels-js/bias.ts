@@ -1,4 +1,4 @@
-// Pure JS twins of assembly/linear.ts.
+// Pure JS twins of assembly/bias.ts.
 
 export function bias_add(h: Float32Array, z: number, b: number, rows: number, cols: number): void {
   // z is (rows × cols), b is (rows × 1): z[i, j] += b[i]

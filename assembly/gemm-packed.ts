@@ -1,0 +1,193 @@
+// Matrix products, packed and blocked: the path gemm.ts takes for large products (see use_packed).
+// Same forms and signatures as gemm.ts; gemm_*_packed force this path for the tests.
+
+import { put1, put4, madd } from './simd';
+
+
+// For products too large for the caches, the blocks of op(A) and op(B) are first copied
+// ("packed") into contiguous, zero-padded panels: op(A) as MR-row panels (for each k, MR values),
+// op(B) as NR-column panels (for each k, NR values). The micro-kernel then streams two short
+// contiguous panels (MR·KC and NR·KC floats: 4 and 8 KiB, L1-resident) with MR·NR = 32 sums in 8
+// registers, whatever the form (nn, nt, tn) and the strides were. Blocks: KC values of k (one
+// pass of the micro-kernel), MC rows of op(A) (128 KiB, L2), NC columns of op(B).
+const MR = 4;
+const NR = 8;
+const KC = 256;
+const MC = 128;
+const NC = 512;
+const PACK_A = memory.data(MC * KC * 4, 64);
+const PACK_B = memory.data(KC * NC * 4, 64);
+const C_TILE = memory.data(MR * NR * 4, 16);
+
+// rows p, p + step, p + 2·step, p + 3·step (4 floats each) transposed: column c of the 4 × 4 block
+// is stored at dst + c·dstep
+@inline function transpose4(p: usize, step: usize, dst: usize, dstep: usize): void {
+  const r0 = v128.load(p), r1 = v128.load(p + step), r2 = v128.load(p + 2 * step), r3 = v128.load(p + 3 * step);
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
+  v128.store(dst + dstep, i32x4.shuffle(t0, t2, 2, 3, 6, 7));
+  v128.store(dst + 2 * dstep, i32x4.shuffle(t1, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * dstep, i32x4.shuffle(t1, t3, 2, 3, 6, 7));
+}
+
+// op(A)(i, k) = A[i·ars + k·aks] for i in [i0, i0 + mc), k in [k0, k0 + kc), into PACK_A
+function pack_a(a: usize, i0: i32, k0: i32, mc: i32, kc: i32, ars: i32, aks: i32): void {
+  let dst = PACK_A;
+  for (let ir = 0; ir < mc; ir += MR) {
+    const rows = min(MR, mc - ir);
+    if (ars == 1 && rows == MR) {
+      // the MR values of one k are adjacent (the tn form): one vector per k
+      let src = a + ((<usize>(i0 + ir) + <usize>k0 * <usize>aks) << 2);
+      const step = <usize>aks << 2;
+      for (let k = 0; k < kc; k++) {
+        v128.store(dst, v128.load(src));
+        src += step; dst += 16;
+      }
+    } else if (aks == 1 && rows == MR) {
+      // the nn form: MR rows, each contiguous along k; 4 × 4 transposes, then a scalar tail
+      const src = a + ((<usize>(i0 + ir) * <usize>ars + <usize>k0) << 2);
+      const step = <usize>ars << 2;
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        transpose4(src + (<usize>k << 2), step, dst, 16);
+        dst += 64;
+      }
+      for (; k < kc; k++) {
+        for (let r = 0; r < MR; r++) store<f32>(dst + (<usize>r << 2), load<f32>(src + <usize>r * step + (<usize>k << 2)));
+        dst += 16;
+      }
+    } else {
+      for (let k = 0; k < kc; k++) {
+        for (let r = 0; r < MR; r++) {
+          store<f32>(dst + (<usize>r << 2), r < rows
+            ? load<f32>(a + ((<usize>(i0 + ir + r) * <usize>ars + <usize>(k0 + k) * <usize>aks) << 2))
+            : 0);
+        }
+        dst += 16;
+      }
+    }
+  }
+}
+
+// op(B)(k, j) = B[k·bks + j·bjs] for k in [k0, k0 + kc), j in [j0, j0 + nc), into PACK_B
+function pack_b(b: usize, k0: i32, j0: i32, kc: i32, nc: i32, bks: i32, bjs: i32): void {
+  let dst = PACK_B;
+  for (let jr = 0; jr < nc; jr += NR) {
+    const cols = min(NR, nc - jr);
+    if (bjs == 1 && cols == NR) {
+      // a row of op(B) is contiguous (the nn and tn forms): two vectors per k
+      let src = b + ((<usize>k0 * <usize>bks + <usize>(j0 + jr)) << 2);
+      const step = <usize>bks << 2;
+      for (let k = 0; k < kc; k++) {
+        v128.store(dst, v128.load(src));
+        v128.store(dst, v128.load(src, 16), 16);
+        src += step; dst += 32;
+      }
+    } else if (bks == 1 && cols == NR) {
+      // the nt form: NR rows of B, each contiguous along k; gather one value from each per k
+      const src = b + ((<usize>k0 + <usize>(j0 + jr) * <usize>bjs) << 2);
+      const step = <usize>bjs << 2;
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        const o = <usize>k << 2;
+        transpose4(src + o, step, dst, 32);
+        transpose4(src + 4 * step + o, step, dst + 16, 32);
+        dst += 128;
+      }
+      for (; k < kc; k++) {
+        const o = <usize>k << 2;
+        for (let c = 0; c < NR; c++) store<f32>(dst + (<usize>c << 2), load<f32>(src + <usize>c * step + o));
+        dst += 32;
+      }
+    } else {
+      for (let k = 0; k < kc; k++) {
+        for (let c = 0; c < NR; c++) {
+          store<f32>(dst + (<usize>c << 2), c < cols
+            ? load<f32>(b + ((<usize>(k0 + k) * <usize>bks + <usize>(j0 + jr + c) * <usize>bjs) << 2))
+            : 0);
+        }
+        dst += 32;
+      }
+    }
+  }
+}
+
+// C[0..rows, 0..cols] (row stride rowC bytes) = α·(A panel · B panel) + β·C, over kc values of k
+function micro_4x8(pa: usize, pb: usize, kc: i32, c: usize, rowC: usize, rows: i32, cols: i32,
+                   alpha: f32, beta: f32): void {
+  let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
+  let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+    const x0 = v128.load32_splat(pa), x1 = v128.load32_splat(pa, 4);
+    const x2 = v128.load32_splat(pa, 8), x3 = v128.load32_splat(pa, 12);
+    s00 = madd(s00, x0, b0); s01 = madd(s01, x0, b1);
+    s10 = madd(s10, x1, b0); s11 = madd(s11, x1, b1);
+    s20 = madd(s20, x2, b0); s21 = madd(s21, x2, b1);
+    s30 = madd(s30, x3, b0); s31 = madd(s31, x3, b1);
+    pa += 16; pb += 32;
+  }
+  const va = f32x4.splat(alpha);
+  if (rows == MR && cols == NR) {
+    put4(c, s00, va, beta); put4(c + 16, s01, va, beta);
+    put4(c + rowC, s10, va, beta); put4(c + rowC + 16, s11, va, beta);
+    put4(c + 2 * rowC, s20, va, beta); put4(c + 2 * rowC + 16, s21, va, beta);
+    put4(c + 3 * rowC, s30, va, beta); put4(c + 3 * rowC + 16, s31, va, beta);
+    return;
+  }
+  // an edge tile: through C_TILE, then only the rows × cols that exist
+  v128.store(C_TILE, s00); v128.store(C_TILE, s01, 16);
+  v128.store(C_TILE, s10, 32); v128.store(C_TILE, s11, 48);
+  v128.store(C_TILE, s20, 64); v128.store(C_TILE, s21, 80);
+  v128.store(C_TILE, s30, 96); v128.store(C_TILE, s31, 112);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < cols; j++) {
+      put1(c + <usize>r * rowC + (<usize>j << 2), load<f32>(C_TILE + ((<usize>(r * NR + j)) << 2)), alpha, beta);
+    }
+  }
+}
+
+export function gemm_packed(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32,
+                     ars: i32, aks: i32, bks: i32, bjs: i32, alpha: f32, beta: f32): void {
+  const rowC = <usize>N << 2;
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = min(NC, N - jc);
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = min(KC, K - pc);
+      // the first k block applies β; the later ones accumulate onto it
+      const bp: f32 = pc == 0 ? beta : 1;
+      pack_b(b, pc, jc, kc, nc, bks, bjs);
+      for (let ic = 0; ic < M; ic += MC) {
+        const mc = min(MC, M - ic);
+        pack_a(a, ic, pc, mc, kc, ars, aks);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const pb = PACK_B + ((<usize>jr * <usize>kc) << 2);
+          const cj = c + ((<usize>(jc + jr)) << 2);
+          for (let ir = 0; ir < mc; ir += MR) {
+            micro_4x8(PACK_A + ((<usize>ir * <usize>kc) << 2), pb, kc,
+                      cj + <usize>(ic + ir) * rowC, rowC, min(MR, mc - ir), min(NR, nc - jr), alpha, bp);
+          }
+        }
+      }
+    }
+  }
+}
+
+// Packing pays when every dimension is large enough to reuse the packed panels; small products
+// (the planar network's 4 × 400 × 2, an output layer of 1 or 10 units) take the direct kernels.
+@inline export function use_packed(M: i32, N: i32, K: i32): bool {
+  return M >= PACK_MIN && N >= PACK_MIN && K >= PACK_MIN && <i64>M * <i64>N * <i64>K >= PACK_MIN_WORK;
+}
+const PACK_MIN = 16;
+const PACK_MIN_WORK: i64 = 1 << 18;
+
+export function gemm_nn_packed(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32, alpha: f32, beta: f32): void {
+  gemm_packed(c, a, b, M, N, K, K, 1, N, 1, alpha, beta);
+}
+export function gemm_nt_packed(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32, alpha: f32, beta: f32): void {
+  gemm_packed(c, a, b, M, N, K, K, 1, 1, K, alpha, beta);
+}
+export function gemm_tn_packed(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32, alpha: f32, beta: f32): void {
+  gemm_packed(c, a, b, M, N, K, 1, M, N, 1, alpha, beta);
+}

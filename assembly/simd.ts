@@ -1,0 +1,17 @@
+// SIMD pieces the matrix products share: storing a tile's sums with α and β, and the
+// multiply-add of the inner loops (one place, so that a fused build changes one line).
+
+// c[0..3] = α·acc + β·c[0..3]
+@inline export function put4(cp: usize, acc: v128, alpha: v128, beta: f32): void {
+  let r = f32x4.mul(acc, alpha);
+  if (beta != 0) r = f32x4.add(r, f32x4.mul(f32x4.splat(beta), v128.load(cp)));
+  v128.store(cp, r);
+}
+
+@inline export function put1(cp: usize, s: f32, alpha: f32, beta: f32): void {
+  store<f32>(cp, beta == 0 ? alpha * s : alpha * s + beta * load<f32>(cp));
+}
+
+@inline export function madd(acc: v128, x: v128, y: v128): v128 {
+  return f32x4.add(acc, f32x4.mul(x, y));
+}
