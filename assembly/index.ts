@@ -1,9 +1,9 @@
 // The export list of the kernel module. Every export takes byte pointers, i32 sizes and f32
 // scalars and trusts them: the TypeScript driver checks everything before calling.
 export {
-  gemm_nn, gemm_nt, gemm_tn, gemm_nn_ref, gemm_nt_ref, gemm_tn_ref,
+  gemm_nn, gemm_nt, gemm_tn, gemm_nn_ref, gemm_nt_ref, gemm_tn_ref, gemm_nn_part, gemm_nt_part, gemm_tn_part,
 } from './gemm';
-export { gemm_nn_packed, gemm_nt_packed, gemm_tn_packed } from './gemm-packed';
+export { gemm_nn_packed, gemm_nt_packed, gemm_tn_packed, gemm_scratch_bytes } from './gemm-packed';
 export { bias_add, row_sum } from './bias';
 export {
   bias_sigmoid, bias_tanh, bias_relu, bias_leaky_relu, bias_identity, sigmoid_forward, sigmoid_backward, tanh_forward, tanh_backward,

@@ -130,17 +130,21 @@ const L3: f32 = 0.28011950850486755;
 }
 
 // Element-wise drivers: n floats from src to dst (they may alias). The last n mod 4 elements go
-// through the same vector code via a 16-byte buffer, so an element's result never depends on its
-// position or on n.
-const TAIL = memory.data(16, 16);
+// through the same vector code, gathered into the lanes of one vector (the others 0) and
+// scattered back, so an element's result never depends on its position or on n. (Lane by lane
+// rather than through a static buffer: threads running these kernels at once share one memory.)
 
+/** n = 1, 2 or 3 floats from src into the low lanes of a vector, the other lanes 0 */
 @inline export function tail_in(src: usize, n: i32): v128 {
-  v128.store(TAIL, f32x4.splat(0));
-  memory.copy(TAIL, src, <usize>n << 2);
-  return v128.load(TAIL);
+  let v = f32x4.replace_lane(f32x4.splat(0), 0, load<f32>(src));
+  if (n > 1) v = f32x4.replace_lane(v, 1, load<f32>(src, 4));
+  if (n > 2) v = f32x4.replace_lane(v, 2, load<f32>(src, 8));
+  return v;
 }
 
+/** the low n = 1, 2 or 3 lanes of v to dst */
 @inline export function tail_out(dst: usize, v: v128, n: i32): void {
-  v128.store(TAIL, v);
-  memory.copy(dst, TAIL, <usize>n << 2);
+  store<f32>(dst, f32x4.extract_lane(v, 0));
+  if (n > 1) store<f32>(dst, f32x4.extract_lane(v, 1), 4);
+  if (n > 2) store<f32>(dst, f32x4.extract_lane(v, 2), 8);
 }
