@@ -3,6 +3,7 @@
  * over the arena laid out by planArena(); nothing is allocated inside forward, backward or update.
  */
 import { createBackend, BACKENDS, MAX_ARENA_BYTES, mib, type Backend, type BackendName } from './core/backend.js';
+import { checkExecutionOptions, executionFor, printNotes, type SimdName, type SimdOption, type ThreadsOption } from './core/execution.js';
 import { modelFromJSON, modelToJSON, type FromJSONOptions, type ModelJSON } from './io/model-file.js';
 import {
   ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, activationKernels, type Activation, type Kernels,
@@ -24,6 +25,8 @@ const EXAMPLES_HINT = 'X and Y hold one COLUMN per example; if your data is one 
 
 export type { Activation } from './core/kernels.js';
 export type { BackendName } from './core/backend.js';
+export type { SimdName } from './core/execution.js';
+export type { SimdOption, ThreadsOption } from './core/execution.js';
 export type {
   TrainOptions, TrainProgress, TrainResult, OptimizerName, OptimizerSpec, DecaySpec,
 } from './train/options.js';
@@ -56,6 +59,20 @@ export interface NetworkOptions {
   rng?: RngName;
   /** default from the output activation: sigmoid → 'bce', softmax → 'cce', linear → 'mse'; a sigmoid output may use 'mse' */
   loss?: Loss;
+  /**
+   * threads the large matrix products are split over (wasm backend): a number ≥ 1, or 'auto'
+   * (default: the available cores, up to 8, for a network with a layer of at least 4096 weights;
+   * 1 for smaller ones). Results are bit-identical for every thread count. Where threads cannot
+   * run (no SharedArrayBuffer, a page's main thread) the network runs on one thread and
+   * `notes` says why. See the README, "Threads and modules".
+   */
+  threads?: ThreadsOption;
+  /**
+   * the kernel build (wasm backend): 'auto' (default; 'relaxed' where the engine has relaxed
+   * SIMD), 'relaxed' (fused multiply-add in the products: faster, but reproducible only on one
+   * engine and machine) or 'plain' (reproducible everywhere); `simd` says which runs
+   */
+  simd?: SimdOption;
 }
 
 /** Options of cost() and backward(): the L2 term as training with `l2: λ` adds it. */
@@ -123,8 +140,12 @@ export class Network {
   readonly rng: RngName;
   /** the cost minimised (from the output activation unless given) */
   readonly loss: Loss;
+  /** the kernel build that runs: 'relaxed' or 'plain' SIMD (wasm), 'none' (js) */
+  readonly simd: SimdName | 'none';
 
   #be: Backend | undefined;
+  /** why 'auto' chose one thread, if it did */
+  #autoNote: string | undefined;
   #k: Kernels;
   #acts: ActKernels[];
   #plan: ArenaPlan;
@@ -146,6 +167,7 @@ export class Network {
     this.layers = Object.freeze([...opts.layers]);
     this.activations = Object.freeze([...opts.activations]);
     this.backend = be.name;
+    this.simd = be.simd;
     this.seed = opts.seed;
     this.rng = opts.rng;
     this.loss = opts.loss;
@@ -162,9 +184,27 @@ export class Network {
   /** Checks the options, instantiates the backend and initialises the parameters (init()). */
   static async create(options: NetworkOptions): Promise<Network> {
     const opts = checkNetworkOptions(options);
-    const net = new Network(opts, await createBackend(opts.backend));
+    const ex = await executionFor(opts);
+    const be = await createBackend(opts.backend, ex);
+    printNotes(be);
+    const net = new Network(opts, be);
+    net.#autoNote = ex.auto;
     net.init();
     return net;
+  }
+
+  /**
+   * Threads the large products run on: 1 on the js backend, for small networks under 'auto',
+   * where threads are unavailable (see notes), and after dispose() or a worker failure.
+   */
+  get threads(): number {
+    return this.#be?.threads ?? 1;
+  }
+
+  /** Why threads or simd are less than asked ('auto' asks for the cores and relaxed SIMD), one sentence each; [] when not. */
+  get notes(): readonly string[] {
+    const notes = this.#be?.notes ?? [];
+    return this.#autoNote === undefined ? notes : [this.#autoNote, ...notes];
   }
 
   /** b = 0 and W random from the network's seed: the same seed gives bit-identical parameters. */
@@ -339,6 +379,7 @@ export class Network {
 
   /** Releases the network's memory; every later call throws. */
   dispose(): void {
+    this.#be?.dispose();
     this.#be = undefined;
     this.#heap = new Float32Array(0);
     this.#invalidate();
@@ -762,7 +803,7 @@ export class Network {
 
 function checkNetworkOptions(options: unknown): Required<NetworkOptions> {
   const where = 'Network.create';
-  if (typeof options !== 'object' || options === null) fail(where, 'options', 'an object { layers, activations?, backend?, seed?, loss? }', options);
+  if (typeof options !== 'object' || options === null) fail(where, 'options', 'an object { layers, activations?, backend?, seed?, loss?, threads?, simd? }', options);
   const o = options as Record<string, unknown>;
   const layers = o.layers;
   if (!Array.isArray(layers) || layers.length < 2) {
@@ -805,7 +846,8 @@ function checkNetworkOptions(options: unknown): Required<NetworkOptions> {
     fail(where, 'layers', `small enough for ${mib(MAX_ARENA_BYTES)} of parameters and gradients`, layers,
       `[${layers.join(', ')}] needs ${mib(plan.end)}`);
   }
-  return { layers, activations, backend: backend as BackendName, seed, rng, loss };
+  const { threads, simd } = checkExecutionOptions(where, o);
+  return { layers, activations, backend: backend as BackendName, seed, rng, loss, threads, simd };
 }
 
 function checkCostOptions(where: string, options: unknown): number {

@@ -1,11 +1,20 @@
 /**
  * A backend is a kernel set plus the memory it works in. 'wasm' runs assembly/ compiled with
- * SIMD; 'js' runs src/core/kernels-js over a Float32Array with the same byte offsets.
+ * SIMD (plain or relaxed, src/core/modules.ts), on one thread or with its large products split
+ * over a pool of workers sharing its memory (src/core/pool.ts, src/core/parallel.ts); 'js' runs
+ * src/core/kernels-js over a Float32Array with the same byte offsets.
  */
 import { instantiateSync } from '@assemblyscript/loader';
-import wasmBytes from '../../build/mlp.wasm';
-import type { Kernels, ReferenceKernels } from './kernels.js';
+import type { Kernels, PartKernels, ReferenceKernels } from './kernels.js';
 import * as js from './kernels-js/index.js';
+import {
+  availableCores, importNode, loadModule, moduleFile, relaxedSimdSupported, threadsUnavailable, wasmSimdSupported,
+  type SimdName, type SimdOption,
+} from './modules.js';
+import type { Pool } from './pool.js';
+
+export { wasmSimdSupported, relaxedSimdSupported } from './modules.js';
+export type { SimdName, SimdOption } from './modules.js';
 
 export type BackendName = 'wasm' | 'js';
 export const BACKENDS: readonly BackendName[] = ['wasm', 'js'];
@@ -17,22 +26,28 @@ export interface Backend {
   readonly base: number;
   /** Makes bytes [0, end) addressable and returns the current heap view (a new one after growth). */
   reserve(end: number): Float32Array;
+  /** the SIMD build the kernels run: 'relaxed' | 'plain', or 'none' for the js backend */
+  readonly simd: SimdName | 'none';
+  /** threads the large products are split over (1: the calling thread only; 1 again after a worker failed or dispose()) */
+  readonly threads: number;
+  /** why simd and threads are not what was asked, one sentence each; [] when they are */
+  readonly notes: readonly string[];
+  /** wasm: the module's own exports (no product split), with the block kernels threads use */
+  readonly raw: (Kernels & ReferenceKernels & PartKernels) | undefined;
+  /** the worker pool while threads > 1 */
+  readonly pool: Pool | undefined;
+  /** Terminates the workers (if any). The kernels stay usable, on the calling thread. */
+  dispose(): void;
 }
 
 /** Arena sizes stay below 2 GiB so every byte offset and element count fits an i32. */
 export const MAX_ARENA_BYTES = 2 ** 31 - 65536;
 
 const PAGE = 65536;
-let compiled: Promise<WebAssembly.Module> | undefined;
-
-/** True when this engine can run the SIMD kernel module. */
-export function wasmSimdSupported(): boolean {
-  try {
-    return typeof WebAssembly === 'object' && WebAssembly.validate(wasmBytes);
-  } catch {
-    return false;
-  }
-}
+/** 'auto' threads: the available cores, at most this many (each worker costs a module instance and 640 KiB of scratch) */
+export const AUTO_THREADS_CAP = 8;
+/** The most threads a network runs (the pool's control block has room for this many, src/core/pool.ts). */
+export const MAX_THREADS = 128;
 
 let lastMemory: WeakRef<WebAssembly.Memory> | undefined;
 
@@ -44,23 +59,64 @@ export function lastWasmMemory(): WebAssembly.Memory | undefined {
   return lastMemory?.deref();
 }
 
-type WasmExports = Kernels & ReferenceKernels & { memory: WebAssembly.Memory; arena_base(): number };
+type WasmExports = Kernels & ReferenceKernels & PartKernels & { memory: WebAssembly.Memory; arena_base(): number };
 
-export async function createWasmBackend(): Promise<Backend> {
-  compiled ??= WebAssembly.compile(wasmBytes);
-  // the loader turns an abort inside the module into an Error with file and line
-  // instantiateSync, given the compiled module: the loader's async instantiate first asks whether
-  // its argument is a fetch Response, and in Node touching the global Response loads the whole
-  // fetch implementation (≈ 20 ms, more than everything else create() does)
-  const { instance } = instantiateSync<Record<string, unknown>>(await compiled, {});
-  const ex = instance.exports as unknown as WasmExports;
-  const memory = ex.memory;
-  lastMemory = new WeakRef(memory);
+export interface WasmBackendOptions {
+  /** 'auto' (default): relaxed SIMD where the engine has it, else plain */
+  simd?: SimdOption;
+  /** threads including the caller's: a number ≥ 1, or 'auto' (the available cores, at most AUTO_THREADS_CAP); default 1 */
+  threads?: number | 'auto';
+}
+
+/**
+ * The wasm backend with the module and threads asked for, or the nearest this engine runs: each
+ * step down (relaxed → plain, threads → 1) adds a sentence to `notes` and never throws.
+ */
+export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<Backend> {
+  const notes: string[] = [];
+  let simd: SimdName = options.simd === 'plain' ? 'plain' : 'relaxed';
+  if (simd === 'relaxed' && !relaxedSimdSupported()) {
+    simd = 'plain';
+    if (options.simd === 'relaxed') notes.push("simd 'plain' instead of 'relaxed': this engine has no relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd; Node ≥ 22 and Chromium have it)");
+  }
+  const asked = options.threads ?? 1;
+  let threads = asked === 'auto' ? Math.min(await availableCores(), AUTO_THREADS_CAP) : Math.min(asked, MAX_THREADS);
+  if (threads > 1) {
+    const why = threadsUnavailable();
+    if (why !== undefined) {
+      notes.push(`threads 1 instead of ${threads}: ${why}`);
+      threads = 1;
+    }
+  }
+  if (threads > 1) {
+    for (const s of simd === 'relaxed' ? ['relaxed', 'plain'] as const : ['plain'] as const) {
+      try {
+        const module = await loadModule({ simd: s, shared: true });
+        // the thread code is a file of its own in the bundles (dist/threads.js, dist/browser/threads.js), loaded only here
+        const { sharedBackend } = await import('./threads.js');
+        const be = await sharedBackend({ module, simd: s, threads, notes, heapOf, importNode });
+        lastMemory = new WeakRef(be.memory);
+        return be;
+      } catch (e) {
+        notes.push(`${moduleFile({ simd: s, shared: true })} did not start: ${(e as Error).message}`);
+      }
+    }
+    notes.push(`threads 1 instead of ${threads}: no shared-memory module started`);
+  }
+  if (simd === 'relaxed') {
+    try {
+      return singleBackend(await loadModule({ simd, shared: false }), simd, notes);
+    } catch (e) {
+      notes.push(`simd 'plain' instead of 'relaxed': ${(e as Error).message}`);
+    }
+  }
+  return singleBackend(await loadModule({ simd: 'plain', shared: false }), 'plain', notes);
+}
+
+/** reserve() over a memory: grows it as needed; the view is re-created after any growth, and only then. */
+export function heapOf(memory: WebAssembly.Memory): { reserve(end: number): Float32Array } {
   let heap = new Float32Array(memory.buffer);
   return {
-    name: 'wasm',
-    kernels: ex,
-    base: ex.arena_base(),
     reserve(end: number): Float32Array {
       const have = memory.buffer.byteLength;
       if (end > have) {
@@ -70,11 +126,23 @@ export async function createWasmBackend(): Promise<Backend> {
           throw new Error(`wasm-mlp: could not grow WebAssembly memory to ${mib(end)} for this network (${(e as Error).message})`);
         }
       }
-      // memory.grow detaches the old buffer: every view is re-created here, and only here
-      if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer);
+      // a grown memory has a new buffer: a non-shared one detaches the old (its views read as
+      // empty), a shared one keeps the old at its old length; either way the view is made anew
+      if (heap.byteLength !== memory.buffer.byteLength) heap = new Float32Array(memory.buffer);
       return heap;
     },
   };
+}
+
+function singleBackend(module: WebAssembly.Module, simd: SimdName, notes: string[]): Backend {
+  // the loader turns an abort inside the module into an Error with file and line
+  // instantiateSync, given the compiled module: the loader's async instantiate first asks whether
+  // its argument is a fetch Response, and in Node touching the global Response loads the whole
+  // fetch implementation (≈ 20 ms, more than everything else create() does)
+  const { instance } = instantiateSync<Record<string, unknown>>(module, {});
+  const ex = instance.exports as unknown as WasmExports;
+  lastMemory = new WeakRef(ex.memory);
+  return { name: 'wasm', kernels: ex, raw: ex, base: ex.arena_base(), ...heapOf(ex.memory), simd, threads: 1, notes, pool: undefined, dispose() {} };
 }
 
 export function createJsBackend(): Backend {
@@ -125,6 +193,12 @@ export function createJsBackend(): Backend {
   return {
     name: 'js',
     kernels,
+    raw: undefined,
+    pool: undefined,
+    simd: 'none',
+    threads: 1,
+    notes: [],
+    dispose() {},
     base: 64,
     reserve(end: number): Float32Array {
       if (end > heap.byteLength) {
@@ -140,7 +214,7 @@ export function createJsBackend(): Backend {
 let warnedNoSimd = false;
 
 /** The backend asked for; 'wasm' falls back to 'js' (warning once) where WASM SIMD is missing. */
-export async function createBackend(name: BackendName): Promise<Backend> {
+export async function createBackend(name: BackendName, options: WasmBackendOptions = {}): Promise<Backend> {
   if (name === 'js') return createJsBackend();
   if (!wasmSimdSupported()) {
     if (!warnedNoSimd) {
@@ -149,7 +223,7 @@ export async function createBackend(name: BackendName): Promise<Backend> {
     }
     return createJsBackend();
   }
-  return createWasmBackend();
+  return createWasmBackend(options);
 }
 
 export function mib(bytes: number): string {

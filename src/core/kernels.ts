@@ -77,6 +77,20 @@ export interface ReferenceKernels {
   bce_cost_ref: Kernels['bce_cost'];
 }
 
+/**
+ * The block kernels of the wasm module, for threads: gemm_*_part computes the block
+ * i0 ≤ i < i1, j0 ≤ j < j1 of the product gemm_* computes, bit for bit (j0 and j1 multiples of 8,
+ * or N), with `scratch` as the packed path's buffers (gemm_scratch_bytes() bytes, 64-byte aligned;
+ * 0 for the module's own, which only one thread at a time may use).
+ */
+export interface PartKernels {
+  gemm_nn_part(c: number, scratch: number, a: number, b: number, M: number, N: number, K: number,
+               i0: number, i1: number, j0: number, j1: number, alpha: number, beta: number): void;
+  gemm_nt_part: PartKernels['gemm_nn_part'];
+  gemm_tn_part: PartKernels['gemm_nn_part'];
+  gemm_scratch_bytes(): number;
+}
+
 export const ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'leakyRelu', 'softmax', 'linear'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 /** the activations a hidden layer may use (softmax and linear are for the output layer only) */
