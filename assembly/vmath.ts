@@ -136,15 +136,15 @@ const L3: f32 = 0.28011950850486755;
 
 /** n = 1, 2 or 3 floats from src into the low lanes of a vector, the other lanes 0 */
 @inline export function tail_in(src: usize, n: i32): v128 {
-  let v = f32x4.replace_lane(f32x4.splat(0), 0, load<f32>(src));
-  if (n > 1) v = f32x4.replace_lane(v, 1, load<f32>(src, 4));
-  if (n > 2) v = f32x4.replace_lane(v, 2, load<f32>(src, 8));
+  let v = v128.load32_zero(src);
+  if (n > 1) v = v128.load32_lane(src, v, 1, 4);
+  if (n > 2) v = v128.load32_lane(src, v, 2, 8);
   return v;
 }
 
 /** the low n = 1, 2 or 3 lanes of v to dst */
 @inline export function tail_out(dst: usize, v: v128, n: i32): void {
-  store<f32>(dst, f32x4.extract_lane(v, 0));
-  if (n > 1) store<f32>(dst, f32x4.extract_lane(v, 1), 4);
-  if (n > 2) store<f32>(dst, f32x4.extract_lane(v, 2), 8);
+  v128.store32_lane(dst, v, 0);
+  if (n > 1) v128.store32_lane(dst, v, 1, 4);
+  if (n > 2) v128.store32_lane(dst, v, 2, 8);
 }
