@@ -52,8 +52,9 @@ export function parseJSONText(where: string, text: string, limit: number, what: 
     return JSON.parse(text);
   } catch (e) {
     const msg = (e as Error).message;
-    const truncated = /end of (JSON )?input/i.test(msg) || /Unterminated/i.test(msg);
     const pos = /at position (\d+)/.exec(msg);
+    // V8 says "end of input" or "Unterminated", or names the position just past the last character
+    const truncated = /end of (JSON )?input/i.test(msg) || /Unterminated/i.test(msg) || (pos !== null && Number(pos[1]) >= text.length);
     let at = '';
     if (pos) {
       const p = Number(pos[1]);
