@@ -63,7 +63,7 @@ const CASES: Case[] = [
   { name: 'no modelTopology', input: () => edited((m) => { delete m.modelTopology; }), error: /modelTopology must be a Keras model's JSON.*got undefined/ },
   { name: 'a functional model', input: () => edited((m) => { m.modelTopology.class_name = 'Functional'; }), error: /modelTopology\.class_name must be 'Sequential'.*got "Functional"/ },
   { name: '__proto__ key in a layer config (model.json text)', input: () => modelJsonText((t) => t.replace('"units":3,', '"units":3,"__proto__":{"polluted":1},')), options: () => ({ weightData: good().weightData }), error: /unexpected key "__proto__" in modelTopology\.config\.layers\[0\]\.config \(__proto__, constructor, prototype are never accepted\)/ },
-  { name: 'constructor key at the top', input: () => edited((m) => { m.constructor = { prototype: { polluted: 1 } }; }), error: /unexpected key "constructor" in the model/ },
+  { name: 'constructor key at the top', input: () => edited((m) => { Object.defineProperty(m, 'constructor', { value: { prototype: { polluted: 1 } }, enumerable: true }); }), error: /unexpected key "constructor" in the model/ },
   { name: 'a getter for modelTopology', input: () => { const m = edited(() => {}); delete m.modelTopology; return Object.defineProperty(m, 'modelTopology', { enumerable: true, get() { throw new Error('the getter ran'); } }); }, error: /modelTopology must be a plain value; got "an accessor property"/ },
   { name: 'a hole in the layers', input: () => edited((_, layers) => { delete layers[1]; }), error: /modelTopology\.config\.layers\[1\] must be present; got "a hole in the array"/ },
   // layers
