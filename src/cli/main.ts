@@ -20,6 +20,8 @@ import { UsageError } from './data.js';
 const HELP = `Usage: npm start -- [options]      (or: node dist/cli.js [options])
        wasm-mlp train --data FILE.csv --target COLUMN --save MODEL.json [options]   (train on your CSV; train --help)
        wasm-mlp predict --model MODEL.json --data FILE.csv [--out FILE.csv]       (predict --help)
+       wasm-mlp export --model MODEL.json --onnx FILE.onnx | --tfjs DIR            (to ONNX / TF.js; export --help)
+       wasm-mlp import --tfjs DIR/model.json --save MODEL.json                     (from TF.js; import --help)
 
 Trains a network with hidden layers of the given sizes and a sigmoid output on a seeded 2-D data
 set with full-batch gradient descent, then writes the decision boundary as an SVG picture.

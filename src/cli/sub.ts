@@ -1,12 +1,14 @@
 /**
- * The subcommands of the `wasm-mlp` binary: `train` and `predict` on a user's CSV. src/cli/main.ts
+ * The subcommands of the `wasm-mlp` binary: `train` and `predict` on a user's CSV, `export` to
+ * ONNX and TF.js, `import` from TF.js. src/cli/main.ts
  * hands over when its first argument names one; each reports its own errors on stderr.
  */
 import { DataError, UsageError } from './data.js';
+import { exportMain, importMain } from './export.js';
 import { predictMain } from './predict.js';
 import { trainMain } from './train.js';
 
-export const SUBCOMMANDS = ['train', 'predict'] as const;
+export const SUBCOMMANDS = ['train', 'predict', 'export', 'import'] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 export function isSubcommand(arg: string | undefined): arg is Subcommand {
@@ -16,7 +18,8 @@ export function isSubcommand(arg: string | undefined): arg is Subcommand {
 /** Runs a subcommand; returns the exit code: 0 done, 1 a bad file (or any failure), 2 a bad flag. */
 export async function runSubcommand(name: Subcommand, argv: string[]): Promise<number> {
   try {
-    return await (name === 'train' ? trainMain(argv) : predictMain(argv));
+    const run = { train: trainMain, predict: predictMain, export: exportMain, import: importMain }[name];
+    return await run(argv);
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`wasm-mlp ${name}: ${e.message} (see wasm-mlp ${name} --help)\n`);
