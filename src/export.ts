@@ -12,7 +12,9 @@ import { Network } from './index.js';
 import type { BackendName, Loss } from './network.js';
 import { denseModelOf } from './io/dense-model.js';
 import { encodeONNX, ONNX_IR_VERSION, ONNX_OPSET } from './io/onnx.js';
-import { decodeTFJS, encodeTFJS, tfjsModelJSON, TFJS_LIMITS, type TFJSArtifacts, type TFJSModelJSON, type TFJSWeightSpec } from './io/tfjs.js';
+import { encodeTFJS, tfjsModelJSON, type TFJSArtifacts, type TFJSModelJSON, type TFJSWeightSpec } from './io/tfjs.js';
+import { decodeTFJS } from './io/tfjs-read.js';
+import { TFJS_LIMITS } from './io/tfjs-topology.js';
 import { fail } from './util/validate.js';
 import { ownValue, plainObject } from './io/untrusted.js';
 
