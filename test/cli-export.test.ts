@@ -7,13 +7,15 @@
  * TF.js model back to a model file; and bad input. Everything goes to a temporary directory.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { Network } from '../src/index.js';
 import { fromTFJS, type TFJSArtifacts } from '../src/export.js';
 import { createRng } from '../src/util/rng.js';
 import { csvLine } from '../src/data/csv.js';
-import { cliSandbox } from './cli-sandbox.js';
+import { CLI, cliSandbox } from './cli-sandbox.js';
+import { readmeBlock } from './readme-blocks.js';
 import { columnsToRows, rowsToColumns } from './support/export-nets.js';
 import { mismatch } from './support/tolerance.js';
 import { loadInTfjs, predictRows, saveToMemory, tfCpu } from './support/tfjs.js';
@@ -150,6 +152,14 @@ describe('wasm-mlp export', () => {
     net.dispose();
   });
 
+  it('--help says what the exported model takes', () => {
+    const r = run('export', '--help');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: wasm-mlp export --model MODEL\.json/);
+    expect(r.stdout).toMatch(/the exported model takes\nthe RAW feature values in the file's feature order/);
+    expect(run('import', '--help').stdout).toMatch(/^Usage: wasm-mlp import --tfjs DIR\/model\.json --save MODEL\.json/);
+  });
+
   it.each([
     ['no format to write', ['--model', 'flower-model.json'], 2, /give --onnx FILE\.onnx, --tfjs DIR or both/],
     ['no --model', ['--onnx', 'x.onnx'], 2, /--model MODEL\.json .* is required/],
@@ -161,6 +171,26 @@ describe('wasm-mlp export', () => {
     expect(r.status).toBe(status);
     expect(r.stderr).toMatch(error);
     expect(existsSync(at('x.onnx'))).toBe(false);
+  });
+});
+
+describe('the README', () => {
+  it("runs the export and import lines of 'From the command line' as written, after its training line, and prints what it shows", () => {
+    mkdirSync(at('readme/examples'), { recursive: true });
+    writeFileSync(at('readme/examples/flower.csv'), FLOWER);
+    const argsOf = (line: string) => line.replace(/^node dist\/cli\.js /, '').split(' ');
+    const train = readmeBlock('cli-example').split('\n')[0];
+    const lines = readmeBlock('cli-export-example').trim().split('\n');
+    const inReadme = (line: string) => spawnSync(process.execPath, [CLI, ...argsOf(line)], { cwd: at('readme'), encoding: 'utf8', timeout: 60_000 });
+    expect(inReadme(train).status).toBe(0);
+    let out = '';
+    for (const line of lines) {
+      const r = inReadme(line);
+      expect(r.stderr, line).toBe('');
+      expect(r.status, line).toBe(0);
+      out += r.stdout;
+    }
+    expect(out).toBe(readmeBlock('cli-export-example-output'));
   });
 });
 
