@@ -1,6 +1,6 @@
 // A float64 reference MLP written straight from the course's equations, independent of the
 // library's kernels: used for gradient checks and to compare costs.
-import type { Activation } from '../src/core/kernels.js';
+import type { Activation } from '../src/core/architecture.js';
 import type { Matrix } from '../src/util/matrix.js';
 
 export interface Params64 { W: Float64Array[]; b: Float64Array[] }

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Network } from '../network.js';
-import { HIDDEN_ACTIVATIONS as ACTIVATIONS, type Activation } from '../core/kernels.js';
+import { HIDDEN_ACTIVATIONS as ACTIVATIONS, type Activation } from '../core/architecture.js';
 import { BACKENDS, type BackendName } from '../core/backend.js';
 import { datasets, DATASET_NAMES, type DatasetName } from '../data/datasets.js';
 import { accuracy } from '../data/metrics.js';

@@ -13,11 +13,11 @@ import {
 } from './data.js';
 import { isPosInt, layerSizes, num, oneOf, parseFlags, progressBar, required } from './args.js';
 import { CLI_MODEL_FORMAT, CLI_MODEL_VERSION, writeFileAtomic, type CliModelFile } from './model.js';
-import { HIDDEN_ACTIVATIONS, type Activation } from '../core/kernels.js';
+import { HIDDEN_ACTIVATIONS, OPTIMIZERS, type Activation, type OptimizerName } from '../core/architecture.js';
 import type { Matrix } from '../util/matrix.js';
 import { accuracy } from '../data/metrics.js';
 import { Network } from '../network.js';
-import { OPTIMIZERS, type OptimizerName, type TrainOptions } from '../train/options.js';
+import type { TrainOptions } from '../train/options.js';
 
 /** the most classes a label column may have (more looks like a numeric target: --regression) */
 const MAX_CLASSES = 1000;

@@ -12,7 +12,7 @@
  * operation (the logarithm too: logRounded, not Math.log, see log-exact.ts), so the stream is the
  * same on every engine and matches numpy built on a C library whose log is correctly rounded.
  */
-import type { Rng } from './rng.js';
+import { uniform53, type Rng } from './rng-stream.js';
 import { logRounded } from './log-exact.js';
 
 /** An Rng that also exposes the raw 32-bit words (for tests against the reference MT19937). */
@@ -66,7 +66,7 @@ export function createNumpyRng(seed: number): NumpyRng {
   };
 
   /** random_sample: 27 + 26 bits → a multiple of 2⁻⁵³ in [0, 1) */
-  const uniform = (): number => ((nextU32() >>> 5) * 67108864 + (nextU32() >>> 6)) / 9007199254740992;
+  const uniform = (): number => uniform53(nextU32);
 
   let cached = 0;
   let hasCached = false;
