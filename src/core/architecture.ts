@@ -42,6 +42,14 @@ export function initFactor(scheme: InitScheme, scale: number, nIn: number): numb
 
 export type OptimizerName = 'sgd' | 'momentum' | 'rmsprop' | 'adam';
 export const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'momentum', 'rmsprop', 'adam'];
+/** An optimizer and its hyper-parameters, every default filled in (those it does not use are ignored). */
+export interface OptimizerHyper {
+  name: OptimizerName;
+  beta: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+}
 /** blocks of optimizer state (each the parameter block's size) each optimizer keeps: momentum v, RMSprop s, Adam v and s */
 export const OPTIMIZER_STATE_BLOCKS: Readonly<Record<OptimizerName, number>> = { sgd: 0, momentum: 1, rmsprop: 1, adam: 2 };
 

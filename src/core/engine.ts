@@ -16,7 +16,7 @@
  * is forward read in reverse. Nothing here checks or allocates: the Network checks every input
  * before it calls in, and the plan holds every buffer. Dropout comes in as an argument.
  */
-import type { Activation, Loss, OptimizerName } from './architecture.js';
+import type { Activation, Loss, OptimizerHyper } from './architecture.js';
 import { needsOutputChain } from './architecture.js';
 import { activationKernels, type ActivationKernels, type Kernels } from './kernels.js';
 import type { ArenaPlan } from './plan.js';
@@ -46,15 +46,6 @@ export function createEngine(
 export interface Dropout {
   keep: Float32Array;
   rng: Rng;
-}
-
-/** The optimizer of an update and its hyper-parameters (those it does not use are ignored). */
-export interface OptimizerHyper {
-  name: OptimizerName;
-  beta: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
 }
 
 /** A[1…L] for the m columns in the X slot; Z and A of every layer stay for cost and backward. */

@@ -2,8 +2,7 @@
  * The options of Network.train / trainAsync: their types, the optimizers' defaults, and the one
  * function that checks them all (before any kernel runs) and turns them into a plain config.
  */
-import { OPTIMIZERS, type OptimizerName } from '../core/architecture.js';
-import type { OptimizerHyper } from '../core/engine.js';
+import { OPTIMIZERS, type OptimizerHyper, type OptimizerName } from '../core/architecture.js';
 import { checkPositiveFinite, checkPositiveInt, checkSeed, describe, fail } from '../util/validate.js';
 import type { MatrixInput } from '../util/matrix.js';
 

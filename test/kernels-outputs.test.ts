@@ -1,7 +1,7 @@
 // The issue-5 kernels (softmax, CCE, MSE, optimizer updates, L2, dropout) of both backends
 // against float64 loops written here from the formulas, on odd sizes.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, Scratch, U32, bitEqual, maxAbsDiff, randomArray } from './helpers.js';
+import { BACKENDS, Scratch, U32, bitEqual, maxAbsDiff, randomArray } from './support/helpers.js';
 
 const SIZES: [number, number][] = [[2, 1], [3, 5], [10, 17], [5, 33], [2, 400]];
 

@@ -4,9 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { Network, gradientCheck, type Activation, type Loss, type Matrix } from '../src/index.js';
 import { createRng } from '../src/util/rng.js';
-import { BACKENDS } from './helpers.js';
-import { relativeDifference, type Params64 } from './reference.js';
-import { cost64x, numericGrad64x } from './reference-train.js';
+import { BACKENDS } from './support/helpers.js';
+import { relativeDifference, type Params64 } from './support/reference.js';
+import { cost64x, numericGrad64x } from './support/reference-losses.js';
 
 interface Case { name: string; layers: number[]; acts: Activation[]; loss?: Loss }
 const CASES: Case[] = [
