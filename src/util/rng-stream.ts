@@ -1,6 +1,7 @@
 /**
  * What every seeded random stream here shares (this library's, rng.ts, and numpy's, numpy-rng.ts):
- * the Rng interface and the uniform double made of 53 random bits from two 32-bit words.
+ * the Rng interface, the uniform double made of 53 random bits from two 32-bit words, and the
+ * cache of Gaussians drawn in pairs.
  */
 
 export interface Rng {
@@ -8,6 +9,26 @@ export interface Rng {
   uniform(): number;
   /** standard normal N(0, 1) */
   normal(): number;
+}
+
+/**
+ * Gaussians that come in pairs: `pair(keep)` computes one pair, passes the second to keep() and
+ * returns the first; the kept one is returned by the next call.
+ */
+export function pairedNormals(pair: (keep: (second: number) => void) => number): () => number {
+  let spare = 0;
+  let hasSpare = false;
+  const keep = (second: number): void => {
+    spare = second;
+    hasSpare = true;
+  };
+  return () => {
+    if (hasSpare) {
+      hasSpare = false;
+      return spare;
+    }
+    return pair(keep);
+  };
 }
 
 /**

@@ -4,7 +4,7 @@
  * every engine and both backends. `seededRng` also offers numpy's legacy stream (numpy-rng.ts).
  */
 import { createNumpyRng, NUMPY_SEED_MAX } from './numpy-rng.js';
-import { uniform53, type Rng } from './rng-stream.js';
+import { pairedNormals, uniform53, type Rng } from './rng-stream.js';
 import { fail } from './validate.js';
 
 function splitmix32(seed: number): () => number {
@@ -30,21 +30,14 @@ export function createRng(seed: number): Rng {
     return r;
   };
   const uniform = (): number => uniform53(nextU32);
-  let spare = 0;
-  let hasSpare = false;
-  const normal = (): number => {
-    if (hasSpare) {
-      hasSpare = false;
-      return spare;
-    }
+  const normal = pairedNormals((keep) => {
     let u = 0;
     while (u === 0) u = uniform(); // log(0) would be -Infinity
     const v = uniform();
     const r = Math.sqrt(-2 * Math.log(u));
-    spare = r * Math.sin(2 * Math.PI * v);
-    hasSpare = true;
+    keep(r * Math.sin(2 * Math.PI * v));
     return r * Math.cos(2 * Math.PI * v);
-  };
+  });
   return { uniform, normal };
 }
 
