@@ -9,7 +9,8 @@
  * rather than bundling a second copy of it, so both see the same Network class.
  */
 import { Network } from './index.js';
-import type { BackendName, Loss } from './network.js';
+import type { BackendName } from './core/backend.js';
+import type { Loss } from './core/architecture.js';
 import { denseModelOf } from './io/dense-model.js';
 import { encodeONNX, ONNX_IR_VERSION, ONNX_OPSET } from './io/onnx.js';
 import { encodeTFJS, tfjsModelJSON, type TFJSArtifacts, type TFJSModelJSON, type TFJSWeightSpec } from './io/tfjs.js';

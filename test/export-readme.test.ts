@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readmeBlock } from './readme-blocks.js';
+import { readmeBlock } from './support/readme-blocks.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 

@@ -22,8 +22,8 @@ import { encodeTFJS, tfjsModelJSON } from '../io/tfjs.js';
 import { MODEL_LIMITS } from '../io/model-file.js';
 import { element, ownValue, parseJSONText, plainObject } from '../io/untrusted.js';
 import { fromTFJS } from '../export.js';
-import { oneOf, parseFlags, required } from './args.js';
-import { DataError, UsageError, readText } from './data.js';
+import { oneOf, parseFlags, required, UsageError } from './args.js';
+import { DataError, readText } from './data.js';
 import { CLI_MODEL_FORMAT, loadCliModel, writeFileAtomic, type CliModelFile } from './model.js';
 
 export const EXPORT_HELP = `Usage: wasm-mlp export --model MODEL.json [--onnx FILE.onnx] [--tfjs DIR] [--no-fold]

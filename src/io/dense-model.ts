@@ -3,8 +3,8 @@
  * per layer, the loss, and W (n_l × n_{l-1}, row-major) and b (n_l) per layer. Taken from a
  * Network through its public API only, so the formats never touch the arena.
  */
-import type { Activation } from '../core/kernels.js';
-import type { Loss, Network } from '../network.js';
+import type { Activation, Loss } from '../core/architecture.js';
+import type { ModelSource } from './model-file.js';
 
 /** One layer's parameters: W (n_l × n_{l-1}) row-major, b (n_l). */
 export interface DenseLayerParams {
@@ -21,8 +21,8 @@ export interface DenseModel {
 }
 
 /** The network's architecture and a copy of its parameters. */
-export function denseModelOf(net: Network, where: string): DenseModel {
-  if (typeof net !== 'object' || net === null || typeof (net as Partial<Network>).getParams !== 'function') {
+export function denseModelOf(net: ModelSource, where: string): DenseModel {
+  if (typeof net !== 'object' || net === null || typeof (net as Partial<ModelSource>).getParams !== 'function') {
     throw new Error(`${where}: net must be a Network (from Network.create or a load function); got ${net === null ? 'null' : typeof net}`);
   }
   return {

@@ -12,7 +12,7 @@
  * TensorProto, ValueInfoProto, TypeProto, TensorShapeProto, OperatorSetIdProto,
  * StringStringEntryProto); the writer is src/io/protobuf.ts.
  */
-import type { Activation } from '../core/kernels.js';
+import type { Activation } from '../core/architecture.js';
 import type { DenseModel } from './dense-model.js';
 import { LIBRARY_NAME, LIBRARY_VERSION } from './producer.js';
 import { Message } from './protobuf.js';

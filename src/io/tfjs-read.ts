@@ -4,10 +4,9 @@
  * length against the specs BEFORE anything is allocated from them; then every value is checked
  * finite while W (n_out × n_in) is filled from the kernel [n_in, n_out].
  */
-import type { Activation } from '../core/kernels.js';
-import type { Loss } from '../network.js';
+import { LOSSES, type Activation, type Loss } from '../core/architecture.js';
 import type { DenseLayerParams } from './dense-model.js';
-import { MODEL_LIMITS, MODEL_LOSSES } from './model-file.js';
+import { MODEL_LIMITS } from './model-file.js';
 import { LIBRARY_NAME } from './producer.js';
 import { readTopology, TFJS_LIMITS, type DenseLayer } from './tfjs-topology.js';
 import { element, ownValue, parseJSONText, plainObject } from './untrusted.js';
@@ -235,8 +234,8 @@ function readLoss(where: string, meta: unknown): Loss | undefined {
   if (ownValue(where, m, 'library', 'userDefinedMetadata') !== LIBRARY_NAME) return undefined;
   const loss = ownValue(where, m, 'loss', 'userDefinedMetadata');
   if (loss === undefined) return undefined;
-  if (typeof loss !== 'string' || !(MODEL_LOSSES as readonly string[]).includes(loss)) {
-    fail(where, 'userDefinedMetadata.loss', `one of ${MODEL_LOSSES.map((x) => `'${x}'`).join(', ')}`, loss);
+  if (typeof loss !== 'string' || !(LOSSES as readonly string[]).includes(loss)) {
+    fail(where, 'userDefinedMetadata.loss', `one of ${LOSSES.map((x) => `'${x}'`).join(', ')}`, loss);
   }
   return loss as Loss;
 }

@@ -4,7 +4,7 @@
  * alpha 0.01, and at most an InputLayer first. Everything else is refused with an error naming the
  * layer and what is supported; every size is bounded (MODEL_LIMITS) as it is read.
  */
-import { HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, type Activation } from '../core/kernels.js';
+import { HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, type Activation } from '../core/architecture.js';
 import { MODEL_LIMITS } from './model-file.js';
 import { KERAS_TO_ACTIVATION, LEAKY_ALPHA, TFJS_DENSE_ACTIVATIONS } from './tfjs.js';
 import { element, ownValue, plainObject } from './untrusted.js';

@@ -6,7 +6,7 @@
  * alpha is 0.3). The weights are one little-endian float32 buffer, kernel then bias per Dense, in
  * layer order. Reading such a model back: src/io/tfjs-read.ts.
  */
-import type { Activation } from '../core/kernels.js';
+import type { Activation } from '../core/architecture.js';
 import type { DenseModel } from './dense-model.js';
 import { LIBRARY_NAME, LIBRARY_VERSION } from './producer.js';
 

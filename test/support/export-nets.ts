@@ -5,7 +5,7 @@
  */
 import { Network, type Activation, type BackendName } from '../../src/index.js';
 import { createRng } from '../../src/util/rng.js';
-import { G64 } from '../reference.js';
+import { G64 } from './reference.js';
 
 export const HIDDEN: readonly Activation[] = ['sigmoid', 'tanh', 'relu', 'leakyRelu'];
 export const OUTPUTS: readonly Activation[] = ['sigmoid', 'softmax', 'linear'];
