@@ -75,7 +75,7 @@ const WHERE = 'fromTFJS';
  *   net.train(X, Y, { epochs: 10, batchSize: 32, optimizer: 'adam' });
  */
 export async function fromTFJS(model: TFJSArtifacts | TFJSModelJSON | string | object, options: FromTFJSOptions = {}): Promise<Network> {
-  const opts = plainObject(WHERE, options, 'options', 'an object { backend?, loss?, weightData? }', ['backend', 'loss', 'weightData']);
+  const opts = plainObject(WHERE, options, 'options', 'an object { backend?, loss?, weightData? }', { keys: ['backend', 'loss', 'weightData'], noun: 'fromTFJS options object' });
   const backend = ownValue(WHERE, opts, 'backend', 'options') ?? 'wasm';
   // the list of core/backend.ts, whose module (with the wasm loader) this entry does not import
   if (backend !== 'wasm' && backend !== 'js') fail(WHERE, 'options.backend', "'wasm' or 'js'", backend);

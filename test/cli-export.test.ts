@@ -161,12 +161,12 @@ describe('wasm-mlp export', () => {
   });
 
   it.each([
-    ['no format to write', ['--model', 'flower-model.json'], 2, /give --onnx FILE\.onnx, --tfjs DIR or both/],
-    ['no --model', ['--onnx', 'x.onnx'], 2, /--model MODEL\.json .* is required/],
-    ['--onnx over the model file', ['--model', 'flower-model.json', '--onnx', 'flower-model.json'], 2, /--onnx names the --model file/],
-    ['a model file that is a CSV', ['--model', 'flower.csv', '--onnx', 'x.onnx'], 1, /flower\.csv does not parse as JSON/],
-    ['a missing model file', ['--model', 'nope.json', '--onnx', 'x.onnx'], 1, /cannot read model file nope\.json: no such file/],
-  ])('refuses %s (exit %i) and writes nothing', (_, args, status, error) => {
+    { what: 'no format to write', args: ['--model', 'flower-model.json'], status: 2, error: /give --onnx FILE\.onnx, --tfjs DIR or both/ },
+    { what: 'no --model', args: ['--onnx', 'x.onnx'], status: 2, error: /--model MODEL\.json .* is required/ },
+    { what: '--onnx over the model file', args: ['--model', 'flower-model.json', '--onnx', 'flower-model.json'], status: 2, error: /--onnx names the --model file/ },
+    { what: 'a model file that is a CSV', args: ['--model', 'flower.csv', '--onnx', 'x.onnx'], status: 1, error: /^wasm-mlp export: flower\.csv: the text must be a model file's JSON text; it does not parse: Unexpected token/ },
+    { what: 'a missing model file', args: ['--model', 'nope.json', '--onnx', 'x.onnx'], status: 1, error: /cannot read model file nope\.json: no such file/ },
+])('refuses $what (exit $status) and writes nothing', ({ args, status, error }) => {
     const r = run('export', ...args);
     expect(r.status).toBe(status);
     expect(r.stderr).toMatch(error);
@@ -235,7 +235,7 @@ describe('wasm-mlp import', () => {
   });
 
   it.each([
-    ['a weight path out of the folder', { paths: ['../flower-model.json'] }, /weightsManifest\[0\]\.paths\[0\] must be a file name relative to model\.json's folder \(no absolute path, no \.\.\); got "\.\.\/flower-model\.json"/],
+    ['a weight path out of the folder', { paths: ['../flower-model.json'] }, /^wasm-mlp import: bad-tfjs\/model\.json: weightsManifest\[0\]\.paths\[0\] must be a file name relative to model\.json's folder \(no absolute path, no \.\.\); got "\.\.\/flower-model\.json"/],
     ['an absolute weight path', { paths: ['/etc/hostname'] }, /paths\[0\] must be a file name relative/],
     ['a missing weight file', { paths: ['gone.bin'] }, /paths\[0\] names .*gone\.bin, which cannot be read: no such file/],
   ])('refuses %s', (_, group, error) => {

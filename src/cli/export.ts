@@ -117,7 +117,7 @@ export async function exportMain(argv: string[]): Promise<number> {
 
 /** The network of a model file (the library's or the command line's), folded as the file comment says. */
 async function describeModelFile(file: string, text: string, fold: boolean): Promise<Described> {
-  const parsed = parseJSONText('wasm-mlp export', text, MODEL_LIMITS.textLength, `${file}`);
+  const parsed = parseJSONText(file, text, MODEL_LIMITS.textLength, 'the text', { text: 'a model file text', file: 'a model file' });
   const format = typeof parsed === 'object' && parsed !== null && Object.hasOwn(parsed, 'format') ? (parsed as { format: unknown }).format : undefined;
   if (format === CLI_MODEL_FORMAT) {
     const { file: desc, net } = await loadCliModel(file, text, 'js');
@@ -227,8 +227,8 @@ export async function importMain(argv: string[]): Promise<number> {
  * each a relative path inside that folder, their sizes added up and bounded before any is read.
  */
 function readWeightFiles(modelJson: string, text: string): Uint8Array[] {
-  const where = `wasm-mlp import: ${modelJson}`;
-  const root = plainObject(where, parseJSONText(where, text, MODEL_LIMITS.textLength, 'the text'), 'model.json', 'a TF.js model.json object');
+  const where = modelJson;
+  const root = plainObject(where, parseJSONText(where, text, MODEL_LIMITS.textLength, 'the text', { text: 'a model.json text', file: 'a TF.js model.json' }), 'model.json', 'a TF.js model.json object');
   const manifest = ownValue(where, root, 'weightsManifest', '');
   if (!Array.isArray(manifest) || manifest.length > MAX_WEIGHT_FILES) {
     throw new DataError(`${where}: weightsManifest must be an array of at most ${MAX_WEIGHT_FILES} groups { paths, weights } naming the weight files`);

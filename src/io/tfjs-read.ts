@@ -39,7 +39,7 @@ interface PlacedSpec {
  * manifest's order, as `weightData`.
  */
 export function decodeTFJS(where: string, model: unknown, weightData: unknown): DecodedTFJS {
-  const root = plainObject(where, typeof model === 'string' ? parseJSONText(where, model, MODEL_LIMITS.textLength, 'the model.json text') : model,
+  const root = plainObject(where, typeof model === 'string' ? parseJSONText(where, model, MODEL_LIMITS.textLength, 'model', { text: 'a model.json text', file: 'a model.json file' }) : model,
     'the model', 'a TF.js layers model: { modelTopology, weightSpecs, weightData } or model.json { modelTopology, weightsManifest }');
   const format = ownValue(where, root, 'format', '');
   if (format !== undefined && format !== 'layers-model') {

@@ -9,21 +9,28 @@ import { fail } from '../util/validate.js';
 /** Keys that could reach an object's prototype machinery if anything ever copied the object. */
 export const FORBIDDEN_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
 
+/** Keys a plain object may have, and what to call it in an error ("a model has only the keys …"). */
+export interface AllowedKeys {
+  keys: readonly string[];
+  noun: string;
+}
+
 /**
  * Checks that v is a plain object (prototype Object.prototype or null, as JSON.parse and object
  * literals give) without symbol keys or any of FORBIDDEN_KEYS, and — when `allowed` is given —
- * with no key outside `allowed`. Returns v.
+ * with no key outside it. Returns v. `path` 'the model' names the top level (no " in …").
  */
-export function plainObject(where: string, v: unknown, path: string, expected: string, allowed?: readonly string[]): object {
+export function plainObject(where: string, v: unknown, path: string, expected: string, allowed?: AllowedKeys): object {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(where, path, expected, v);
   const proto = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) fail(where, path, `${expected} (a plain object)`, v);
   for (const k of Reflect.ownKeys(v)) {
-    const bad = typeof k !== 'string' || FORBIDDEN_KEYS.includes(k) || (allowed !== undefined && !allowed.includes(k));
+    const bad = typeof k !== 'string' || FORBIDDEN_KEYS.includes(k) || (allowed !== undefined && !allowed.keys.includes(k));
     if (bad) {
       const name = typeof k === 'string' ? JSON.stringify(k) : String(k);
-      const rule = allowed !== undefined ? `; it has only the keys ${allowed.join(', ')}` : ` (${FORBIDDEN_KEYS.join(', ')} are never accepted)`;
-      throw new Error(`${where}: unexpected key ${name} in ${path}${rule}`);
+      const at = path === 'the model' ? '' : ` in ${path}`;
+      const rule = allowed !== undefined ? `; a ${allowed.noun} has only the keys ${allowed.keys.join(', ')}` : ` (${FORBIDDEN_KEYS.join(', ')} are never accepted)`;
+      throw new Error(`${where}: unexpected key ${name}${at}${rule}`);
     }
   }
   return v;
@@ -43,10 +50,13 @@ export function element(where: string, a: readonly unknown[], i: number, path: s
   return a[i];
 }
 
-/** JSON.parse with a length limit first and an error that says where the text is broken. */
-export function parseJSONText(where: string, text: string, limit: number, what: string): unknown {
+/**
+ * JSON.parse with a length limit first and an error that says where the text is broken; `name` is
+ * the argument, `text` what it should be ("a model text"), `file` what it comes from ("a model file").
+ */
+export function parseJSONText(where: string, text: string, limit: number, name: string, kind: { text: string; file: string }): unknown {
   if (text.length > limit) {
-    throw new Error(`${where}: ${what} must be at most ${limit} characters; got a string of ${text.length} characters (not parsed)`);
+    throw new Error(`${where}: ${name} must be ${kind.text} of at most ${limit} characters; got a string of ${text.length} characters (not parsed)`);
   }
   try {
     return JSON.parse(text);
@@ -61,6 +71,6 @@ export function parseJSONText(where: string, text: string, limit: number, what: 
       const before = text.slice(0, p);
       at = ` (line ${before.split('\n').length}, column ${p - before.lastIndexOf('\n')})`;
     }
-    throw new Error(`${where}: ${what} does not parse as JSON${at}: ${msg}${truncated ? '. The text ends too early: the file looks truncated' : ''}`);
+    throw new Error(`${where}: ${name} must be ${kind.file}'s JSON text; it does not parse${at}: ${msg}${truncated ? '. The text ends too early: the file looks truncated' : ''}`);
   }
 }
