@@ -24,9 +24,9 @@ export async function launchChromium(): Promise<Browser | Error> {
   }
 }
 
-/** A page that records console errors, uncaught exceptions, failed requests and requests off `origin`. */
-export async function recordingPage(browser: Browser, origin: string): Promise<{ page: Page; errors: string[]; offOrigin: string[] }> {
-  const page = await browser.newPage();
+/** A page that records console errors (its workers' too), uncaught exceptions, failed requests and requests off `origin`. */
+export async function recordingPage(browser: Browser, origin: string, viewport?: { width: number; height: number }): Promise<{ page: Page; errors: string[]; offOrigin: string[] }> {
+  const page = await browser.newPage(viewport ? { viewport } : {});
   const errors: string[] = [];
   const offOrigin: string[] = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
@@ -36,5 +36,6 @@ export async function recordingPage(browser: Browser, origin: string): Promise<{
     const u = r.url();
     if (!u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')) offOrigin.push(u);
   });
+  page.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') errors.push(`worker console: ${m.text()}`); }));
   return { page, errors, offOrigin };
 }
