@@ -1,11 +1,13 @@
 // wasm-mlp: the public exports.
-export { Network } from './network.js';
+export { Network, INIT_SCHEMES } from './network.js';
+export { ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS } from './core/kernels.js';
+export { BACKENDS } from './core/backend.js';
 export type {
   NetworkOptions, InitOptions, InitScheme, LayerParams, LayerParamsInput, LayerGrads,
   TrainOptions, TrainProgress, TrainResult, Activation, BackendName,
   Loss, CostOptions, TargetInput, OptimizerName, OptimizerSpec, DecaySpec,
 } from './network.js';
-export { OPTIMIZER_DEFAULTS } from './train/options.js';
+export { OPTIMIZERS, OPTIMIZER_DEFAULTS } from './train/options.js';
 export { gradientCheck } from './gradcheck.js';
 export type { GradientCheckOptions } from './gradcheck.js';
 export type { ModelJSON, ModelLayerJSON, ModelLoss, FromJSONOptions } from './io/model-file.js';

@@ -79,7 +79,8 @@ export interface LayerParams { W: Matrix; b: Float32Array }
 export interface LayerParamsInput { W: MatrixInput; b: MatrixData | MatrixInput }
 export interface LayerGrads { dW: Matrix; db: Float32Array }
 
-const INIT_SCHEMES: readonly InitScheme[] = ['random', 'xavier', 'he'];
+/** the init() schemes */
+export const INIT_SCHEMES: readonly InitScheme[] = ['random', 'xavier', 'he'];
 const OUTPUT_ACTIVATION: Activation = 'sigmoid';
 
 type ActKernels = ReturnType<typeof activationKernels>;
