@@ -13,8 +13,10 @@ export type { GradientCheckOptions } from './gradcheck.js';
 export type { ModelJSON, ModelLayerJSON, ModelLoss, FromJSONOptions } from './io/model-file.js';
 export { matrix, fromExamples, fromLabels, toExamples } from './util/matrix.js';
 export type { Matrix, MatrixData, MatrixInput } from './util/matrix.js';
-export { datasets, DATASET_NAMES, DEFAULT_NOISE, trainTestSplit } from './data/datasets.js';
-export type { DatasetName, DatasetOptions, SpiralOptions, SplitOptions } from './data/datasets.js';
+export { datasets, DATASET_NAMES, REGRESSION_DATASET_NAMES, DEFAULT_NOISE, trainTestSplit } from './data/datasets.js';
+export type {
+  DatasetName, RegressionDatasetName, DatasetOptions, SpiralOptions, BlobsOptions, SplitOptions,
+} from './data/datasets.js';
 export { accuracy } from './data/metrics.js';
 export type { RngName } from './util/rng.js';
 export { wasmSimdSupported } from './core/backend.js';
