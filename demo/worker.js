@@ -45,7 +45,8 @@ let inputs = null; // { used, train, test, grid, mapGrid } as feature matrices
 let threadsSupported = false;
 let steps = 0; // parameter updates since the last reset
 let epochs = 0; // completed epochs (the decay schedule counts these)
-let runSteps = 0; // steps of the current run so far (from its onProgress)
+let runSteps = 0; // steps and epochs of the current run so far (from its onProgress)
+let runEpochs = 0;
 let runIndex = 0;
 let playing = false;
 let run = null; // the current run's promise (settles after its clean-up)
@@ -58,6 +59,7 @@ let rate = { steps: 0, time: 0, value: 0 };
 const outputs = () => (data.classes > 2 ? data.classes : 1);
 const outputActivation = () => (data.classes === 0 ? 'linear' : data.classes === 2 ? 'sigmoid' : 'softmax');
 const liveSteps = () => steps + runSteps;
+const liveEpochs = () => epochs + runEpochs;
 
 // ---- inputs: features of the points and of the grids -----------------------------------------
 
@@ -229,7 +231,7 @@ function failed(err, base) {
   diverged = true;
   const step = base + Number(m[2]);
   steps = step - 1; // the failing step computed the cost and stopped before its update
-  postMessage({ type: 'diverged', step, cost: m[1], learningRate: training.learningRate, decayedRate: learningRateAt(epochs) });
+  postMessage({ type: 'diverged', step, cost: m[1], learningRate: training.learningRate, decayedRate: learningRateAt(liveEpochs()) });
 }
 
 function play() {
@@ -248,21 +250,27 @@ function startRun() {
   // onProgress at about every 5 ms of steps: the step count stays live at little cost
   const perEpoch = Math.ceil(inputs.train.m / batchSize());
   options.progressEvery = Math.max(1, Math.min(1000, Math.floor((rate.value * 0.005) / perEpoch)));
-  options.onProgress = (p) => { runSteps = p.iteration; };
+  options.onProgress = (p) => {
+    runSteps = p.iteration;
+    runEpochs = p.epoch;
+  };
   options.signal = ac.signal;
   abort = ac;
   runSteps = 0;
+  runEpochs = 0;
   run = net.trainAsync(inputs.train.X, inputs.train.Y, options)
     .then((result) => {
       steps = base + result.iterations;
       epochs += result.epochs;
     }, (err) => {
       steps = base + runSteps;
+      epochs += runEpochs;
       failed(err, base);
       postFrame();
     })
     .finally(() => {
       runSteps = 0;
+      runEpochs = 0;
       run = null;
       abort = null;
       startRun(); // the next run, if still playing
@@ -399,14 +407,14 @@ function postFrame() {
   postMessage({
     type: 'frame',
     steps: liveSteps(),
-    epochs,
+    epochs: liveEpochs(),
     playing,
     diverged,
     backend: net.backend,
     threads: threadsSupported ? net.threads : null,
     exports: { onnx: typeof net.toONNX === 'function', tfjs: typeof net.toTFJS === 'function' },
     stepsPerSecond: playing ? rate.value : 0,
-    learningRate: learningRateAt(epochs),
+    learningRate: learningRateAt(liveEpochs()),
     batchSize: batchSize(),
     train,
     test,

@@ -170,10 +170,11 @@ describe('the playground: training targets', () => {
     const query = '?data=spiral3&hidden=16,16&act=relu,relu&init=he&opt=adam&lr=0.01&batch=16';
     const { page, errors } = await playground(query);
     expect(await page.locator('#shape').textContent()).toBe('2-16-16-3');
-    await play(page);
     const t0 = Date.now();
+    await play(page);
     await until(page, 'test-accuracy', '>=', 0.9, 30_000);
     const seconds = (Date.now() - t0) / 1000;
+    const stepsThen = await metric(page, 'steps');
     expect(seconds).toBeLessThan(30);
     await pause(page);
 
@@ -245,7 +246,7 @@ describe('the playground: training targets', () => {
       expect(png.readUInt32BE(16)).toBe(width); // IHDR width, big-endian at byte 16
       expect(opened.errors).toEqual([]);
     }
-    console.log(`3-class spiral: test accuracy ≥ 90 % after ${seconds.toFixed(1)} s`);
+    console.log(`3-class spiral: test accuracy ≥ 90 % after ${seconds.toFixed(2)} s (${stepsThen} steps)`);
   }, TEST_TIMEOUT);
 
   it('feature crosses: x₁² and x₂² with no hidden layer separate the circles above 90 %', async () => {
@@ -301,15 +302,20 @@ describe('the playground: your own data', () => {
     expect(added[0][0]).toBeLessThan(added[3][0]);
     await play(page);
     await until(page, 'train-accuracy', '===', 1, 20_000);
+    await pause(page);
     const steps = await metric(page, 'steps');
-    // by keyboard: a class-1 point among the class-0 ones, at the cursor moved from the centre
+    // by keyboard: a class-1 point among the class-0 ones (the cursor starts at the centre; a key moves it 1/40 of the view)
     await page.locator('#boundary').focus();
     for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowLeft');
+    for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowUp');
     await page.check('#add-class-1');
     await page.locator('#boundary').focus();
     await page.keyboard.press('Enter');
     expect(await trainPoints(page)).toBe(7);
-    // the new point is trained on at once: first it is wrong (6 of 7 right), then learned, the network kept
+    // the new point is in the training data: the trained network gets it wrong (6 of 7), then learns it
+    await until(page, 'train-accuracy', '===', 6 / 7, 10_000);
+    expect(await metric(page, 'steps'), 'the network is kept').toBe(steps);
+    await play(page);
     await until(page, 'train-accuracy', '===', 1, 20_000);
     expect(await metric(page, 'steps')).toBeGreaterThan(steps);
     const last = new URL(page.url()).searchParams.get('add')!.split(';').pop()!.split(',').map(Number);
@@ -446,6 +452,22 @@ describe('the playground: sharing and models', () => {
     expect(await third.page.locator('#task').inputValue()).toBe('class3');
     expect(await trainPoints(third.page)).toBe(1);
     expect([...errors, ...again.errors, ...third.errors]).toEqual([]);
+
+    // what the URL cannot say is ignored with a warning naming it; older links (layers, units) still open
+    const warnings: string[] = [];
+    const odd = await openPage(session);
+    pages.push(odd);
+    odd.page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
+    await odd.page.goto(`${session.url}demo/?data=nowhere&lr=-1&batch=0&feat=x9&layers=2&units=8&act=relu`);
+    await odd.page.locator('#play:not([disabled])').waitFor({ timeout: 30_000 });
+    expect(warnings.join('\n')).toMatch(/ignoring data=nowhere/);
+    expect(warnings.join('\n')).toMatch(/ignoring lr=-1/);
+    expect(warnings.join('\n')).toMatch(/ignoring batch=0/);
+    expect(warnings.join('\n')).toMatch(/ignoring feat=x9/);
+    const fixed = new URL(odd.page.url()).searchParams;
+    expect([fixed.get('data'), fixed.get('lr'), fixed.get('batch'), fixed.get('feat'), fixed.get('hidden'), fixed.get('act')])
+      .toEqual(['flower', '1.2', 'full', 'x1,x2', '8,8', 'relu,relu']);
+    expect(odd.errors).toEqual([]);
   }, TEST_TIMEOUT);
 
   it('a downloaded model loads back with identical predictions; a model of another shape rebuilds the network; a wrong one is refused', async () => {
@@ -503,6 +525,7 @@ describe('the playground: sharing and models', () => {
     await expect.poll(() => page.locator('#status').textContent(), { timeout: 20_000 }).toMatch(/^Training diverged at step [\d,]+: the loss became \S+ with learning rate 10\./);
     expect(await page.locator('#play').getAttribute('data-state')).toBe('paused');
     const step = Number(await page.locator('#status').getAttribute('data-diverged-step'));
+    console.log(`divergence: ${await page.locator('#status').textContent()}`);
     expect(step).toBeGreaterThan(2000);
     // the figures stop at the last good step; nothing NaN is shown
     await until(page, 'steps', '===', step - 1);
