@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { ARTIFACTS, openPage, startBrowserSession, type BrowserSession, type OpenedPage } from './support/browser.js';
+import { ARTIFACTS, openPage, repoRoot, startBrowserSession, type BrowserSession, type OpenedPage } from './support/browser.js';
 import { Network } from '../src/index.js';
 
 /** the 2-core machine is shared: generous per test, each bounded */
@@ -468,6 +468,30 @@ describe('the playground: sharing and models', () => {
     expect([fixed.get('data'), fixed.get('lr'), fixed.get('batch'), fixed.get('feat'), fixed.get('hidden'), fixed.get('act')])
       .toEqual(['flower', '1.2', 'full', 'x1,x2', '8,8', 'relu,relu']);
     expect(odd.errors).toEqual([]);
+  }, TEST_TIMEOUT);
+
+  it("the README's example URLs open as written (no setting ignored) and train", async () => {
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    const examples = [...readme.matchAll(/`http:\/\/localhost:8080\/demo\/(\?[^`]+)`/g)].map((m) => m[1]);
+    expect(examples.length).toBeGreaterThanOrEqual(5);
+    for (const query of examples) {
+      const warnings: string[] = [];
+      const opened = await openPage(session);
+      pages.push(opened);
+      opened.page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
+      await opened.page.goto(`${session.url}demo/${query}`);
+      await opened.page.locator('#play:not([disabled])').waitFor({ timeout: 30_000 });
+      expect(warnings, query).toEqual([]);
+      const asked = new URLSearchParams(query);
+      const written = new URL(opened.page.url()).searchParams;
+      for (const [k, v] of asked) expect(written.get(k), `${query}: ${k}`).toBe(v);
+      await play(opened.page);
+      await until(opened.page, 'steps', '>', 200);
+      await pause(opened.page);
+      expect(Number.isFinite(await metric(opened.page, 'train-loss')), query).toBe(true);
+      expect(opened.errors, query).toEqual([]);
+      await opened.page.close();
+    }
   }, TEST_TIMEOUT);
 
   it('a downloaded model loads back with identical predictions; a model of another shape rebuilds the network; a wrong one is refused', async () => {
