@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { readmeBlock } from './readme-blocks.js';
+import { readmeBlock } from './support/readme-blocks.js';
 import { openPage as open, repoRoot, startBrowserSession, type BrowserSession } from './support/browser.js';
 import { Network, datasets } from '../src/index.js';
 
