@@ -37,6 +37,7 @@ export class Diagram {
     this.on = on;
     this.links = [];
     this.frame = null;
+    this.dirty = true;
     this.pinned = null;
     this.hovered = null;
     this.current = { layer: 0, unit: 0 };
@@ -46,7 +47,6 @@ export class Diagram {
     root.replaceChildren(this.canvas, this.cols, this.tip);
     root.addEventListener('mousemove', (e) => this.#hoverLink(e));
     root.addEventListener('mouseleave', () => this.#hideTip());
-    root.addEventListener('scroll', () => this.layout());
   }
 
   /**
@@ -99,11 +99,11 @@ export class Diagram {
     this.current = first ? { layer: Number(first.dataset.layer), unit: Number(first.dataset.unit) } : null;
     if (first) first.tabIndex = 0;
     if (this.pinned && !this.#find(this.pinned)) this.pinned = null;
-    requestAnimationFrame(() => this.layout());
+    this.dirty = true; // the next update() measures the new columns
   }
 
   #neuron(layer, unit, label) {
-    const b = el('button', { type: 'button', class: 'neuron', 'data-layer': layer, 'data-unit': unit, 'aria-label': label, 'aria-pressed': 'false', tabindex: -1 }, el('canvas', { width: 24, height: 24 }));
+    const b = el('button', { type: 'button', class: 'neuron', 'data-layer': layer, 'data-unit': unit, 'aria-label': label, 'aria-describedby': 'diagram-tip', 'aria-pressed': 'false', tabindex: -1 }, el('canvas', { width: 24, height: 24 }));
     const key = { layer, unit };
     b.addEventListener('mouseenter', () => this.#show(key, b));
     b.addEventListener('mouseleave', () => this.#unshow());
@@ -205,7 +205,7 @@ export class Diagram {
     this.#placeTip(x + 12 - this.root.scrollLeft + this.cols.offsetLeft, y - 8);
   }
 
-  /** positions of the neurons' map canvases in the columns' coordinates, per layer */
+  /** measures where the neurons are, in the columns' coordinates, per layer (after a build or a resize) */
   layout() {
     const r = this.cols.getBoundingClientRect();
     this.anchors = [];
@@ -219,7 +219,6 @@ export class Diagram {
     this.canvas.style.height = `${h}px`;
     this.canvas.style.left = `${this.cols.offsetLeft}px`;
     this.canvas.style.top = `${this.cols.offsetTop}px`;
-    this.#paintLinks();
   }
 
   #paintLinks() {
@@ -256,6 +255,10 @@ export class Diagram {
   update(frame, { dims, featureLabels, targetScale }) {
     this.frame = frame;
     this.featureLabels = featureLabels;
+    if (this.dirty) {
+      this.dirty = false;
+      this.layout();
+    }
     const acts = ['input', ...this.spec.activations, this.spec.output.activation];
     const n = frame.mapGrid;
     const count = dims === 2 ? n * n : n;

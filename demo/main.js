@@ -553,7 +553,7 @@ function requestDraw() {
   });
 }
 window.addEventListener('resize', () => {
-  diagram.layout();
+  diagram.dirty = true;
   requestDraw();
 });
 
