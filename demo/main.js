@@ -590,10 +590,15 @@ function showFigures() {
     put(ui.testAccuracy, f.test?.accuracy, pct(f.test?.accuracy));
   }
   ui.threadsField.hidden = f.threads === null;
+  // why the network runs on fewer threads than asked (the library's notes), if it says
+  ui.threadsField.title = f.notes.join(' ');
   ui.downloadOnnx.hidden = !f.exports.onnx;
   ui.downloadTfjs.hidden = !f.exports.tfjs;
   ui.learningRate.dataset.inUse = String(f.learningRate);
   ui.batch.dataset.inUse = String(f.batchSize);
+  const note = $('batch-note');
+  note.hidden = s.batch === 'full' || f.batchSize >= s.batch;
+  note.textContent = note.hidden ? '' : `batch size ${s.batch} is more than the ${f.batchSize} training points: full batch`;
   ui.boundary.dataset.outputHash = f.outputHash;
 }
 

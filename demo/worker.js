@@ -12,7 +12,22 @@
 // worker → main: frame, diverged { step, learningRate, cost }, model { format, files },
 //   loaded { hidden, activations }, error { message }
 import { Network, matrix } from '../dist/browser/wasm-mlp.js';
-import { FEATURES, usedFeatures, parseDecay } from './settings.js';
+import { usedFeatures, parseDecay } from './settings.js';
+
+/**
+ * The model exporters, where the library has them: methods of the network (net.toONNX(),
+ * net.toTFJS()), or the functions of its export entry (wasm-mlp/export, built as
+ * dist/browser/export.js beside the bundle; it imports the same bundle, so it sees the same
+ * Network). The entry is an optional file: without it the import fails and the buttons stay hidden.
+ */
+const exportEntry = import('../dist/browser/export.js').then((m) => m, () => null);
+let exporters = null;
+function exporterFor(format) {
+  const method = format === 'onnx' ? 'toONNX' : 'toTFJS';
+  if (typeof net?.[method] === 'function') return () => net[method]();
+  if (typeof exporters?.[method] === 'function') return () => exporters[method](net);
+  return null;
+}
 
 /** cells per side of the output grid (2-D), points of the output curve (1-D) */
 const GRID = { 2: 72, 1: 240 };
@@ -412,7 +427,8 @@ function postFrame() {
     diverged,
     backend: net.backend,
     threads: threadsSupported ? net.threads : null,
-    exports: { onnx: typeof net.toONNX === 'function', tfjs: typeof net.toTFJS === 'function' },
+    notes: Array.isArray(net.notes) ? [...net.notes] : [],
+    exports: { onnx: exporterFor('onnx') !== null, tfjs: exporterFor('tfjs') !== null },
     stepsPerSecond: playing ? rate.value : 0,
     learningRate: learningRateAt(liveEpochs()),
     batchSize: batchSize(),
@@ -435,11 +451,14 @@ function download(format) {
   if (!net) return;
   let files;
   if (format === 'json') files = [{ name: 'model.json', type: 'application/json', body: JSON.stringify(net.toJSON()) }];
-  else if (format === 'onnx') files = [{ name: 'model.onnx', type: 'application/octet-stream', body: net.toONNX() }];
+  else if (format === 'onnx') files = [{ name: 'model.onnx', type: 'application/octet-stream', body: exporterFor('onnx')() }];
   else if (format === 'tfjs') {
-    const t = net.toTFJS();
+    // TF.js's files: model.json (the topology and the weights manifest) and weights.bin
+    const t = exporterFor('tfjs')();
+    const manifest = { modelTopology: t.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: t.weightSpecs }] };
+    for (const key of ['format', 'generatedBy', 'convertedBy']) if (t[key] !== undefined) manifest[key] = t[key];
     files = [
-      { name: 'model.json', type: 'application/json', body: JSON.stringify({ modelTopology: t.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: t.weightSpecs }] }) },
+      { name: 'model.json', type: 'application/json', body: JSON.stringify(manifest) },
       { name: 'weights.bin', type: 'application/octet-stream', body: t.weightData },
     ];
   } else throw new Error(`unknown model format ${JSON.stringify(format)}`);
@@ -498,7 +517,10 @@ async function rebuild(change) {
 }
 
 const handlers = {
-  setup: reset,
+  async setup(msg) {
+    exporters ??= await exportEntry;
+    return reset(msg);
+  },
   data: replaceData,
   training(msg) {
     training = msg.training;

@@ -9,8 +9,9 @@
  * train-accuracy, test-accuracy; the raw number in data-value); the tests read those.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { ARTIFACTS, openPage, repoRoot, startBrowserSession, type BrowserSession, type OpenedPage } from './support/browser.js';
 import { Network } from '../src/index.js';
@@ -30,9 +31,12 @@ afterAll(async () => {
   await session?.close();
 });
 
+/** the export entry's browser file: the page imports it if it is there (ONNX and TF.js buttons) */
+const EXPORT_ENTRY = '/dist/browser/export.js';
+
 /** the playground with a query, ready (its first frame shown) */
 async function playground(query = '', viewport = { width: 1280, height: 800 }): Promise<OpenedPage> {
-  const opened = await openPage(session, viewport);
+  const opened = await openPage(session, viewport, [EXPORT_ENTRY]);
   pages.push(opened);
   await opened.page.goto(`${session.url}demo/${query}`);
   await opened.page.locator('#play:not([disabled])').waitFor({ timeout: 30_000 });
@@ -153,13 +157,35 @@ describe('the playground: first look', () => {
     expect(await metric(page, 'test-accuracy')).toBeGreaterThan(0.5);
     await pause(page);
 
-    // threads and the ONNX / TF.js buttons show only where the library has them
+    // threads and the ONNX / TF.js buttons show only where the library has them: net.threads;
+    // net.toONNX / net.toTFJS, or the export entry's toONNX / toTFJS
     const net = await Network.create({ layers: [2, 1] });
-    const has = { threads: 'threads' in net, onnx: typeof (net as unknown as Record<string, unknown>).toONNX === 'function', tfjs: typeof (net as unknown as Record<string, unknown>).toTFJS === 'function' };
+    const entryFile = path.join(repoRoot, 'dist/export.js');
+    const entry = existsSync(entryFile) && existsSync(path.join(repoRoot, EXPORT_ENTRY)) ? await import(pathToFileURL(entryFile).href) as Record<string, unknown> : {};
+    const method = (name: string) => typeof (net as unknown as Record<string, unknown>)[name] === 'function' || typeof entry[name] === 'function';
+    const has = { threads: 'threads' in net, onnx: method('toONNX'), tfjs: method('toTFJS') };
     net.dispose();
     expect(await page.locator('#threads-field').isVisible()).toBe(has.threads);
     expect(await page.locator('#download-onnx').isVisible()).toBe(has.onnx);
     expect(await page.locator('#download-tfjs').isVisible()).toBe(has.tfjs);
+    if (has.threads) {
+      await page.selectOption('#threads', '1');
+      await expect.poll(() => page.locator('#backend-in-use').textContent()).toBe('wasm, 1 thread');
+      expect(page.url()).toContain('threads=1');
+    }
+    if (has.onnx) {
+      const [d] = await Promise.all([page.waitForEvent('download'), page.click('#download-onnx')]);
+      // an ONNX file is a ModelProto: field 1 (ir_version) first, a varint (tag byte 0x08)
+      expect(readFileSync((await d.path())!)[0]).toBe(0x08);
+    }
+    if (has.tfjs) {
+      const files: Record<string, Buffer> = {};
+      page.on('download', async (d) => { files[d.suggestedFilename()] = readFileSync((await d.path())!); });
+      await page.click('#download-tfjs');
+      await expect.poll(() => Object.keys(files).sort()).toEqual(['wasm-mlp-flower-model.json', 'wasm-mlp-flower-weights.bin']);
+      const manifest = JSON.parse(files['wasm-mlp-flower-model.json'].toString('utf8'));
+      expect(manifest.weightsManifest[0].paths).toEqual(['weights.bin']);
+    }
     expect(errors).toEqual([]);
     expect(offOrigin).toEqual([]);
   }, TEST_TIMEOUT);
@@ -455,7 +481,7 @@ describe('the playground: sharing and models', () => {
 
     // what the URL cannot say is ignored with a warning naming it; older links (layers, units) still open
     const warnings: string[] = [];
-    const odd = await openPage(session);
+    const odd = await openPage(session, undefined, [EXPORT_ENTRY]);
     pages.push(odd);
     odd.page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
     await odd.page.goto(`${session.url}demo/?data=nowhere&lr=-1&batch=0&feat=x9&layers=2&units=8&act=relu`);
@@ -476,7 +502,7 @@ describe('the playground: sharing and models', () => {
     expect(examples.length).toBeGreaterThanOrEqual(5);
     for (const query of examples) {
       const warnings: string[] = [];
-      const opened = await openPage(session);
+      const opened = await openPage(session, undefined, [EXPORT_ENTRY]);
       pages.push(opened);
       opened.page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
       await opened.page.goto(`${session.url}demo/${query}`);

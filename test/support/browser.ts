@@ -65,15 +65,20 @@ export interface OpenedPage {
   offOrigin: string[];
 }
 
-/** A new page that records errors and off-origin requests. */
-export async function openPage(session: BrowserSession, viewport = { width: 1280, height: 680 }): Promise<OpenedPage> {
+/**
+ * A new page that records errors and off-origin requests. `optional`: paths of files the page
+ * probes for and may not find (a failed request for one of them is not an error).
+ */
+export async function openPage(session: BrowserSession, viewport = { width: 1280, height: 680 }, optional: string[] = []): Promise<OpenedPage> {
   const page = await session.browser().newPage({ viewport, acceptDownloads: true });
   const errors: string[] = [];
   const offOrigin: string[] = [];
   const origin = new URL(session.url).origin;
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
+  page.on('requestfailed', (r) => {
+    if (!optional.includes(new URL(r.url()).pathname)) errors.push(`request failed: ${r.url()}`);
+  });
   page.on('request', (r) => {
     const u = r.url();
     if (!u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')) offOrigin.push(u);
