@@ -6,7 +6,7 @@ import type { Backend } from '../src/core/backend.js';
 import type { PartKernels } from '../src/core/kernels.js';
 import { planSplit, blockStart, MIN_PART_WORK } from '../src/core/parallel.js';
 import { Pool } from '../src/core/pool.js';
-import { Scratch, U32, bitEqual, randomArray } from './helpers.js';
+import { Scratch, U32, bitEqual, randomArray } from './support/helpers.js';
 import { backendOf, runnableModules } from './support/modules.js';
 
 type Form = 'nn' | 'nt' | 'tn';

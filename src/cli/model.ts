@@ -7,7 +7,8 @@
  */
 import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Network, type BackendName } from '../network.js';
+import { Network } from '../network.js';
+import type { BackendName } from '../core/backend.js';
 import { MODEL_LIMITS, type ModelJSON } from '../io/model-file.js';
 import { DataError, show } from './data.js';
 import { describe } from '../util/validate.js';
@@ -152,11 +153,11 @@ function mismatchOf(desc: CliModelFile, net: Network): string {
 }
 
 /**
- * Writes `text` to `file` so that a reader never sees half of it: into a temporary file in the
+ * Writes `text` (or bytes) to `file` so that a reader never sees half of it: into a temporary file in the
  * same directory (same file system), then renamed over the target in one step. On any failure
  * the temporary file is removed and the target is left as it was.
  */
-export function writeFileAtomic(file: string, text: string): void {
+export function writeFileAtomic(file: string, text: string | Uint8Array): void {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   try {
     writeFileSync(tmp, text, { flag: 'wx' });

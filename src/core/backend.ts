@@ -8,7 +8,7 @@ import { instantiateSync } from '@assemblyscript/loader';
 import type { Kernels, PartKernels, ReferenceKernels } from './kernels.js';
 import * as js from './kernels-js/index.js';
 import {
-  availableCores, importNode, loadModule, moduleFile, relaxedSimdSupported, threadsUnavailable, wasmSimdSupported,
+  availableCores, importNode, isNode, loadModule, moduleFile, relaxedSimdSupported, threadsUnavailable, wasmSimdSupported,
   type SimdName, type SimdOption,
 } from './modules.js';
 import type { Pool } from './pool.js';
@@ -74,11 +74,6 @@ export interface WasmBackendOptions {
  */
 export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<Backend> {
   const notes: string[] = [];
-  let simd: SimdName = options.simd === 'plain' ? 'plain' : 'relaxed';
-  if (simd === 'relaxed' && !relaxedSimdSupported()) {
-    simd = 'plain';
-    if (options.simd === 'relaxed') notes.push("simd 'plain' instead of 'relaxed': this engine has no relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd; Node ≥ 22 and Chromium have it)");
-  }
   const asked = options.threads ?? 1;
   let threads = asked === 'auto' ? Math.min(await availableCores(), AUTO_THREADS_CAP) : Math.min(asked, MAX_THREADS);
   if (threads > 1) {
@@ -87,6 +82,14 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
       notes.push(`threads 1 instead of ${threads}: ${why}`);
       threads = 1;
     }
+  }
+  // 'auto' takes relaxed SIMD where the engine has it, except on one thread in a browser: there the
+  // plain module inlined in the bundle needs no download (a page given only wasm-mlp.js requests
+  // nothing more); threads load a module file in any case
+  let simd: SimdName = options.simd === 'relaxed' || (options.simd !== 'plain' && (threads > 1 || isNode)) ? 'relaxed' : 'plain';
+  if (simd === 'relaxed' && !relaxedSimdSupported()) {
+    simd = 'plain';
+    if (options.simd === 'relaxed') notes.push("simd 'plain' instead of 'relaxed': this engine has no relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd; Node ≥ 22 and Chromium have it)");
   }
   if (threads > 1) {
     for (const s of simd === 'relaxed' ? ['relaxed', 'plain'] as const : ['plain'] as const) {

@@ -9,7 +9,10 @@ import plainBytes from '../../build/mlp.wasm';
 
 /** The SIMD build of the kernels: 'relaxed' fuses the products' multiply-adds, 'plain' does not. */
 export type SimdName = 'relaxed' | 'plain';
-/** 'auto' picks 'relaxed' where the engine accepts relaxed SIMD, else 'plain'. */
+/**
+ * 'auto' picks 'relaxed' where the engine accepts relaxed SIMD, else 'plain' — but 'plain' for a
+ * single-threaded network in a browser, which then needs no file beyond the bundle.
+ */
 export type SimdOption = SimdName | 'auto';
 export const SIMD_OPTIONS: readonly SimdOption[] = ['auto', 'relaxed', 'plain'];
 

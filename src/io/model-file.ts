@@ -1,7 +1,8 @@
 /**
  * The model file: a network as plain JSON (architecture, activations, loss, float32 parameters)
- * and back. Built on the public API only (getParams / setParams / Network.create), so it never
- * touches the arena; Network.toJSON / Network.fromJSON are one-line wrappers around this module.
+ * and back. It reads a network through getParams() only and hands Network.fromJSON checked sizes,
+ * names and parameters for Network.create and setParams, so it never touches the arena and never
+ * imports the Network.
  *
  * Reading treats the input as hostile: every field is read as an OWN data property (no prototype
  * chain, no getters), unknown keys are rejected (so `__proto__`, `constructor`, `prototype` never
@@ -10,17 +11,17 @@
  * the network is built. A rejected file throws an Error naming the path of the bad value
  * (e.g. `params[1].W[37]`) and leaves nothing behind.
  */
-import type { BackendName } from '../core/backend.js';
-import { BACKENDS } from '../core/backend.js';
-import { ACTIVATIONS, type Activation } from '../core/kernels.js';
-import type { Network, LayerParamsInput, Loss } from '../network.js';
+import { BACKENDS, type BackendName } from '../core/backend.js';
+import {
+  ACTIVATIONS, LOSSES, paramCount as countParams, type Activation, type LayerParams, type LayerParamsInput, type Loss,
+} from '../core/architecture.js';
 import { fail } from '../util/validate.js';
+import { element as elementOf, ownValue as ownValueOf, parseJSONText, plainObject } from './untrusted.js';
 
 export const MODEL_FORMAT = 'wasm-mlp';
 export const MODEL_VERSION = 1;
 
-/** The losses a model file may name: the network's Loss (listed here, as network.ts is imported for types only). */
-export const MODEL_LOSSES: readonly Loss[] = ['bce', 'cce', 'mse'];
+/** The losses a model file may name: the network's. */
 export type ModelLoss = Loss;
 
 /** One layer's parameters: W (n_l × n_{l-1}) row-major, b (n_l). */
@@ -61,6 +62,22 @@ const WHERE = 'Network.fromJSON';
 const TOP_KEYS = ['format', 'version', 'layers', 'activations', 'loss', 'params'] as const;
 const LAYER_KEYS = ['W', 'b'] as const;
 
+// the readers of src/io/untrusted.ts, reporting as Network.fromJSON
+const ownValue = (o: object, key: string, path: string): unknown => ownValueOf(WHERE, o, key, path);
+const element = (a: unknown[], i: number, path: string): unknown => elementOf(WHERE, a, i, path);
+const checkRecord = (v: unknown, path: string, keys: readonly string[], expected: string): object =>
+  plainObject(WHERE, v, path, expected, { keys, noun: path === 'the model' ? 'model' : 'layer' });
+const parseModelText = (text: string): unknown =>
+  parseJSONText(WHERE, text, MODEL_LIMITS.textLength, 'json', { text: 'a model text', file: 'a model file' });
+
+/** What modelToJSON reads of a network. */
+export interface ModelSource {
+  readonly layers: readonly number[];
+  readonly activations: readonly Activation[];
+  readonly loss: Loss;
+  getParams(): LayerParams[];
+}
+
 /**
  * The network as a ModelJSON object (fresh arrays, nothing shared with the network).
  *
@@ -71,7 +88,7 @@ const LAYER_KEYS = ['W', 'b'] as const;
  * The one bit pattern JSON cannot carry is the sign of a zero: JSON.stringify(-0) is "0" (equal
  * in value, so every prediction is unchanged); the object form returned here keeps -0.
  */
-export function modelToJSON(net: Network): ModelJSON {
+export function modelToJSON(net: ModelSource): ModelJSON {
   return {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
@@ -83,32 +100,21 @@ export function modelToJSON(net: Network): ModelJSON {
 }
 
 /**
- * Builds a network from a model file's text or parsed object. Everything is checked first; a bad
- * file throws an Error naming the path of what is wrong, and no network is left behind.
- * `create` is Network.create (passed in so that this module needs no runtime import of network.ts).
+ * A model file's text or parsed object, checked, and the backend of fromJSON's options: what
+ * Network.fromJSON passes to Network.create and setParams. A bad file throws an Error naming the
+ * path of what is wrong.
  */
-export async function modelFromJSON(
-  json: unknown,
-  options: FromJSONOptions | undefined,
-  create: (o: { layers: number[]; activations: Activation[]; backend: BackendName; loss: ModelLoss }) => Promise<Network>,
-): Promise<Network> {
+export function readModelFile(json: unknown, options: FromJSONOptions | undefined): { backend: BackendName; model: CheckedModel } {
   const backend = checkFromJSONOptions(options);
-  const model = readModel(json);
-  let net: Network;
-  try {
-    net = await create({ layers: model.layers, activations: model.activations, backend, loss: model.loss });
-  } catch (e) {
-    // the architecture passed every check here but Network.create has its own rules (which
-    // activations may be the output, memory): report it as this file's problem
-    throw new Error(`${WHERE}: the model's architecture is not accepted: ${(e as Error).message}`);
-  }
-  try {
-    net.setParams(model.params); // checked above already; should it still throw, nothing survives
-  } catch (e) {
-    net.dispose(); // no half-built network survives a failed load
-    throw e;
-  }
-  return net;
+  return { backend, model: readModel(json) };
+}
+
+/**
+ * The error for an architecture that passed every check here but not Network.create's own rules
+ * (which activations may be the output, memory): reported as the file's problem.
+ */
+export function architectureRejected(e: unknown): Error {
+  return new Error(`${WHERE}: the model's architecture is not accepted: ${(e as Error).message}`);
 }
 
 function checkFromJSONOptions(options: unknown): BackendName {
@@ -119,7 +125,7 @@ function checkFromJSONOptions(options: unknown): BackendName {
   return backend as BackendName;
 }
 
-interface CheckedModel {
+export interface CheckedModel {
   layers: number[];
   activations: Activation[];
   loss: ModelLoss;
@@ -153,8 +159,7 @@ export function readModel(json: unknown): CheckedModel {
     layers.push(n);
   }
   const L = layers.length - 1;
-  let paramCount = 0; // exact: at most 1024 · 2^20 · (2^20 + 1) < 2^53
-  for (let l = 1; l <= L; l++) paramCount += layers[l] * (layers[l - 1] + 1);
+  const paramCount = countParams(layers); // exact: at most 1024 · 2^20 · (2^20 + 1) < 2^53
   if (paramCount > MODEL_LIMITS.params) {
     fail(WHERE, 'layers', `a network of at most ${MODEL_LIMITS.params} parameters`, layersV,
       `[${layers.join(', ')}] has ${paramCount}`);
@@ -174,8 +179,8 @@ export function readModel(json: unknown): CheckedModel {
   }
 
   const loss = ownValue(o, 'loss', '');
-  if (typeof loss !== 'string' || !(MODEL_LOSSES as readonly string[]).includes(loss)) {
-    fail(WHERE, 'loss', `one of ${MODEL_LOSSES.map((x) => `'${x}'`).join(', ')}`, loss);
+  if (typeof loss !== 'string' || !(LOSSES as readonly string[]).includes(loss)) {
+    fail(WHERE, 'loss', `one of ${LOSSES.map((x) => `'${x}'`).join(', ')}`, loss);
   }
 
   const paramsV = ownValue(o, 'params', '');
@@ -199,60 +204,6 @@ export function readModel(json: unknown): CheckedModel {
     b: readFloats(b, `params[${l}].b`),
   }));
   return { layers, activations, loss: loss as ModelLoss, params };
-}
-
-/** JSON.parse with a length limit first and an error that says where the text is broken. */
-function parseModelText(text: string): unknown {
-  if (text.length > MODEL_LIMITS.textLength) {
-    throw new Error(`${WHERE}: json must be a model text of at most ${MODEL_LIMITS.textLength} characters; got a string of ${text.length} characters (not parsed)`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    const msg = (e as Error).message;
-    const truncated = /end of (JSON )?input/i.test(msg) || /Unterminated/i.test(msg);
-    const pos = /at position (\d+)/.exec(msg);
-    let where = '';
-    if (pos) {
-      const at = Number(pos[1]);
-      const before = text.slice(0, at);
-      const line = before.split('\n').length;
-      where = ` (line ${line}, column ${at - before.lastIndexOf('\n')})`;
-    }
-    throw new Error(`${WHERE}: json must be a model file's JSON text; it does not parse${where}: ${msg}${truncated ? '. The text ends too early: the file looks truncated' : ''}`);
-  }
-}
-
-/**
- * Checks that v is a plain object (prototype Object.prototype or null, as JSON.parse and object
- * literals give) with no keys other than `allowed`: a `__proto__`, `constructor` or `prototype`
- * key, or any other stray key, is an error naming it.
- */
-function checkRecord(v: unknown, path: string, allowed: readonly string[], expected: string): object {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(WHERE, path, expected, v);
-  const proto = Object.getPrototypeOf(v);
-  if (proto !== Object.prototype && proto !== null) fail(WHERE, path, `${expected} (a plain object)`, v);
-  for (const k of Reflect.ownKeys(v)) {
-    if (typeof k !== 'string' || !allowed.includes(k)) {
-      const at = path === 'the model' ? '' : ` in ${path}`;
-      throw new Error(`${WHERE}: unexpected key ${typeof k === 'string' ? JSON.stringify(k) : String(k)}${at}; a ${path === 'the model' ? 'model' : 'layer'} has only the keys ${allowed.join(', ')}`);
-    }
-  }
-  return v;
-}
-
-/** An own data property's value, or undefined; a getter is an error (it would run code). */
-function ownValue(o: object, key: string, path: string): unknown {
-  const d = Object.getOwnPropertyDescriptor(o, key);
-  if (d === undefined) return undefined;
-  if (!('value' in d)) fail(WHERE, path ? `${path}.${key}` : key, 'a plain value', 'an accessor property');
-  return d.value;
-}
-
-/** a[i] as an own element: a hole (which would read through the prototype chain) is an error. */
-function element(a: unknown[], i: number, path: string): unknown {
-  if (!Object.hasOwn(a, i)) fail(WHERE, `${path}[${i}]`, 'present', 'a hole in the array');
-  return a[i];
 }
 
 /** Copies a checked-length array into a Float32Array; every value a finite number in float32 range. */

@@ -1,17 +1,18 @@
 // A float64 reference MLP written straight from the course's equations, independent of the
 // library's kernels: used for gradient checks and to compare costs.
-import type { Activation } from '../src/core/kernels.js';
-import type { Matrix } from '../src/util/matrix.js';
+import type { Activation } from '../../src/core/architecture.js';
+import type { Matrix } from '../../src/util/matrix.js';
 
 export interface Params64 { W: Float64Array[]; b: Float64Array[] }
 
-const G: Record<Activation, (z: number) => number> = {
+/** Each activation in float64 (linear and softmax as the identity: logits64 returns the output's Z). */
+export const G64: Record<Activation, (z: number) => number> = {
   sigmoid: (z) => 1 / (1 + Math.exp(-z)),
   tanh: Math.tanh,
   relu: (z) => Math.max(0, z),
   leakyRelu: (z) => Math.max(0.01 * z, z),
   // output-only activations: logits64 returns the output layer's Z, never its A; softmax (per
-  // column) lives in test/reference-train.ts
+  // column) lives in test/support/reference-losses.ts
   linear: (z) => z,
   softmax: (z) => z,
 };
@@ -31,7 +32,7 @@ export function logits64(layers: number[], acts: Activation[], p: Params64, X: M
         Z[i * m + j] = s;
       }
     }
-    A = Z.map(G[acts[l - 1]]);
+    A = Z.map(G64[acts[l - 1]]);
   }
   return Z;
 }
