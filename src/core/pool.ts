@@ -124,13 +124,15 @@ function workerProgram(init: WorkerInit, post: (m: unknown) => void, onExit: (f:
   }
 }
 
-const nodeBoot = (): string => `const { workerData, parentPort } = require('node:worker_threads');
-(${workerProgram.toString()})(workerData, (m) => parentPort.postMessage(m), (f) => process.on('exit', f), () => process.exit(1));`;
+// (a dynamic import: the worker runs this as CommonJS or, when the process was started with
+// --input-type=module, which workers inherit, as an ES module)
+const nodeBoot = (): string => `import('node:worker_threads').then(({ workerData, parentPort }) =>
+(${workerProgram.toString()})(workerData, (m) => parentPort.postMessage(m), (f) => process.on('exit', f), () => process.exit(1)));`;
 
 const browserBoot = (): string => `self.onmessage = (e) => { self.onmessage = null;
 (${workerProgram.toString()})(e.data, (m) => self.postMessage(m), () => {}, () => self.close()); };`;
 
-/** The host side of one worker: Node's worker_threads.Worker or a browser Worker. */
+/** The host side of one worker: Node's worker_threads.Worker (terminate() resolves on exit) or a browser Worker. */
 interface HostWorker {
   terminate(): unknown;
 }
@@ -168,6 +170,8 @@ export class Pool {
   readonly #count: Int32Array;
   #workers: HostWorker[];
   #closed: string | undefined;
+  /** resolves once close() has terminated every worker */
+  terminated: Promise<void> | undefined;
 
   private constructor(o: PoolOptions, workers: HostWorker[]) {
     this.threads = o.threads;
@@ -289,9 +293,8 @@ export class Pool {
   }
 
   #fail(what: string): never {
-    const message = `wasm-mlp: ${what}`;
-    this.close(message);
-    throw new Error(message);
+    this.close(what);
+    throw new Error(`wasm-mlp: ${what}`);
   }
 
   /** Stops and terminates the workers; later run() calls throw. */
@@ -301,7 +304,7 @@ export class Pool {
     Atomics.store(this.#ctl, LAYOUT.STOP, 1);
     Atomics.add(this.#ctl, LAYOUT.GEN, 1);
     Atomics.notify(this.#ctl, LAYOUT.GEN);
-    for (const w of this.#workers) void w.terminate();
+    this.terminated = Promise.all(this.#workers.map((w) => w.terminate())).then(() => undefined);
     this.#workers = [];
   }
 }
