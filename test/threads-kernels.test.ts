@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../src/core/backend.js';
 import type { PartKernels } from '../src/core/kernels.js';
-import { planSplit, blockStart, MIN_PART_WORK } from '../src/core/parallel.js';
+import { planSplit, blockStart, MIN_PART_WORK, PARTS_PER_THREAD } from '../src/core/parallel.js';
 import { Pool } from '../src/core/pool.js';
 import { Scratch, U32, bitEqual, randomArray } from './support/helpers.js';
 import { backendOf, runnableModules } from './support/modules.js';
@@ -88,13 +88,14 @@ describe.each(runnableModules())('$label', (c) => {
           }
         }
         if (be.pool) {
-          // the same blocks on the workers: thread 0 the first rows, thread 1 the rest
+          // the same blocks through the pool: a worker claims the first (the caller waits for
+          // that), either thread the second, each with its own scratch
           const pool = be.pool, id = pool.id(`gemm_${form}_part`), cut = Math.floor(M / 2);
           const cp = s.put(C0);
           pool.begin();
-          pool.put(0, id, cp, 0, a, b, M, N, K, 0, cut, 0, N, alpha, beta);
-          pool.put(1, id, cp, scratch, a, b, M, N, K, cut, M, 0, N, alpha, beta);
-          pool.run();
+          pool.part(id, 2, cp, 0, a, b, M, N, K, 0, cut, 0, N, alpha, beta);
+          pool.part(id, 2, cp, 0, a, b, M, N, K, cut, M, 0, N, alpha, beta);
+          pool.run(true);
           expect(bitEqual(s.get(cp, M * N), want), 'rows split over two threads').toBe(true);
         }
       }
@@ -126,16 +127,21 @@ describe.each(runnableModules())('$label', (c) => {
 });
 
 describe('the split plan', () => {
-  it('splits a product only when every thread gets MIN_PART_WORK multiply-adds, along the longer side of C', () => {
-    expect(planSplit(512, 512, 512, 2)).toEqual({ parts: 2, byRows: true });
-    expect(planSplit(10, 1000, 300, 2)).toEqual({ parts: 2, byRows: false });
+  it('splits a product into up to 2 parts per thread of MIN_PART_WORK multiply-adds or more, into blocks of columns where there are enough', () => {
+    expect(PARTS_PER_THREAD).toBe(2);
+    expect(planSplit(512, 512, 512, 2)).toEqual({ parts: 4, byRows: false });
+    expect(planSplit(10, 1000, 300, 2)).toEqual({ parts: 4, byRows: false });
+    expect(planSplit(64, 64, 96, 2)).toEqual({ parts: 3, byRows: false }); // 393216 = 3 · 2^17
     expect(planSplit(4, 400, 2, 2).parts).toBe(1);
     expect(planSplit(64, 64, 63, 2).parts).toBe(1); // 258048 < 2 · 2^17
     expect(planSplit(64, 64, 64, 2).parts).toBe(2); // exactly 2 · 2^17
     expect(64 * 64 * 64).toBe(2 * MIN_PART_WORK);
     expect(planSplit(512, 512, 512, 1).parts).toBe(1);
-    // no more parts than 4-row (or 8-column) units
+    // a C with few columns: blocks of rows (the wide network's dA = Wᵀ·dZ has 1 column per example)
+    expect(planSplit(1024, 8, 4096, 2)).toEqual({ parts: 4, byRows: true });
+    // no more parts than 4-row or 8-column units
     expect(planSplit(8, 8, 1 << 20, 16)).toEqual({ parts: 2, byRows: true });
+    expect(planSplit(4, 16, 1 << 20, 16)).toEqual({ parts: 2, byRows: false });
   });
 
   it('blocks cover the rows in order, in whole units, as evenly as units allow', () => {

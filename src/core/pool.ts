@@ -1,49 +1,55 @@
 /**
  * A pool of worker threads over one shared WebAssembly.Memory. Every worker instantiates the same
  * kernel module on that memory, so a kernel call means the same thing on every thread. A dispatch
- * is a list of kernel calls per thread, written into shared memory; thread 0 is the caller, which
- * runs its own list and then waits until every worker has run its list.
+ * is a list of independent parts (kernel calls that write disjoint memory), written into shared
+ * memory; every thread, the caller included, claims parts one at a time until none is left, and
+ * the caller returns once every part is done. A thread that is slow to wake (or not scheduled:
+ * a loaded machine) leaves its share to the others, so threads never cost much more than one
+ * thread; which thread runs a part never changes its result (each uses its own scratch).
  *
- * Synchronisation is a few Int32 words (the control block) in the same memory: the caller bumps
- * GEN and notifies; a worker spins briefly on GEN (a dispatch that follows soon costs no system
- * call), then sleeps in Atomics.wait. A worker that finishes stores the generation it ran in its
- * DONE word and bumps SEQ, on which the caller spins and then waits. Workers never allocate or
- * grow memory; TypeScript owns all of it (the kernels run on the stub runtime, not thread-safe).
+ * Synchronisation is a few Int32 words (the control block) in the same memory: the caller writes
+ * the parts, resets the claim counter NEXT and bumps GEN; a worker spins briefly on GEN (a dispatch
+ * that follows soon costs no system call), then sleeps in Atomics.wait. Parts are claimed with
+ * Atomics.add on NEXT; each done part bumps DONE, on which the caller spins and then waits.
+ * Workers never allocate or grow memory; TypeScript owns all of it (the stub runtime).
  *
- * Faults: a worker catches whatever its calls throw and reports it in the control block; a worker
+ * Faults: a worker catches whatever a part throws and reports it in the control block; a worker
  * that exits (Node: process.exit, an uncaught error) marks itself dead from its exit handler. The
- * dispatch then throws an Error saying which thread and what, after every live worker has
- * finished writing, and the pool is closed (the caller carries on without it).
+ * dispatch then throws an Error saying which thread and what, after every other part is done, and
+ * the pool is closed (the caller carries on without it).
  */
 import type { importNode as ImportNode } from './modules.js';
 
 /** Word offsets in the control block, and the sizes the workers need: passed to each worker. */
 const LAYOUT = {
-  GEN: 0, //       generation of the current dispatch (workers wait on it)
-  SEQ: 16, //      bumped by a worker when it finishes or dies (the caller waits on it)
-  ERR: 32, //      1 + index of the first worker that threw, or 0
-  STOP: 33, //     1: workers return (dispose)
-  TEXT_LEN: 34, // length of the error text
-  DONE: 64, //     DONE + i: the last generation worker i finished
-  DEAD: 192, //    DEAD + i: 1 when worker i has exited
-  WORDS: 320,
-  TEXT_AT: 1280, // byte offset of the error text (UTF-16)
+  GEN: 0, //        generation of the current dispatch (workers wait on it)
+  NEXT: 16, //      the next part to claim
+  COUNT: 32, //     parts in the current dispatch
+  DONE: 48, //      parts done (the caller waits on it)
+  ERR: 64, //       1 + index of the first thread whose part threw, or 0
+  STOP: 65, //      1: workers return (dispose)
+  TEXT_LEN: 66, //  length of the error text
+  FAULT: 67, //     the test hook: 1 the next part a worker claims throws, 2 its worker exits
+  DEAD: 128, //     DEAD + i: 1 once worker i has exited
+  OWNER: 256, //    OWNER + p: 1 + index of the thread running part p, −1 once done
+  WORDS: 512,
+  TEXT_AT: 2048, // byte offset of the error text (UTF-16)
   TEXT_CHARS: 384,
-  /** doubles per command: the kernel's id and 13 arguments */
-  STRIDE: 14,
-  /** spins on GEN before a worker sleeps (about 20–40 µs) */
+  /** doubles per part: the kernel's id, the argument that gets the thread's scratch (1…13, or 0), 13 arguments */
+  STRIDE: 15,
+  /** spins on GEN before a worker sleeps (tens of µs) */
   SPIN: 20000,
 } as const;
 
-/** Most threads a pool runs (the DONE and DEAD word ranges; backend.ts's MAX_THREADS). */
-const MAX_POOL_THREADS = LAYOUT.DEAD - LAYOUT.DONE;
+/** Most threads a pool runs (the DEAD word range; backend.ts's MAX_THREADS). */
+const MAX_POOL_THREADS = LAYOUT.OWNER - LAYOUT.DEAD;
+/** Most parts in one dispatch (the OWNER word range). */
+export const MAX_PARTS = LAYOUT.WORDS - LAYOUT.OWNER;
 /** Bytes of the control block. */
 export const CONTROL_BYTES = LAYOUT.TEXT_AT + LAYOUT.TEXT_CHARS * 2;
-/** Commands one thread's list holds per dispatch. */
-export const MAX_COMMANDS = 8;
-/** Bytes of one thread's command list: its length, then MAX_COMMANDS commands. */
-export const COMMAND_BYTES = (1 + MAX_COMMANDS * LAYOUT.STRIDE) * 8;
-/** Caller spins on SEQ before it sleeps; its sleeps are slices of this length (ms). */
+/** Bytes of the parts list. */
+export const COMMAND_BYTES = MAX_PARTS * LAYOUT.STRIDE * 8;
+/** Caller spins on DONE before it sleeps; its sleeps are slices of this length (ms). */
 const CALLER_SPIN = 20000;
 const WAIT_SLICE_MS = 100;
 
@@ -58,19 +64,53 @@ interface WorkerInit {
   index: number;
   ctl: number;
   cmd: number;
+  /** this worker's scratch for the packed products */
+  scratch: number;
   layout: typeof LAYOUT;
 }
 
-/** Command ids of the test hook (Pool.testFault): the worker that runs one throws (−1) or exits (−2). */
-const FAULT_THROW = -1;
-const FAULT_EXIT = -2;
+/**
+ * Claims and runs parts until none is left: the loop of every thread, the caller's included. As
+ * the workers run it from its source text, it may use nothing from outside itself.
+ */
+function claimParts(ctl: Int32Array, cmd: Float64Array, fns: ((...args: number[]) => void)[], index: number, scratch: number,
+                    L: typeof LAYOUT, text: Uint16Array, end: () => void): void {
+  for (;;) {
+    const p = Atomics.add(ctl, L.NEXT, 1);
+    if (p >= Atomics.load(ctl, L.COUNT)) return;
+    Atomics.store(ctl, L.OWNER + p, index + 1);
+    try {
+      if (index > 0 && Atomics.load(ctl, L.FAULT) !== 0) {
+        const f = Atomics.exchange(ctl, L.FAULT, 0);
+        if (f === 2) end();
+        if (f !== 0) throw new Error('a fault injected by a test');
+      }
+      const c = p * L.STRIDE, s = cmd[c + 1];
+      fns[cmd[c]](s === 1 ? scratch : cmd[c + 2], s === 2 ? scratch : cmd[c + 3], s === 3 ? scratch : cmd[c + 4],
+        s === 4 ? scratch : cmd[c + 5], s === 5 ? scratch : cmd[c + 6], s === 6 ? scratch : cmd[c + 7],
+        s === 7 ? scratch : cmd[c + 8], s === 8 ? scratch : cmd[c + 9], s === 9 ? scratch : cmd[c + 10],
+        s === 10 ? scratch : cmd[c + 11], s === 11 ? scratch : cmd[c + 12], s === 12 ? scratch : cmd[c + 13],
+        s === 13 ? scratch : cmd[c + 14]);
+    } catch (e) {
+      if (Atomics.compareExchange(ctl, L.ERR, 0, index + 1) === 0) {
+        const msg = String(e).slice(0, L.TEXT_CHARS);
+        for (let i = 0; i < msg.length; i++) text[i] = msg.charCodeAt(i);
+        Atomics.store(ctl, L.TEXT_LEN, msg.length);
+      }
+    } finally {
+      Atomics.store(ctl, L.OWNER + p, -1);
+      Atomics.add(ctl, L.DONE, 1);
+      Atomics.notify(ctl, L.DONE);
+    }
+  }
+}
 
 /**
  * The whole program of a worker. It runs from its source text (Function.prototype.toString), so
- * it may use nothing from outside itself: post, onExit and end are the host's message, exit-hook
- * and exit functions.
+ * it may use nothing from outside itself: claim is claimParts's source, post, onExit and end the
+ * host's message, exit-hook and exit functions.
  */
-function workerProgram(init: WorkerInit, post: (m: unknown) => void, onExit: (f: () => void) => void, end: () => void): void {
+function workerProgram(init: WorkerInit, claim: typeof claimParts, post: (m: unknown) => void, onExit: (f: () => void) => void, end: () => void): void {
   const L = init.layout, index = init.index;
   let fns: ((...args: number[]) => void)[];
   try {
@@ -83,12 +123,11 @@ function workerProgram(init: WorkerInit, post: (m: unknown) => void, onExit: (f:
   }
   const buf = init.memory.buffer;
   const ctl = new Int32Array(buf, init.ctl, L.WORDS);
-  const cmd = new Float64Array(buf, init.cmd, 1 + 8 * L.STRIDE);
+  const cmd = new Float64Array(buf, init.cmd, (L.WORDS - L.OWNER) * L.STRIDE);
   const text = new Uint16Array(buf, init.ctl + L.TEXT_AT, L.TEXT_CHARS);
   onExit(() => {
     Atomics.store(ctl, L.DEAD + index, 1);
-    Atomics.add(ctl, L.SEQ, 1);
-    Atomics.notify(ctl, L.SEQ);
+    Atomics.notify(ctl, L.DONE);
   });
   // the generation before the first dispatch, read before 'ready' lets the caller dispatch
   let seen = Atomics.load(ctl, L.GEN);
@@ -100,37 +139,17 @@ function workerProgram(init: WorkerInit, post: (m: unknown) => void, onExit: (f:
     }
     seen = g;
     if (Atomics.load(ctl, L.STOP) !== 0) return;
-    try {
-      const n = cmd[0];
-      for (let c = 0, p = 1; c < n; c++, p += L.STRIDE) {
-        const id = cmd[p];
-        if (id < 0) {
-          if (id === -2) end();
-          throw new Error('a fault injected by a test');
-        }
-        fns[id](cmd[p + 1], cmd[p + 2], cmd[p + 3], cmd[p + 4], cmd[p + 5], cmd[p + 6], cmd[p + 7],
-          cmd[p + 8], cmd[p + 9], cmd[p + 10], cmd[p + 11], cmd[p + 12], cmd[p + 13]);
-      }
-    } catch (e) {
-      if (Atomics.compareExchange(ctl, L.ERR, 0, index + 1) === 0) {
-        const msg = String(e).slice(0, L.TEXT_CHARS);
-        for (let i = 0; i < msg.length; i++) text[i] = msg.charCodeAt(i);
-        Atomics.store(ctl, L.TEXT_LEN, msg.length);
-      }
-    }
-    Atomics.store(ctl, L.DONE + index, seen);
-    Atomics.add(ctl, L.SEQ, 1);
-    Atomics.notify(ctl, L.SEQ);
+    claim(ctl, cmd, fns, index, init.scratch, L, text, end);
   }
 }
 
 // (a dynamic import: the worker runs this as CommonJS or, when the process was started with
 // --input-type=module, which workers inherit, as an ES module)
 const nodeBoot = (): string => `import('node:worker_threads').then(({ workerData, parentPort }) =>
-(${workerProgram.toString()})(workerData, (m) => parentPort.postMessage(m), (f) => process.on('exit', f), () => process.exit(1)));`;
+(${workerProgram.toString()})(workerData, ${claimParts.toString()}, (m) => parentPort.postMessage(m), (f) => process.on('exit', f), () => process.exit(1)));`;
 
 const browserBoot = (): string => `self.onmessage = (e) => { self.onmessage = null;
-(${workerProgram.toString()})(e.data, (m) => self.postMessage(m), () => {}, () => self.close()); };`;
+(${workerProgram.toString()})(e.data, ${claimParts.toString()}, (m) => self.postMessage(m), () => {}, () => self.close()); };`;
 
 /** The host side of one worker: Node's worker_threads.Worker (terminate() resolves on exit) or a browser Worker. */
 interface HostWorker {
@@ -142,10 +161,12 @@ export interface PoolOptions {
   memory: WebAssembly.Memory;
   /** threads including the caller (≥ 2) */
   threads: number;
-  /** byte offsets in memory: the control block (CONTROL_BYTES) and `threads` command lists (COMMAND_BYTES each) */
+  /** byte offsets in memory: the control block (CONTROL_BYTES) and the parts list (COMMAND_BYTES) */
   control: number;
   commands: number;
-  /** the caller's own instance of the module (runs thread 0's list) */
+  /** scratch[t]: thread t's scratch for the packed products (0 for the caller: the module's own) */
+  scratch: readonly number[];
+  /** the caller's own instance of the module */
   exports: WebAssembly.Exports;
   /** modules.ts's importNode (this file is bundled apart from it) */
   importNode: typeof ImportNode;
@@ -155,8 +176,8 @@ export class Pool {
   /** dispatches run by every pool of this process (the tests check that products did split) */
   static dispatches = 0;
   /**
-   * A test hook: the next dispatch after `after` more dispatches (of any pool) first puts a fault
-   * into worker 1's list — 'throw' makes it throw, 'exit' makes it exit its thread.
+   * A test hook: the dispatch after `after` more dispatches (of any pool) makes the first part a
+   * worker claims fail — 'throw' makes it throw, 'exit' makes the worker exit its thread.
    */
   static testFault: { kind: 'throw' | 'exit'; after: number } | undefined;
 
@@ -165,9 +186,8 @@ export class Pool {
   readonly #fns: ((...args: number[]) => void)[];
   readonly #ctl: Int32Array;
   readonly #text: Uint16Array;
-  /** per thread: its command list, and how many commands it holds */
-  readonly #cmd: Float64Array[];
-  readonly #count: Int32Array;
+  readonly #cmd: Float64Array;
+  #count = 0;
   #workers: HostWorker[];
   #closed: string | undefined;
   /** resolves once close() has terminated every worker */
@@ -181,8 +201,7 @@ export class Pool {
     const buf = o.memory.buffer;
     this.#ctl = new Int32Array(buf, o.control, LAYOUT.WORDS);
     this.#text = new Uint16Array(buf, o.control + LAYOUT.TEXT_AT, LAYOUT.TEXT_CHARS);
-    this.#cmd = Array.from({ length: o.threads }, (_, t) => new Float64Array(buf, o.commands + t * COMMAND_BYTES, COMMAND_BYTES / 8));
-    this.#count = new Int32Array(o.threads);
+    this.#cmd = new Float64Array(buf, o.commands, MAX_PARTS * LAYOUT.STRIDE);
     this.#workers = workers;
   }
 
@@ -199,7 +218,7 @@ export class Pool {
       revokeBoot = revoke;
       const ready: Promise<void>[] = [];
       for (let i = 1; i < o.threads; i++) {
-        const init: WorkerInit = { module: o.module, memory: o.memory, index: i, ctl: o.control, cmd: o.commands + i * COMMAND_BYTES, layout: LAYOUT };
+        const init: WorkerInit = { module: o.module, memory: o.memory, index: i, ctl: o.control, cmd: o.commands, scratch: o.scratch[i], layout: LAYOUT };
         const { worker, started } = spawn(init);
         workers.push(worker);
         ready.push(started.catch((e: Error) => { throw new Error(`worker thread ${i} did not start (${e.message})`); }));
@@ -218,78 +237,90 @@ export class Pool {
     return this.#closed;
   }
 
-  /** The id of an exported kernel, for put(). */
+  /** The id of an exported kernel, for part(). */
   id(name: string): number {
     const id = this.#ids.get(name);
     if (id === undefined) throw new Error(`wasm-mlp internal: the kernel module has no export ${name}`);
     return id;
   }
 
-  /** Empties every thread's command list. */
+  /** Starts an empty list of parts. */
   begin(): void {
-    this.#count.fill(0);
-  }
-
-  /** Appends the call kernel(a1, …, a13) to thread t's list; arguments past the kernel's own are ignored. */
-  put(t: number, id: number, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0, a8 = 0,
-      a9 = 0, a10 = 0, a11 = 0, a12 = 0, a13 = 0): void {
-    const n = this.#count[t];
-    if (n === MAX_COMMANDS) throw new Error(`wasm-mlp internal: more than ${MAX_COMMANDS} commands for one thread`);
-    const c = this.#cmd[t], p = 1 + n * LAYOUT.STRIDE;
-    c[p] = id; c[p + 1] = a1; c[p + 2] = a2; c[p + 3] = a3; c[p + 4] = a4; c[p + 5] = a5; c[p + 6] = a6;
-    c[p + 7] = a7; c[p + 8] = a8; c[p + 9] = a9; c[p + 10] = a10; c[p + 11] = a11; c[p + 12] = a12; c[p + 13] = a13;
-    this.#count[t] = n + 1;
+    this.#count = 0;
   }
 
   /**
-   * Runs every thread's list (thread 0's here) and returns when all have finished. Throws when a
-   * worker threw or died, once the others have finished; the pool is then closed.
+   * Appends the part kernel(a1, …, a13); arguments past the kernel's own are ignored. Argument
+   * number `scratchArg` (1…13) is replaced by the scratch of the thread that runs the part; 0: none.
    */
-  run(): void {
+  part(id: number, scratchArg: number, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0, a8 = 0,
+       a9 = 0, a10 = 0, a11 = 0, a12 = 0, a13 = 0): void {
+    const n = this.#count;
+    if (n === MAX_PARTS) throw new Error(`wasm-mlp internal: more than ${MAX_PARTS} parts in one dispatch`);
+    const c = this.#cmd, p = n * LAYOUT.STRIDE;
+    c[p] = id; c[p + 1] = scratchArg; c[p + 2] = a1; c[p + 3] = a2; c[p + 4] = a3; c[p + 5] = a4; c[p + 6] = a5;
+    c[p + 7] = a6; c[p + 8] = a7; c[p + 9] = a8; c[p + 10] = a9; c[p + 11] = a10; c[p + 12] = a11; c[p + 13] = a12; c[p + 14] = a13;
+    this.#count = n + 1;
+  }
+
+  /**
+   * Runs every part (this thread takes its share) and returns when all are done. Throws when a
+   * part threw or a worker died, once the other parts are done; the pool is then closed.
+   * workerFirst (for the tests): this thread claims parts only after a worker has claimed one.
+   */
+  run(workerFirst = false): void {
     if (this.#closed !== undefined) throw new Error(`wasm-mlp internal: the thread pool is closed (${this.#closed})`);
-    const ctl = this.#ctl, T = this.threads;
+    const ctl = this.#ctl, L = LAYOUT, n = this.#count;
+    this.#checkAlive();
     Pool.dispatches++;
     const f = Pool.testFault;
-    if (f !== undefined && f.after-- === 0) {
-      Pool.testFault = undefined;
-      this.#cmd[1][1] = f.kind === 'throw' ? FAULT_THROW : FAULT_EXIT;
-      this.#count[1] = Math.max(1, this.#count[1]);
-    }
-    for (let t = 0; t < T; t++) this.#cmd[t][0] = this.#count[t];
-    const gen = (Atomics.add(ctl, LAYOUT.GEN, 1) + 1) | 0;
-    Atomics.notify(ctl, LAYOUT.GEN);
-    let own: unknown;
-    try {
-      this.#runOwn();
-    } catch (e) {
-      own = e;
-    }
+    const fault = f !== undefined && f.after-- === 0;
+    if (fault) Pool.testFault = undefined;
+    // the parts are written; publish them: COUNT, DONE and the owners before NEXT (a worker that
+    // claims a part of this dispatch sees all of them), then wake the workers
+    Atomics.store(ctl, L.COUNT, n);
+    Atomics.store(ctl, L.DONE, 0);
+    Atomics.store(ctl, L.ERR, 0);
+    for (let p = 0; p < n; p++) Atomics.store(ctl, L.OWNER + p, 0);
+    if (fault) Atomics.store(ctl, L.FAULT, f.kind === 'throw' ? 1 : 2);
+    Atomics.store(ctl, L.NEXT, 0);
+    Atomics.add(ctl, L.GEN, 1);
+    Atomics.notify(ctl, L.GEN);
+    // (with a fault to inject, a worker must claim a part: the caller waits for one to)
+    if (fault || workerFirst) for (let t = Date.now(); Atomics.load(ctl, L.NEXT) === 0 && Date.now() - t < 10_000;) Atomics.wait(ctl, L.NEXT, 0, 1);
+    claimParts(ctl, this.#cmd, this.#fns, 0, 0, L, this.#text, () => {});
     for (let spins = 0; ;) {
-      const seq = Atomics.load(ctl, LAYOUT.SEQ);
-      let pending = false;
-      for (let i = 1; i < T && !pending; i++) {
-        pending = Atomics.load(ctl, LAYOUT.DONE + i) !== gen && Atomics.load(ctl, LAYOUT.DEAD + i) === 0;
-      }
-      if (!pending) break;
-      if (++spins > CALLER_SPIN) Atomics.wait(ctl, LAYOUT.SEQ, seq, WAIT_SLICE_MS);
+      const done = Atomics.load(ctl, L.DONE);
+      if (done >= n) break;
+      if (done + this.#lostParts(n) >= n) this.#fail(`worker thread ${this.#deadWorker()} (of ${this.threads}) exited during a kernel call`);
+      if (++spins > CALLER_SPIN) Atomics.wait(ctl, L.DONE, done, WAIT_SLICE_MS);
     }
-    if (own !== undefined) throw own;
-    const failed = Atomics.load(ctl, LAYOUT.ERR);
+    const failed = Atomics.load(ctl, L.ERR);
     if (failed !== 0) {
-      const text = String.fromCharCode(...this.#text.subarray(0, Atomics.load(ctl, LAYOUT.TEXT_LEN)));
-      this.#fail(`worker thread ${failed - 1} (of ${T}) threw ${text}`);
-    }
-    for (let i = 1; i < T; i++) {
-      if (Atomics.load(ctl, LAYOUT.DEAD + i) !== 0) this.#fail(`worker thread ${i} (of ${T}) exited during a kernel call`);
+      const text = String.fromCharCode(...this.#text.subarray(0, Atomics.load(ctl, L.TEXT_LEN)));
+      this.#fail(`${failed === 1 ? 'the calling thread' : `worker thread ${failed - 1}`} (of ${this.threads}) threw ${text}`);
     }
   }
 
-  #runOwn(): void {
-    const c = this.#cmd[0], fns = this.#fns;
-    for (let k = 0, p = 1; k < this.#count[0]; k++, p += LAYOUT.STRIDE) {
-      fns[c[p]](c[p + 1], c[p + 2], c[p + 3], c[p + 4], c[p + 5], c[p + 6], c[p + 7],
-        c[p + 8], c[p + 9], c[p + 10], c[p + 11], c[p + 12], c[p + 13]);
+  /** parts claimed by a worker that has exited and not done */
+  #lostParts(n: number): number {
+    let lost = 0;
+    for (let p = 0; p < n; p++) {
+      const o = Atomics.load(this.#ctl, LAYOUT.OWNER + p);
+      if (o > 1 && Atomics.load(this.#ctl, LAYOUT.DEAD + o - 1) !== 0) lost++;
     }
+    return lost;
+  }
+
+  #deadWorker(): number {
+    for (let i = 1; i < this.threads; i++) if (Atomics.load(this.#ctl, LAYOUT.DEAD + i) !== 0) return i;
+    return 0;
+  }
+
+  /** A worker that exited between dispatches closes the pool before the next one starts. */
+  #checkAlive(): void {
+    const dead = this.#deadWorker();
+    if (dead !== 0) this.#fail(`worker thread ${dead} (of ${this.threads}) has exited`);
   }
 
   #fail(what: string): never {
@@ -309,12 +340,12 @@ export class Pool {
   }
 }
 
-type Spawner = { spawn(init: WorkerInit): { worker: HostWorker; started: Promise<void> }; revoke?: () => void };
-
 /** Node (worker_threads) rather than a browser (Worker): the same test as modules.ts's isNode. */
 function isNodeHost(): boolean {
   return typeof process === 'object' && typeof process.versions?.node === 'string';
 }
+
+type Spawner = { spawn(init: WorkerInit): { worker: HostWorker; started: Promise<void> }; revoke?: () => void };
 
 async function nodeSpawner(importNode: typeof ImportNode): Promise<Spawner> {
   const { Worker } = await importNode<typeof import('node:worker_threads')>('worker_threads');

@@ -32,8 +32,8 @@ export interface SharedBackendOptions {
 const align64 = (x: number): number => Math.ceil(x / 64) * 64;
 
 /**
- * Layout before the arena: the pool's control block, one command list per thread, and the
- * packed products' scratch of every worker (the caller uses the module's own).
+ * Layout before the arena: the pool's control block, its list of parts, and the packed
+ * products' scratch of every worker (the caller uses the module's own).
  */
 export async function sharedBackend(o: SharedBackendOptions): Promise<Backend & { memory: WebAssembly.Memory }> {
   const { module, threads, notes } = o;
@@ -44,13 +44,13 @@ export async function sharedBackend(o: SharedBackendOptions): Promise<Backend & 
   const commands = align64(control + CONTROL_BYTES);
   const scratchBytes = align64(ex.gemm_scratch_bytes());
   const scratch = [0];
-  let at = align64(commands + threads * COMMAND_BYTES);
+  let at = align64(commands + COMMAND_BYTES);
   for (let t = 1; t < threads; t++, at += scratchBytes) scratch.push(at);
   const heap = o.heapOf(memory);
   heap.reserve(at);
-  const pool = await Pool.start({ module, memory, threads, control, commands, exports: instance.exports, importNode: o.importNode });
+  const pool = await Pool.start({ module, memory, threads, control, commands, scratch, exports: instance.exports, importNode: o.importNode });
   return {
-    name: 'wasm', kernels: splitKernels(ex, pool, scratch), raw: ex, base: at, ...heap, simd: o.simd, pool, memory,
+    name: 'wasm', kernels: splitKernels(ex, pool), raw: ex, base: at, ...heap, simd: o.simd, pool, memory,
     get threads() { return pool.closed === undefined ? threads : 1; },
     get notes() { return pool.closed === undefined || pool.closed === 'disposed' ? notes : [...notes, `threads 1 instead of ${threads}: ${pool.closed}`]; },
     dispose() { pool.close(); },
