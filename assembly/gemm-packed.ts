@@ -23,7 +23,7 @@ const C_TILE_AT: usize = PACK_B_AT + KC * NC * 4;
 const SCRATCH_BYTES: i32 = <i32>C_TILE_AT + MR * NR * 4;
 const OWN_SCRATCH = memory.data(SCRATCH_BYTES, 64);
 
-/** bytes of scratch one thread's packed products need (a region passed to gemm_*_rows; 64-byte aligned) */
+/** bytes of scratch one thread's packed products need (a region passed to gemm_*_part; 64-byte aligned) */
 export function gemm_scratch_bytes(): i32 {
   return SCRATCH_BYTES;
 }

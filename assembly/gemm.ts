@@ -134,12 +134,12 @@ function gemm_xn(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32,
 
 export function gemm_nn(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32, alpha: f32, beta: f32): void {
   // a is (M × K), b is (K × N), c is (M × N)
-  gemm_nn_part(c, 0, a, b, M, N, K, 0, M, 0, N, alpha, beta);
+  nn_block(c, 0, a, b, M, N, K, 0, M, 0, N, alpha, beta);
 }
 
 export function gemm_tn(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32, alpha: f32, beta: f32): void {
   // a is (K × M), b is (K × N), c is (M × N)
-  gemm_tn_part(c, 0, a, b, M, N, K, 0, M, 0, N, alpha, beta);
+  tn_block(c, 0, a, b, M, N, K, 0, M, 0, N, alpha, beta);
 }
 
 // ---- one block of a product (for threads sharing one memory) --------------------------------
@@ -148,31 +148,50 @@ export function gemm_tn(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32, al
 // float operations for C(i, j) depend on where the block starts or ends — provided j0 and j1 are
 // multiples of 8 or N (the direct path's SIMD tiles then line up with the whole product's; rows
 // may split anywhere). scratch: the packed path's buffers (gemm_scratch_bytes() bytes, 64-byte
-// aligned), or 0 for the module's own.
+// aligned), or 0 for the module's own. Only the shared-memory builds (threads) have them; in the
+// others they trap.
 
 @inline function at(p: usize, row: i32, ld: i32, col: i32): usize {
   return p + ((<usize>row * <usize>ld + <usize>col) << 2);
 }
 
-export function gemm_nn_part(c: usize, scratch: usize, a: usize, b: usize, M: i32, N: i32, K: i32,
-                             i0: i32, i1: i32, j0: i32, j1: i32, alpha: f32, beta: f32): void {
+@inline function nn_block(c: usize, scratch: usize, a: usize, b: usize, M: i32, N: i32, K: i32,
+                          i0: i32, i1: i32, j0: i32, j1: i32, alpha: f32, beta: f32): void {
   // a is (M × K), b is (K × N), c is (M × N)
   if (use_packed(M, N, K)) gemm_packed(c, scratch, a, b, M, N, K, K, 1, N, 1, i0, i1, j0, j1, alpha, beta);
   else gemm_xn(at(c, i0, N, j0), at(a, i0, K, 0), at(b, 0, N, j0), i1 - i0, j1 - j0, K, K, 1, N, alpha, beta);
 }
 
-export function gemm_tn_part(c: usize, scratch: usize, a: usize, b: usize, M: i32, N: i32, K: i32,
-                             i0: i32, i1: i32, j0: i32, j1: i32, alpha: f32, beta: f32): void {
+@inline function tn_block(c: usize, scratch: usize, a: usize, b: usize, M: i32, N: i32, K: i32,
+                          i0: i32, i1: i32, j0: i32, j1: i32, alpha: f32, beta: f32): void {
   // a is (K × M), b is (K × N), c is (M × N): row i of op(A) is column i of a
   if (use_packed(M, N, K)) gemm_packed(c, scratch, a, b, M, N, K, 1, M, N, 1, i0, i1, j0, j1, alpha, beta);
   else gemm_xn(at(c, i0, N, j0), at(a, 0, M, i0), at(b, 0, N, j0), i1 - i0, j1 - j0, K, 1, M, N, alpha, beta);
 }
 
-export function gemm_nt_part(c: usize, scratch: usize, a: usize, b: usize, M: i32, N: i32, K: i32,
-                             i0: i32, i1: i32, j0: i32, j1: i32, alpha: f32, beta: f32): void {
+@inline function nt_block(c: usize, scratch: usize, a: usize, b: usize, M: i32, N: i32, K: i32,
+                          i0: i32, i1: i32, j0: i32, j1: i32, alpha: f32, beta: f32): void {
   // a is (M × K), b is (N × K), c is (M × N)
   if (use_packed(M, N, K)) gemm_packed(c, scratch, a, b, M, N, K, K, 1, 1, K, i0, i1, j0, j1, alpha, beta);
   else gemm_nt_direct(at(c, i0, N, j0), at(a, i0, K, 0), at(b, j0, K, 0), i1 - i0, j1 - j0, K, N, alpha, beta);
+}
+
+export function gemm_nn_part(c: usize, scratch: usize, a: usize, b: usize, M: i32, N: i32, K: i32,
+                             i0: i32, i1: i32, j0: i32, j1: i32, alpha: f32, beta: f32): void {
+  if (ASC_FEATURE_THREADS) nn_block(c, scratch, a, b, M, N, K, i0, i1, j0, j1, alpha, beta);
+  else unreachable();
+}
+
+export function gemm_tn_part(c: usize, scratch: usize, a: usize, b: usize, M: i32, N: i32, K: i32,
+                             i0: i32, i1: i32, j0: i32, j1: i32, alpha: f32, beta: f32): void {
+  if (ASC_FEATURE_THREADS) tn_block(c, scratch, a, b, M, N, K, i0, i1, j0, j1, alpha, beta);
+  else unreachable();
+}
+
+export function gemm_nt_part(c: usize, scratch: usize, a: usize, b: usize, M: i32, N: i32, K: i32,
+                             i0: i32, i1: i32, j0: i32, j1: i32, alpha: f32, beta: f32): void {
+  if (ASC_FEATURE_THREADS) nt_block(c, scratch, a, b, M, N, K, i0, i1, j0, j1, alpha, beta);
+  else unreachable();
 }
 
 @inline function hsum(v: v128): f32 {
@@ -195,7 +214,7 @@ export function gemm_nt_part(c: usize, scratch: usize, a: usize, b: usize, M: i3
 
 export function gemm_nt(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32, alpha: f32, beta: f32): void {
   // a is (M × K), b is (N × K), c is (M × N)
-  gemm_nt_part(c, 0, a, b, M, N, K, 0, M, 0, N, alpha, beta);
+  nt_block(c, 0, a, b, M, N, K, 0, M, 0, N, alpha, beta);
 }
 
 // gemm_nt's direct path: every C(i, j) is a dot product of two contiguous rows, so the lanes run

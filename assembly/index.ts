@@ -6,7 +6,8 @@ export {
 export { gemm_nn_packed, gemm_nt_packed, gemm_tn_packed, gemm_scratch_bytes } from './gemm-packed';
 export { bias_add, row_sum } from './bias';
 export {
-  bias_sigmoid, bias_tanh, bias_relu, bias_leaky_relu, bias_identity, sigmoid_forward, sigmoid_backward, tanh_forward, tanh_backward,
+  bias_sigmoid, bias_tanh, bias_relu, bias_leaky_relu, bias_identity, sigmoid_forward,
+  bias_sigmoid_part, bias_tanh_part, bias_relu_part, bias_leaky_relu_part, bias_identity_part, sigmoid_backward, tanh_forward, tanh_backward,
   relu_forward, relu_backward, leaky_relu_forward, leaky_relu_backward,
 } from './activations';
 export { bce_cost, bce_cost_ref, output_delta, cce_cost, mse_cost } from './loss';

@@ -13,7 +13,7 @@ import { relaxedSimdSupported, type SimdName } from '../src/core/modules.js';
 import { Network } from '../src/index.js';
 import spec from '../bench/workloads.json' with { type: 'json' };
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '9' }, threads: { type: 'string', default: '2' }, only: { type: 'string' } } });
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '15' }, threads: { type: 'string', default: '2' }, only: { type: 'string' } } });
 const ROUNDS = Number(values.rounds), T = Number(values.threads);
 const simds: SimdName[] = relaxedSimdSupported() ? ['plain', 'relaxed'] : ['plain'];
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
@@ -70,7 +70,7 @@ if (values.only !== 'steps') {
         const g = be.kernels[`gemm_${form}`];
         return () => g(c, a, b, M, N, K, 1, 0);
       });
-      const r = race(runs, Math.max(1, Math.round(3e7 / (M * N * K))));
+      const r = race(runs, Math.max(1, Math.round(1e8 / (M * N * K))));
       const gf = (ms: number) => ((2 * M * N * K) / ms / 1e6).toFixed(1);
       console.log(`gemm_${form} ${M}×${N}×${K} ${simd}: 1 thread ${(r.median[0] * 1e3).toFixed(0)} µs (${gf(r.median[0])} GFLOP/s), ${T} threads ${(r.median[1] * 1e3).toFixed(0)} µs (${gf(r.median[1])} GFLOP/s): ratio ${(r.median[1] / r.median[0]).toFixed(2)} (${(r.best[1] / r.best[0]).toFixed(2)})`);
     }
@@ -87,7 +87,7 @@ if (values.only !== 'gemm') {
     const X = { rows: layers[0], cols: m, data: Float32Array.from({ length: layers[0] * m }, (_, i) => Math.sin(i * 0.71)) };
     const Y = { rows: layers[L], cols: m, data: Float32Array.from({ length: layers[L] * m }, (_, i) => (i % 3 === 0 ? 1 : 0)) };
     const flop = 6 * m * layers.slice(1).reduce((s, n, l) => s + n * layers[l], 0);
-    const steps = Math.max(1, Math.round(2e8 / flop));
+    const steps = Math.max(1, Math.round(1e9 / flop)); // about 20–40 ms of work per round
     for (const simd of simds) {
       const nets = [await Network.create({ layers, activations, seed: 1, simd, threads: 1 }), await Network.create({ layers, activations, seed: 1, simd, threads: T })];
       const r = race(nets.map((net) => () => net.train(X, Y, { iterations: steps, learningRate: 0.01 })), 1);

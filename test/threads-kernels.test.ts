@@ -3,7 +3,7 @@
 // scalar reference, on odd and non-square sizes, on every kernel module this engine runs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../src/core/backend.js';
-import type { PartKernels } from '../src/core/kernels.js';
+import type { FusedKernels, PartKernels } from '../src/core/kernels.js';
 import { planSplit, blockStart, MIN_PART_WORK, PARTS_PER_THREAD } from '../src/core/parallel.js';
 import { Pool } from '../src/core/pool.js';
 import { Scratch, U32, bitEqual, randomArray } from './support/helpers.js';
@@ -42,7 +42,20 @@ function colCuts(N: number): number[][] {
   return [[0, N], [0, eights(N / 2), N], [0, eights(8), eights(N - 8), N]].map((c) => [...new Set(c)].sort((a, b) => a - b));
 }
 
-describe.each(runnableModules())('$label', (c) => {
+// the block kernels live in the shared-memory builds (threads); the others have trapping stubs
+describe.each(runnableModules().filter((c) => c.threads === 1))('$label', (c) => {
+  it('has the block kernels only as stubs that trap', async () => {
+    const be = await backendOf(c);
+    const r = be.raw!;
+    expect(() => r.gemm_nn_part(0, 0, 0, 0, 1, 1, 1, 0, 1, 0, 1, 1, 0)).toThrow(WebAssembly.RuntimeError);
+    expect(() => r.gemm_nt_part(0, 0, 0, 0, 1, 1, 1, 0, 1, 0, 1, 1, 0)).toThrow(WebAssembly.RuntimeError);
+    expect(() => r.gemm_tn_part(0, 0, 0, 0, 1, 1, 1, 0, 1, 0, 1, 1, 0)).toThrow(WebAssembly.RuntimeError);
+    expect(() => r.bias_tanh_part(0, 0, 0, 1, 1, 0, 1)).toThrow(WebAssembly.RuntimeError);
+    be.dispose();
+  });
+});
+
+describe.each(runnableModules().filter((c) => c.threads > 1))('$label', (c) => {
   let be: Backend;
   let s: Scratch;
   let raw: PartKernels & Backend['kernels'];
@@ -87,10 +100,10 @@ describe.each(runnableModules())('$label', (c) => {
             }
           }
         }
-        if (be.pool) {
+        {
           // the same blocks through the pool: a worker claims the first (the caller waits for
           // that), either thread the second, each with its own scratch
-          const pool = be.pool, id = pool.id(`gemm_${form}_part`), cut = Math.floor(M / 2);
+          const pool = be.pool!, id = pool.id(`gemm_${form}_part`), cut = Math.floor(M / 2);
           const cp = s.put(C0);
           pool.begin();
           pool.part(id, 2, cp, 0, a, b, M, N, K, 0, cut, 0, N, alpha, beta);
@@ -102,7 +115,7 @@ describe.each(runnableModules())('$label', (c) => {
     });
   });
 
-  if (c.threads > 1) {
+  {
     it.each([[512, 512, 512], [128, 256, 784], [128, 784, 256], [784, 128, 256], [10, 1000, 300], [257, 33, 101]])(
       'gemm_* %i × %i × %i through the split kernels: split over the pool, the whole product\'s bits', (M, N, K) => {
         for (const form of FORMS) {
@@ -156,5 +169,54 @@ describe('the split plan', () => {
       const sizes = starts.slice(1).map((x, p) => x - starts[p]);
       expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(unit);
     }
+  });
+});
+
+// a dense layer's forward in one dispatch: each part its block of Z, then that block's bias and
+// activation (bias_<act>_part on column blocks, bias_<act> on row blocks)
+describe.each(runnableModules().filter((c) => c.threads > 1))('$label: the fused layer forward', (c) => {
+  let be: Backend;
+  let s: Scratch;
+  beforeAll(async () => {
+    be = await backendOf(c);
+    s = new Scratch(be);
+  });
+  afterAll(() => be.dispose());
+
+  const ACTS = [['sigmoid', 'bias_sigmoid'], ['tanh', 'bias_tanh'], ['relu', 'bias_relu'], ['leakyRelu', 'bias_leaky_relu'], ['linear', 'bias_identity']] as const;
+
+  it.each(ACTS)('%s: bias_*_part on column blocks gives bias_*\'s bits', (_, name) => {
+    for (const [rows, cols] of [[1, 1], [3, 5], [17, 33], [5, 127], [33, 200]]) {
+      const Z = randomArray(rows * cols, rows + cols, -4, 4), b = randomArray(rows, rows * 3);
+      const zw = s.put(Z), aw = s.put(rows * cols), bp = s.put(b);
+      be.raw![name](aw, zw, bp, rows, cols);
+      const zp = s.put(Z), ap = s.put(rows * cols);
+      const cuts = [...new Set([0, Math.min(cols, 8), Math.floor(cols / 16) * 8, cols])].sort((x, y) => x - y);
+      for (let q = 0; q + 1 < cuts.length; q++) be.raw![`${name}_part`](ap, zp, bp, rows, cols, cuts[q], cuts[q + 1]);
+      expect(bitEqual(s.get(zp, rows * cols), s.get(zw, rows * cols)), `Z ${rows}×${cols}`).toBe(true);
+      expect(bitEqual(s.get(ap, rows * cols), s.get(aw, rows * cols)), `A ${rows}×${cols}`).toBe(true);
+    }
+  });
+
+  it.each(ACTS)('%s: the fused forward of layers split by columns and by rows gives the two calls\' bits, in one dispatch', (act, name) => {
+    const layerForward = (be.kernels as unknown as FusedKernels).fusedLayerForward(act)!;
+    // (nOut, m, nIn): columns (m ≥ nOut), rows (few columns: m = 6), odd sizes, K past the packed blocks
+    for (const [nOut, m, nIn] of [[128, 256, 100], [1000, 6, 300], [53, 211, 37], [40, 130, 300]]) {
+      const W = randomArray(nOut * nIn, nOut + nIn), X = randomArray(nIn * m, m + 1), b = randomArray(nOut, nOut + 7);
+      const w = s.put(W), x = s.put(X), bp = s.put(b);
+      const zw = s.put(nOut * m), aw = s.put(nOut * m);
+      be.raw!.gemm_nn(zw, w, x, nOut, m, nIn, 1, 0);
+      be.raw![name](aw, zw, bp, nOut, m);
+      const z = s.put(nOut * m), a = s.put(nOut * m);
+      const before = Pool.dispatches;
+      layerForward(z, a, w, x, bp, nOut, m, nIn);
+      expect(Pool.dispatches - before).toBe(1);
+      expect(bitEqual(s.get(z, nOut * m), s.get(zw, nOut * m)), `Z ${nOut}×${m}×${nIn}`).toBe(true);
+      expect(bitEqual(s.get(a, nOut * m), s.get(aw, nOut * m)), `A ${nOut}×${m}×${nIn}`).toBe(true);
+    }
+  });
+
+  it('softmax has no fused forward (it normalises whole columns): the product splits, the rest runs after', () => {
+    expect((be.kernels as unknown as FusedKernels).fusedLayerForward('softmax')).toBeUndefined();
   });
 });

@@ -50,12 +50,11 @@ export interface Dropout {
 
 /** A[1…L] for the m columns in the X slot; Z and A of every layer stay for cost and backward. */
 export function forwardPass(e: Engine, m: number, drop: Dropout | null = null): void {
-  const { k, acts } = e;
+  const { acts } = e;
   const layers = e.plan.layer;
   for (let l = 0; l < layers.length; l++) {
-    const s = layers[l]; //                                W (nOut × nIn), Ain = A[l-1] (nIn × m)
-    k.gemm_nn(s.Z, s.W, s.Ain, s.nOut, m, s.nIn, 1, 0); // Z = W·A_prev                 (nOut × m)
-    acts[l].biasForward(s.A, s.Z, s.b, s.nOut, m); //      Z += b (broadcast), A = g(Z) (nOut × m)
+    const s = layers[l]; //                                                  W (nOut × nIn), Ain = A[l-1] (nIn × m)
+    acts[l].layerForward(s.Z, s.A, s.W, s.Ain, s.b, s.nOut, m, s.nIn); // Z = W·A_prev, then Z += b (broadcast), A = g(Z) (nOut × m)
     if (drop !== null && drop.keep[l] < 1) dropout(e, s.A, s.mask, s.nOut * m, drop.keep[l], drop.rng); // A ⊙ mask / keep
   }
 }

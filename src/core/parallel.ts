@@ -4,7 +4,8 @@
  * kernel gives it: results do not depend on the thread count. Small products, and every other
  * kernel, run on the calling thread, where a dispatch (≈ 10–20 µs) would cost more than it saves.
  */
-import type { Kernels, PartKernels, ReferenceKernels } from './kernels.js';
+import type { Activation } from './architecture.js';
+import type { FusedKernels, Kernels, LayerForward, PartKernels, ReferenceKernels } from './kernels.js';
 import { MAX_PARTS, type Pool } from './pool.js';
 
 /**
@@ -50,30 +51,63 @@ export function blockStart(p: number, parts: number, count: number, unit: number
 
 type Gemm = Kernels['gemm_nn'];
 
+/** The bias kernels whose column blocks threads run (bias_<act>_part); softmax's is per column of all rows and stays whole. */
+const BIAS_KERNEL: Partial<Record<Activation, string>> = {
+  sigmoid: 'bias_sigmoid', tanh: 'bias_tanh', relu: 'bias_relu', leakyRelu: 'bias_leaky_relu', linear: 'bias_identity',
+};
+
 /**
- * The module's kernels with gemm_nn, gemm_nt and gemm_tn split over the pool where that pays.
- * Once the pool is closed (disposed, or a worker failed) every product runs on the caller.
+ * The module's kernels with gemm_nn, gemm_nt and gemm_tn split over the pool where that pays,
+ * and a dense layer's forward as one dispatch (each part its block of Z, then that block's bias
+ * and activation). Once the pool is closed (disposed, or a worker failed) everything runs on the
+ * caller.
  */
-export function splitKernels(raw: Kernels & ReferenceKernels & PartKernels, pool: Pool): Kernels & ReferenceKernels {
+export function splitKernels(raw: Kernels & ReferenceKernels & PartKernels, pool: Pool): Kernels & ReferenceKernels & FusedKernels {
+  const plan = (M: number, N: number, K: number) => (pool.closed === undefined ? planSplit(M, N, K, pool.threads) : undefined);
+  /**
+   * Adds the parts of C = op(A)·op(B) to the dispatch (argument 2 is the scratch of the thread
+   * that runs a part); with bias kernels (ids ≥ 0), each part then runs Z += b, A = g(Z) on its
+   * block of C = Z: biasRows on a block of rows, biasCols on a block of columns.
+   */
+  const parts = (s: Split, id: number, c: number, a: number, b: number, M: number, N: number, K: number, alpha: number, beta: number,
+    biasRows = -1, biasCols = -1, act = 0, bias = 0) => {
+    for (let p = 0; p < s.parts; p++) {
+      const i0 = s.byRows ? blockStart(p, s.parts, M, ROW_UNIT) : 0, i1 = s.byRows ? blockStart(p + 1, s.parts, M, ROW_UNIT) : M;
+      const j0 = s.byRows ? 0 : blockStart(p, s.parts, N, COL_UNIT), j1 = s.byRows ? N : blockStart(p + 1, s.parts, N, COL_UNIT);
+      pool.part(id, 2, c, 0, a, b, M, N, K, i0, i1, j0, j1, alpha, beta);
+      if (biasRows < 0) continue;
+      if (s.byRows) pool.followedBy(biasRows, 0, act + i0 * N * 4, c + i0 * N * 4, bias + i0 * 4, i1 - i0, N);
+      else pool.followedBy(biasCols, 0, act, c, bias, M, N, j0, j1);
+    }
+  };
   const split = (whole: Gemm, part: string): Gemm => {
     const id = pool.id(part);
     return (c, a, b, M, N, K, alpha, beta) => {
-      const s = pool.closed === undefined ? planSplit(M, N, K, pool.threads) : undefined;
+      const s = plan(M, N, K);
       if (s === undefined || s.parts < 2) {
         whole(c, a, b, M, N, K, alpha, beta);
         return;
       }
       pool.begin();
-      for (let p = 0; p < s.parts; p++) {
-        // argument 2 is the scratch: each part gets that of the thread that runs it
-        if (s.byRows) {
-          pool.part(id, 2, c, 0, a, b, M, N, K,
-            blockStart(p, s.parts, M, ROW_UNIT), blockStart(p + 1, s.parts, M, ROW_UNIT), 0, N, alpha, beta);
-        } else {
-          pool.part(id, 2, c, 0, a, b, M, N, K,
-            0, M, blockStart(p, s.parts, N, COL_UNIT), blockStart(p + 1, s.parts, N, COL_UNIT), alpha, beta);
-        }
+      parts(s, id, c, a, b, M, N, K, alpha, beta);
+      pool.run();
+    };
+  };
+  const nn = pool.id('gemm_nn_part');
+  const layer = (act: Activation): LayerForward | undefined => {
+    const name = BIAS_KERNEL[act];
+    if (name === undefined) return undefined;
+    const whole = raw[name as 'bias_tanh'], rowsId = pool.id(name), colsId = pool.id(`${name}_part`);
+    return (z, a, w, ain, b, nOut, m, nIn) => {
+      const s = plan(nOut, m, nIn);
+      if (s === undefined || s.parts < 2) {
+        raw.gemm_nn(z, w, ain, nOut, m, nIn, 1, 0); // Z = W·A_in
+        whole(a, z, b, nOut, m); //                    Z += b, A = g(Z)
+        return;
       }
+      pool.begin();
+      // each part: its block of Z = W·A_in, then Z += b, A = g(Z) on that block
+      parts(s, nn, z, w, ain, nOut, m, nIn, 1, 0, rowsId, colsId, a, b);
       pool.run();
     };
   };
@@ -82,5 +116,6 @@ export function splitKernels(raw: Kernels & ReferenceKernels & PartKernels, pool
     gemm_nn: split(raw.gemm_nn, 'gemm_nn_part'),
     gemm_nt: split(raw.gemm_nt, 'gemm_nt_part'),
     gemm_tn: split(raw.gemm_tn, 'gemm_tn_part'),
+    fusedLayerForward: layer,
   };
 }

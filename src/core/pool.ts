@@ -1,7 +1,7 @@
 /**
  * A pool of worker threads over one shared WebAssembly.Memory. Every worker instantiates the same
  * kernel module on that memory, so a kernel call means the same thing on every thread. A dispatch
- * is a list of independent parts (kernel calls that write disjoint memory), written into shared
+ * is a list of independent parts (one or two kernel calls each; parts write disjoint memory), written into shared
  * memory; every thread, the caller included, claims parts one at a time until none is left, and
  * the caller returns once every part is done. A thread that is slow to wake (or not scheduled:
  * a loaded machine) leaves its share to the others, so threads never cost much more than one
@@ -35,8 +35,10 @@ const LAYOUT = {
   WORDS: 512,
   TEXT_AT: 2048, // byte offset of the error text (UTF-16)
   TEXT_CHARS: 384,
-  /** doubles per part: the kernel's id, the argument that gets the thread's scratch (1…13, or 0), 13 arguments */
-  STRIDE: 15,
+  /** doubles per call: the kernel's id (−1: none), the argument that gets the thread's scratch (1…13, or 0), 13 arguments */
+  CALL: 15,
+  /** doubles per part: two calls, the second run after the first (or none) */
+  STRIDE: 30,
   /** spins on GEN before a worker sleeps (tens of µs) */
   SPIN: 20000,
 } as const;
@@ -85,12 +87,14 @@ function claimParts(ctl: Int32Array, cmd: Float64Array, fns: ((...args: number[]
         if (f === 2) end();
         if (f !== 0) throw new Error('a fault injected by a test');
       }
-      const c = p * L.STRIDE, s = cmd[c + 1];
-      fns[cmd[c]](s === 1 ? scratch : cmd[c + 2], s === 2 ? scratch : cmd[c + 3], s === 3 ? scratch : cmd[c + 4],
-        s === 4 ? scratch : cmd[c + 5], s === 5 ? scratch : cmd[c + 6], s === 6 ? scratch : cmd[c + 7],
-        s === 7 ? scratch : cmd[c + 8], s === 8 ? scratch : cmd[c + 9], s === 9 ? scratch : cmd[c + 10],
-        s === 10 ? scratch : cmd[c + 11], s === 11 ? scratch : cmd[c + 12], s === 12 ? scratch : cmd[c + 13],
-        s === 13 ? scratch : cmd[c + 14]);
+      for (let c = p * L.STRIDE; c < (p + 1) * L.STRIDE && cmd[c] >= 0; c += L.CALL) {
+        const s = cmd[c + 1];
+        fns[cmd[c]](s === 1 ? scratch : cmd[c + 2], s === 2 ? scratch : cmd[c + 3], s === 3 ? scratch : cmd[c + 4],
+          s === 4 ? scratch : cmd[c + 5], s === 5 ? scratch : cmd[c + 6], s === 6 ? scratch : cmd[c + 7],
+          s === 7 ? scratch : cmd[c + 8], s === 8 ? scratch : cmd[c + 9], s === 9 ? scratch : cmd[c + 10],
+          s === 10 ? scratch : cmd[c + 11], s === 11 ? scratch : cmd[c + 12], s === 12 ? scratch : cmd[c + 13],
+          s === 13 ? scratch : cmd[c + 14]);
+      }
     } catch (e) {
       if (Atomics.compareExchange(ctl, L.ERR, 0, index + 1) === 0) {
         const msg = String(e).slice(0, L.TEXT_CHARS);
@@ -257,10 +261,22 @@ export class Pool {
        a9 = 0, a10 = 0, a11 = 0, a12 = 0, a13 = 0): void {
     const n = this.#count;
     if (n === MAX_PARTS) throw new Error(`wasm-mlp internal: more than ${MAX_PARTS} parts in one dispatch`);
-    const c = this.#cmd, p = n * LAYOUT.STRIDE;
+    this.#call(n * LAYOUT.STRIDE, id, scratchArg, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13);
+    this.#cmd[n * LAYOUT.STRIDE + LAYOUT.CALL] = -1;
+    this.#count = n + 1;
+  }
+
+  /** Makes the last part's thread call kernel(a1, …, a13) after it (on the memory the first call wrote). */
+  followedBy(id: number, scratchArg: number, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0, a8 = 0,
+       a9 = 0, a10 = 0, a11 = 0, a12 = 0, a13 = 0): void {
+    this.#call((this.#count - 1) * LAYOUT.STRIDE + LAYOUT.CALL, id, scratchArg, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13);
+  }
+
+  #call(p: number, id: number, scratchArg: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number,
+        a7: number, a8: number, a9: number, a10: number, a11: number, a12: number, a13: number): void {
+    const c = this.#cmd;
     c[p] = id; c[p + 1] = scratchArg; c[p + 2] = a1; c[p + 3] = a2; c[p + 4] = a3; c[p + 5] = a4; c[p + 6] = a5;
     c[p + 7] = a6; c[p + 8] = a7; c[p + 9] = a8; c[p + 10] = a9; c[p + 11] = a10; c[p + 12] = a11; c[p + 13] = a12; c[p + 14] = a13;
-    this.#count = n + 1;
   }
 
   /**
