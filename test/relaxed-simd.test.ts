@@ -37,10 +37,13 @@ describe('relaxed SIMD', () => {
       const passed = json.testResults.flatMap((f) => f.assertionResults).filter((t) => t.status === 'passed').map((t) => t.fullName);
       // the child ran the relaxed modules, not only the plain ones
       const count = (re: RegExp) => passed.filter((n) => re.test(n)).length;
-      expect(count(/relaxed SIMD, own memory.*gemm_nn/)).toBeGreaterThanOrEqual(21);
+      expect(count(/relaxed SIMD, own memory/)).toBeGreaterThanOrEqual(1);
       expect(count(/relaxed SIMD, shared memory, 2 threads.*gemm_tn/)).toBeGreaterThanOrEqual(21);
+      expect(count(/relaxed SIMD, shared memory, 2 threads'?: the fused layer forward/)).toBeGreaterThanOrEqual(10);
+      // test/kernels.test.ts's 'wasm' backend is createWasmBackend()'s default, relaxed SIMD in the child
+      expect(count(/^kernels on wasm/)).toBeGreaterThanOrEqual(100);
       expect(count(/^relaxed SIMD.*100 steps on 1, 2 and 3 threads/)).toBe(4);
-      expect(json.numPassedTests).toBeGreaterThan(500);
+      expect(json.numPassedTests).toBeGreaterThan(400);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
