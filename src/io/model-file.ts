@@ -14,7 +14,9 @@ import type { BackendName } from '../core/backend.js';
 import { BACKENDS } from '../core/backend.js';
 import { ACTIVATIONS, type Activation } from '../core/kernels.js';
 import type { Network, LayerParamsInput, Loss } from '../network.js';
-import { fail } from '../util/validate.js';
+import { NETWORK_LIMITS, countParams } from '../core/limits.js';
+import { describe, fail } from '../util/validate.js';
+import { parseJsonBounded, type JsonShapeLimits } from './json-text.js';
 
 export const MODEL_FORMAT = 'wasm-mlp';
 export const MODEL_VERSION = 1;
@@ -45,17 +47,38 @@ export interface FromJSONOptions {
   backend?: BackendName;
 }
 
-/** Limits checked before anything is allocated from a file's sizes. */
+/** Limits checked before anything is allocated from a file's sizes: Network.create's own, and the text's. */
 export const MODEL_LIMITS = {
-  /** characters of JSON text accepted (a model this long holds millions of parameters) */
-  textLength: 2 ** 28,
+  /**
+   * characters of JSON text accepted: the longest text of a network at the parameter limit
+   * (2^24 values of at most 26 characters each with their commas, ≈ 436 million, plus its
+   * structure) fits, and so
+   * does a string this long in V8 (2^29 − 24)
+   */
+  textLength: 480 * 2 ** 20,
   /** entries of `layers` (input included) */
-  layers: 1024,
-  /** each layer size, the same bound as Network.create */
-  layerSize: 2 ** 20,
-  /** weights and biases in all (2^27 float32 = 512 MiB) */
-  params: 2 ** 27,
+  layers: NETWORK_LIMITS.layers,
+  /** each layer size */
+  layerSize: NETWORK_LIMITS.layerSize,
+  /** weights and biases in all */
+  params: NETWORK_LIMITS.params,
 } as const;
+
+/**
+ * The shape a model file's text may have, checked by one scan before JSON.parse runs (so that
+ * parsing never builds more than a model of the limits would): depth 4 is what the format uses
+ * (the model, params, a layer, W), and nested values up to depth 8 are still parsed so that the
+ * check of the field can name them; objects, arrays, strings and values as a model of
+ * MODEL_LIMITS.layers layers and MODEL_LIMITS.params parameters holds them, with a little room.
+ */
+export const MODEL_TEXT_SHAPE: JsonShapeLimits = {
+  length: MODEL_LIMITS.textLength,
+  depth: 8,
+  objects: MODEL_LIMITS.layers + 1,
+  arrays: 2 * MODEL_LIMITS.layers + 3,
+  strings: 3 * MODEL_LIMITS.layers + 16,
+  values: MODEL_LIMITS.params + 8 * MODEL_LIMITS.layers + 16,
+};
 
 const WHERE = 'Network.fromJSON';
 const TOP_KEYS = ['format', 'version', 'layers', 'activations', 'loss', 'params'] as const;
@@ -153,8 +176,7 @@ export function readModel(json: unknown): CheckedModel {
     layers.push(n);
   }
   const L = layers.length - 1;
-  let paramCount = 0; // exact: at most 1024 · 2^20 · (2^20 + 1) < 2^53
-  for (let l = 1; l <= L; l++) paramCount += layers[l] * (layers[l - 1] + 1);
+  const paramCount = countParams(layers);
   if (paramCount > MODEL_LIMITS.params) {
     fail(WHERE, 'layers', `a network of at most ${MODEL_LIMITS.params} parameters`, layersV,
       `[${layers.join(', ')}] has ${paramCount}`);
@@ -201,26 +223,9 @@ export function readModel(json: unknown): CheckedModel {
   return { layers, activations, loss: loss as ModelLoss, params };
 }
 
-/** JSON.parse with a length limit first and an error that says where the text is broken. */
+/** JSON.parse after the shape scan (bounded cost; a BOM skipped; truncation reported as such). */
 function parseModelText(text: string): unknown {
-  if (text.length > MODEL_LIMITS.textLength) {
-    throw new Error(`${WHERE}: json must be a model text of at most ${MODEL_LIMITS.textLength} characters; got a string of ${text.length} characters (not parsed)`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    const msg = (e as Error).message;
-    const truncated = /end of (JSON )?input/i.test(msg) || /Unterminated/i.test(msg);
-    const pos = /at position (\d+)/.exec(msg);
-    let where = '';
-    if (pos) {
-      const at = Number(pos[1]);
-      const before = text.slice(0, at);
-      const line = before.split('\n').length;
-      where = ` (line ${line}, column ${at - before.lastIndexOf('\n')})`;
-    }
-    throw new Error(`${WHERE}: json must be a model file's JSON text; it does not parse${where}: ${msg}${truncated ? '. The text ends too early: the file looks truncated' : ''}`);
-  }
+  return parseJsonBounded(text, WHERE, 'json', "a model file's JSON text", MODEL_TEXT_SHAPE);
 }
 
 /**
@@ -235,7 +240,7 @@ function checkRecord(v: unknown, path: string, allowed: readonly string[], expec
   for (const k of Reflect.ownKeys(v)) {
     if (typeof k !== 'string' || !allowed.includes(k)) {
       const at = path === 'the model' ? '' : ` in ${path}`;
-      throw new Error(`${WHERE}: unexpected key ${typeof k === 'string' ? JSON.stringify(k) : String(k)}${at}; a ${path === 'the model' ? 'model' : 'layer'} has only the keys ${allowed.join(', ')}`);
+      throw new Error(`${WHERE}: unexpected key ${typeof k === 'string' ? describe(k) : String(k)}${at}; a ${path === 'the model' ? 'model' : 'layer'} has only the keys ${allowed.join(', ')}`);
     }
   }
   return v;
