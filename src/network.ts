@@ -17,8 +17,10 @@ import {
   checkTrainOptions, type TrainConfig, type TrainOptions, type TrainProgress, type TrainResult,
 } from './train/options.js';
 import {
-  checkMatrix, checkPositiveFinite, checkPositiveInt, checkSeed, checkVector, fail, isMatrixData, type CheckedMatrix,
+  checkMatrix, checkPositiveFinite, checkPositiveInt, checkSeed, checkVector, fail, isMatrixData, ownElements, ownOptions,
+  type CheckedMatrix,
 } from './util/validate.js';
+import { NETWORK_LIMITS, countParams } from './core/limits.js';
 
 const EXAMPLES_HINT = 'X and Y hold one COLUMN per example; if your data is one row per example, build them with fromExamples() and fromLabels()';
 
@@ -80,6 +82,8 @@ export interface LayerParamsInput { W: MatrixInput; b: MatrixData | MatrixInput 
 export interface LayerGrads { dW: Matrix; db: Float32Array }
 
 const INIT_SCHEMES: readonly InitScheme[] = ['random', 'xavier', 'he'];
+const INIT_KEYS = ['scheme', 'scale', 'seed'];
+const CREATE_KEYS = ['layers', 'activations', 'backend', 'seed', 'rng', 'loss'];
 const OUTPUT_ACTIVATION: Activation = 'sigmoid';
 
 type ActKernels = ReturnType<typeof activationKernels>;
@@ -171,12 +175,12 @@ export class Network {
   init(options: InitOptions = {}): this {
     const where = 'Network.init';
     this.#live(where);
-    if (typeof options !== 'object' || options === null) fail(where, 'options', 'an object { scheme?, scale?, seed? }', options);
-    const scheme = options.scheme ?? 'random';
+    const o = ownOptions(where, options, INIT_KEYS, 'an object { scheme?, scale?, seed? }') as InitOptions;
+    const scheme = o.scheme ?? 'random';
     if (!INIT_SCHEMES.includes(scheme)) fail(where, 'scheme', `one of ${INIT_SCHEMES.map((s) => `'${s}'`).join(', ')}`, scheme);
-    const scale = options.scale === undefined ? 0.01 : checkPositiveFinite(where, 'scale', options.scale);
-    if (options.scale !== undefined && scheme !== 'random') fail(where, 'scale', `unset with scheme '${scheme}' (it sets its own)`, options.scale);
-    const rng = seededRng(where, this.rng, options.seed === undefined ? this.seed : checkSeed(where, options.seed));
+    const scale = o.scale === undefined ? 0.01 : checkPositiveFinite(where, 'scale', o.scale);
+    if (o.scale !== undefined && scheme !== 'random') fail(where, 'scale', `unset with scheme '${scheme}' (it sets its own)`, o.scale);
+    const rng = seededRng(where, this.rng, o.seed === undefined ? this.seed : checkSeed(where, o.seed));
     const h = this.#heap;
     h.fill(0, this.#plan.params >> 2, (this.#plan.params >> 2) + this.#plan.paramFloats);
     for (const s of this.#plan.layer) {
@@ -203,8 +207,10 @@ export class Network {
     this.#live(where);
     const L = this.#plan.layer.length;
     if (!Array.isArray(params) || params.length !== L) fail(where, 'params', `an array of ${L} { W, b } (one per layer)`, params);
+    const layerObjs = ownElements(where, 'params', params);
+    // every value is read once into a copy and checked there; only then is anything written
     const checked = this.#plan.layer.map((s, l) => {
-      const p = params[l] as unknown;
+      const p = layerObjs[l];
       if (typeof p !== 'object' || p === null) fail(where, `params[${l}]`, 'an object { W, b }', p);
       const { W, b } = p as Record<string, unknown>;
       const Wc = checkMatrix(where, `params[${l}].W`, W, {
@@ -762,20 +768,26 @@ export class Network {
 
 function checkNetworkOptions(options: unknown): Required<NetworkOptions> {
   const where = 'Network.create';
-  if (typeof options !== 'object' || options === null) fail(where, 'options', 'an object { layers, activations?, backend?, seed?, loss? }', options);
-  const o = options as Record<string, unknown>;
-  const layers = o.layers;
-  if (!Array.isArray(layers) || layers.length < 2) {
-    fail(where, 'layers', 'an array of at least 2 layer sizes [n_x, …, n_y]', layers);
+  const o = ownOptions(where, options, CREATE_KEYS, 'an object { layers, activations?, backend?, seed?, rng?, loss? }');
+  const layersV = o.layers;
+  if (!Array.isArray(layersV) || layersV.length < 2 || layersV.length > NETWORK_LIMITS.layers) {
+    fail(where, 'layers', `an array of at least 2 layer sizes [n_x, …, n_y] (at most ${NETWORK_LIMITS.layers})`, layersV);
   }
-  layers.forEach((n, i) => checkPositiveInt(where, `layers[${i}]`, n, 1 << 20));
+  const layers = ownElements(where, 'layers', layersV) as number[];
+  layers.forEach((n, i) => checkPositiveInt(where, `layers[${i}]`, n, NETWORK_LIMITS.layerSize));
+  const params = countParams(layers);
+  if (params > NETWORK_LIMITS.params) {
+    fail(where, 'layers', `a network of at most ${NETWORK_LIMITS.params} parameters (the most a model file holds)`, layersV,
+      `[${layers.join(', ')}] has ${params}`);
+  }
   const L = layers.length - 1;
-  const activations = o.activations === undefined
+  const activationsV = o.activations === undefined
     ? [...Array(L - 1).fill('tanh'), OUTPUT_ACTIVATION]
     : o.activations;
-  if (!Array.isArray(activations) || activations.length !== L) {
-    fail(where, 'activations', `an array of ${L} activation names (one per layer after the input)`, activations);
+  if (!Array.isArray(activationsV) || activationsV.length !== L) {
+    fail(where, 'activations', `an array of ${L} activation names (one per layer after the input)`, activationsV);
   }
+  const activations = ownElements(where, 'activations', activationsV) as Activation[];
   const list = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ');
   activations.forEach((a, i) => {
     if (!ACTIVATIONS.includes(a)) fail(where, `activations[${i}]`, `one of ${list(ACTIVATIONS)}`, a);
@@ -809,8 +821,7 @@ function checkNetworkOptions(options: unknown): Required<NetworkOptions> {
 }
 
 function checkCostOptions(where: string, options: unknown): number {
-  if (typeof options !== 'object' || options === null) fail(where, 'options', 'an object { l2? }', options);
-  const l2 = (options as CostOptions).l2 ?? 0;
+  const l2 = ownOptions(where, options, ['l2'], 'an object { l2? }').l2 ?? 0;
   if (typeof l2 !== 'number' || !Number.isFinite(l2) || l2 < 0) fail(where, 'l2', 'a finite number ≥ 0', l2);
   return l2;
 }

@@ -2,7 +2,7 @@
  * The options of Network.train / trainAsync: their types, the optimizers' defaults, and the one
  * function that checks them all (before any kernel runs) and turns them into a plain config.
  */
-import { checkPositiveFinite, checkPositiveInt, checkSeed, describe, fail } from '../util/validate.js';
+import { checkPositiveFinite, checkPositiveInt, checkSeed, describe, fail, ownOptions } from '../util/validate.js';
 import type { MatrixInput } from '../util/matrix.js';
 
 export type OptimizerName = 'sgd' | 'momentum' | 'rmsprop' | 'adam';
@@ -179,11 +179,8 @@ function checkDecay(where: string, v: unknown): DecaySpec {
  * need the data (batchSize ≤ m, the validation matrices) are checked by the network.
  */
 export function checkTrainOptions(where: string, options: unknown, hidden: number): TrainConfig {
-  if (!isObject(options)) fail(where, 'options', 'an object { iterations | epochs, learningRate?, … }', options);
-  const o = options;
-  for (const key of Object.keys(o)) {
-    if (!KEYS.includes(key)) fail(where, `options.${key}`, `left out (not a train option; the options are ${KEYS.join(', ')})`, o[key]);
-  }
+  // own keys only (nothing inherited is read as an option), each read once
+  const o = ownOptions(where, options, KEYS, 'an object { iterations | epochs, learningRate?, … }', 'options', 'a train option');
   if (o.iterations !== undefined && o.epochs !== undefined) {
     fail(where, 'iterations / epochs', 'exactly one of the two (iterations: full-batch steps; epochs: passes in mini-batches)', `both (iterations ${describe(o.iterations)}, epochs ${describe(o.epochs)})`);
   }
