@@ -15,6 +15,13 @@ export const MAX_CSV_BYTES = 256 * 2 ** 20;
 /** A problem with the user's files (exit code 1), as opposed to a bad flag (exit code 2). */
 export class DataError extends Error {}
 
+/**
+ * A file named by a flag that cannot be used at all — missing, unreadable, not a file, empty,
+ * without data rows, with a bad header or without the named column — found before any work:
+ * exit code 2, like a bad flag (a file with bad rows is a DataError, exit code 1).
+ */
+export class UnusableFileError extends DataError {}
+
 /** A bad flag or flag value (exit code 2). */
 export class UsageError extends Error {}
 
@@ -32,19 +39,51 @@ export function show(s: string): string {
   return JSON.stringify(s.length > 30 ? s.slice(0, 30) + '…' : s);
 }
 
-/** The file's text (UTF-8), with a clear error when it cannot be read. */
-export function readText(file: string, what: string): string {
-  let size: number;
+/** Byte offset of the first byte that does not belong to a valid UTF-8 sequence (the buffer has one). */
+function firstBadUtf8(b: Uint8Array): number {
+  for (let i = 0; i < b.length;) {
+    const c = b[i];
+    const n = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    if (n < 0) return i;
+    // the second byte's range rules out overlong forms, surrogates and code points past U+10FFFF
+    const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80, hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
+    for (let k = 1; k <= n; k++) {
+      const d = b[i + k];
+      if (d === undefined || d < (k === 1 ? lo : 0x80) || d > (k === 1 ? hi : 0xbf)) return i;
+    }
+    i += n + 1;
+  }
+  return b.length;
+}
+
+/**
+ * The file's text, decoded as UTF-8 (a byte-order mark dropped), with a clear error when it cannot
+ * be read (UnusableFileError: missing, unreadable, a directory, over `maxBytes`) or holds bytes
+ * that are not UTF-8 (a DataError naming the line and the byte: decoding them silently would
+ * turn different labels into the same one).
+ */
+export function readText(file: string, what: string, maxBytes = MAX_CSV_BYTES): string {
+  let bytes: Buffer;
   try {
     const st = statSync(file);
-    if (!st.isFile()) throw new DataError(`${what} ${file} is not a file`);
-    size = st.size;
+    if (!st.isFile()) throw new UnusableFileError(`${what} ${file} is not a file${st.isDirectory() ? ' (it is a directory)' : ''}`);
+    if (st.size > maxBytes) throw new UnusableFileError(`${what} ${file} is ${st.size} bytes; the limit is ${maxBytes}`);
+    bytes = readFileSync(file);
   } catch (e) {
     if (e instanceof DataError) throw e;
-    throw new DataError(`cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (e as Error).message;
+    throw new UnusableFileError(`cannot read ${what} ${file}: ${why}`);
   }
-  if (size > MAX_CSV_BYTES) throw new DataError(`${what} ${file} is ${size} bytes; the limit is ${MAX_CSV_BYTES}`);
-  return readFileSync(file, 'utf8');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const at = firstBadUtf8(bytes);
+    let line = 1;
+    for (let i = bytes.indexOf(10); i >= 0 && i < at; i = bytes.indexOf(10, i + 1)) line++;
+    const byte = at < bytes.length ? `byte 0x${bytes[at].toString(16).padStart(2, '0')} (at byte ${at} of the file)` : 'the last character (cut short)';
+    throw new DataError(`${file}: line ${line}: ${byte} is not UTF-8; save the file as UTF-8 (decoded as anything else, labels such as "café" and "cafè" could become one)`);
+  }
 }
 
 /** A parsed CSV file: header, data records, and the syntax problems of the records left out. */
@@ -54,8 +93,8 @@ export interface CsvTable { file: string; header: string[]; headerLine: number; 
 export function readCsvTable(file: string, text: string): CsvTable {
   const { records, problems } = parseCsv(text);
   if (records.length === 0 || (problems.length > 0 && problems[0].line < records[0].line)) {
-    if (problems.length > 0) throw new DataError(`${file}: bad header row (line ${problems[0].line}): ${problems[0].message}`);
-    throw new DataError(`${file} is empty: it needs a header row (the column names) and data rows`);
+    if (problems.length > 0) throw new UnusableFileError(`${file}: bad header row (line ${problems[0].line}): ${problems[0].message}`);
+    throw new UnusableFileError(`${file} is empty: it needs a header row (the column names) and data rows`);
   }
   const [head, ...rows] = records;
   const header = head.fields.map((h) => h.trim());
@@ -66,20 +105,25 @@ export function readCsvTable(file: string, text: string): CsvTable {
     else if (seen.has(h)) bad.push(`it names column ${show(h)} twice (columns ${seen.get(h)! + 1} and ${i + 1})`);
     else seen.set(h, i);
   });
-  if (bad.length) throw new DataError(`${file}: bad header row (line ${head.line}): ${bad.join('; ')}`);
-  if (rows.length === 0 && problems.length === 0) throw new DataError(`${file} has a header row but no data rows`);
+  if (bad.length) throw new UnusableFileError(`${file}: bad header row (line ${head.line}): ${bad.join('; ')}`);
+  if (rows.length === 0 && problems.length === 0) throw new UnusableFileError(`${file} has a header row but no data rows`);
   return { file, header, headerLine: head.line, rows, problems };
 }
 
 function fieldCountProblem(r: CsvRecord, n: number, headerLine: number): CsvProblem {
-  return { line: r.line, message: `${r.fields.length} field${r.fields.length === 1 ? '' : 's'}; the header (line ${headerLine}) has ${n}` };
+  return { line: r.line, message: `${r.count} field${r.count === 1 ? '' : 's'}; the header (line ${headerLine}) has ${n}` };
+}
+
+/** The header's columns for a message: the first 20 by name, then how many more. */
+export function listColumns(header: readonly string[]): string {
+  return header.slice(0, 20).map(show).join(', ') + (header.length > 20 ? `, … (${header.length} in all)` : '');
 }
 
 /** Index of each named column, or a DataError naming the missing ones and listing the columns. */
 export function columnIndex(t: CsvTable, names: readonly string[], what: string): number[] {
   const missing = names.filter((n) => !t.header.includes(n));
   if (missing.length) {
-    throw new DataError(`${t.file} has no column ${missing.map(show).join(', ')} (${what}); its columns are ${t.header.map(show).join(', ')}`);
+    throw new UnusableFileError(`${t.file} has no column ${missing.map(show).join(', ')} (${what}); its columns are ${listColumns(t.header)}`);
   }
   return names.map((n) => t.header.indexOf(n));
 }
@@ -105,7 +149,7 @@ export function extract(t: CsvTable, features: readonly string[], target: { name
   const tv: string[] = [];
   const problems: CsvProblem[] = [...t.problems];
   t.rows.forEach((r, j) => {
-    if (r.fields.length !== t.header.length) {
+    if (r.count !== t.header.length) {
       problems.push(fieldCountProblem(r, t.header.length, t.headerLine));
       return;
     }

@@ -5,11 +5,12 @@
  * Written by `wasm-mlp train`, read (and checked as hostile input, like Network.fromJSON) by
  * `wasm-mlp predict`.
  */
-import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, closeSync, constants, openSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { Network, type BackendName } from '../network.js';
-import { MODEL_LIMITS, type ModelJSON } from '../io/model-file.js';
-import { DataError, show } from './data.js';
+import { MODEL_LIMITS, MODEL_TEXT_SHAPE, type ModelJSON } from '../io/model-file.js';
+import { parseJsonBounded, type JsonShapeLimits } from '../io/json-text.js';
+import { DataError, UnusableFileError, show } from './data.js';
 import { describe } from '../util/validate.js';
 
 export const CLI_MODEL_FORMAT = 'wasm-mlp-cli';
@@ -34,6 +35,19 @@ export interface CliModelFile {
   targetScale: { mean: number; std: number } | null;
   model: ModelJSON;
 }
+
+/**
+ * What a model file's text may hold: a network's model text one level down, plus the description
+ * (up to 2^20 feature names and class labels, a mean and a std per feature, a few keys).
+ */
+export const CLI_MODEL_TEXT_SHAPE: JsonShapeLimits = {
+  length: MODEL_LIMITS.textLength,
+  depth: MODEL_TEXT_SHAPE.depth + 1,
+  objects: MODEL_TEXT_SHAPE.objects + 3,
+  arrays: MODEL_TEXT_SHAPE.arrays + 4,
+  strings: MODEL_TEXT_SHAPE.strings + 2 * MODEL_LIMITS.layerSize + 32,
+  values: MODEL_TEXT_SHAPE.values + 4 * MODEL_LIMITS.layerSize + 32,
+};
 
 const KEYS = ['format', 'version', 'task', 'features', 'target', 'classes', 'standardize', 'targetScale', 'model'];
 
@@ -64,9 +78,9 @@ function readDescription(file: string, text: string): CliModelFile {
   };
   let o: unknown;
   try {
-    o = JSON.parse(text);
+    o = parseJsonBounded(text, file, 'the model file', 'the JSON text `wasm-mlp train --save` writes', CLI_MODEL_TEXT_SHAPE);
   } catch (e) {
-    throw new DataError(`${file} is not a model file: its JSON does not parse (${(e as Error).message}); a truncated or edited file?`);
+    throw new DataError(`${file} is not a model file: ${(e as Error).message.slice(file.length + 2)}; a truncated or edited file?`);
   }
   if (typeof o !== 'object' || o === null || Array.isArray(o) || Object.getPrototypeOf(o) !== Object.prototype) {
     bad('the file', 'a JSON object written by `wasm-mlp train`', o);
@@ -151,15 +165,73 @@ function mismatchOf(desc: CliModelFile, net: Network): string {
   return '';
 }
 
+/** The temporary file writeFileAtomic writes first: in the same directory (same file system), hidden. */
+function tempName(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+}
+
+/** Why an existing file must not be replaced ('' when it may be): a directory, or read-only. */
+function replaceProblem(file: string, st: Stats): string {
+  if (st.isDirectory()) return 'it is a directory';
+  if (!st.isFile()) return 'it is not a regular file';
+  // no write bit: the file was made read-only, and a rename over it would bypass that
+  if ((st.mode & 0o222) === 0) return 'the file is read-only (chmod u+w it, or save elsewhere)';
+  try {
+    accessSync(file, constants.W_OK);
+  } catch {
+    return 'no permission to write it';
+  }
+  return '';
+}
+
+/**
+ * Checks, before any work is done, that writeFileAtomic(file) can succeed: the directory exists
+ * and takes a new file (probed by creating and removing the temporary file), and an existing file
+ * there may be replaced. Throws an UnusableFileError naming the problem.
+ */
+export function checkWritable(file: string): void {
+  const dir = path.dirname(path.resolve(file));
+  let st: Stats | undefined;
+  try {
+    st = statSync(file);
+  } catch { /* a new file */ }
+  const problem = st ? replaceProblem(file, st) : '';
+  if (problem) throw new UnusableFileError(`cannot save to ${file}: ${problem}`);
+  let dst: Stats;
+  try {
+    dst = statSync(dir);
+  } catch {
+    throw new UnusableFileError(`cannot save to ${file}: the directory ${dir} does not exist`);
+  }
+  if (!dst.isDirectory()) throw new UnusableFileError(`cannot save to ${file}: ${dir} is not a directory`);
+  const tmp = tempName(file);
+  try {
+    closeSync(openSync(tmp, 'wx'));
+    unlinkSync(tmp);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'EACCES' || code === 'EPERM' ? 'it is not writable' : code === 'EROFS' ? 'it is on a read-only file system' : (e as Error).message;
+    throw new UnusableFileError(`cannot save to ${file}: the directory ${dir} takes no new file (${why})`);
+  }
+}
+
 /**
  * Writes `text` to `file` so that a reader never sees half of it: into a temporary file in the
- * same directory (same file system), then renamed over the target in one step. On any failure
- * the temporary file is removed and the target is left as it was.
+ * same directory (same file system), then renamed over the target in one step. An existing target
+ * keeps its permissions, and a read-only one is not replaced. On any failure the temporary file
+ * is removed and the target is left as it was.
  */
 export function writeFileAtomic(file: string, text: string): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  let st: Stats | undefined;
+  try {
+    st = statSync(file);
+  } catch { /* a new file */ }
+  const problem = st ? replaceProblem(file, st) : '';
+  if (problem) throw new DataError(`cannot write ${file}: ${problem}`);
+  const tmp = tempName(file);
   try {
     writeFileSync(tmp, text, { flag: 'wx' });
+    if (st) chmodSync(tmp, st.mode & 0o7777);
     renameSync(tmp, file);
   } catch (e) {
     try { unlinkSync(tmp); } catch { /* it was never created */ }

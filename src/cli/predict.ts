@@ -7,7 +7,7 @@ import path from 'node:path';
 import { BACKENDS, type BackendName } from '../core/backend.js';
 import { applyStandardization, extract, readCsvTable, readText, UsageError } from './data.js';
 import { oneOf, parseFlags, required } from './args.js';
-import { loadCliModel, writeFileAtomic, type CliModelFile } from './model.js';
+import { CLI_MODEL_TEXT_SHAPE, checkWritable, loadCliModel, writeFileAtomic, type CliModelFile } from './model.js';
 import { csvLine } from '../data/csv.js';
 import type { Matrix } from '../util/matrix.js';
 import type { Network } from '../network.js';
@@ -52,7 +52,8 @@ export async function predictMain(argv: string[]): Promise<number> {
     if (out !== undefined && path.resolve(out) === path.resolve(file)) throw new UsageError(`--out names the ${flag} file; the predictions would overwrite it`);
   }
 
-  const { file: model, net } = await loadCliModel(modelPath, readText(modelPath, 'model file'), backend);
+  if (out !== undefined) checkWritable(out); // before the work, not after it
+  const { file: model, net } = await loadCliModel(modelPath, readText(modelPath, 'model file', CLI_MODEL_TEXT_SHAPE.length), backend);
   try {
     const table = readCsvTable(dataPath, readText(dataPath, 'data file'));
     const { X } = extract(table, model.features, null);

@@ -4,15 +4,15 @@
  * A class-label target (numbers or strings) gives classification — 2 classes a sigmoid output,
  * 3 or more a softmax — and `--regression` a linear output with mean squared error.
  */
-import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BACKENDS, type BackendName } from '../core/backend.js';
 import {
-  applyStandardization, classesOf, DataError, extract, readCsvTable, readText, show, standardization, UsageError,
+  applyStandardization, classesOf, DataError, extract, listColumns, readCsvTable, readText, show, standardization,
+  UnusableFileError, UsageError,
 } from './data.js';
 import { isPosInt, layerSizes, num, oneOf, parseFlags, progressBar, required } from './args.js';
-import { CLI_MODEL_FORMAT, CLI_MODEL_VERSION, writeFileAtomic, type CliModelFile } from './model.js';
+import { CLI_MODEL_FORMAT, CLI_MODEL_TEXT_SHAPE, CLI_MODEL_VERSION, checkWritable, writeFileAtomic, type CliModelFile } from './model.js';
 import { HIDDEN_ACTIVATIONS, type Activation } from '../core/kernels.js';
 import type { Matrix } from '../util/matrix.js';
 import { accuracy } from '../data/metrics.js';
@@ -135,12 +135,6 @@ function makeTarget(values: readonly string[], cfg: TrainConfig): Target {
   return { Y: { rows: k, cols: m, data }, classes, targetScale: null, output: 'softmax' };
 }
 
-function checkSaveDir(file: string): void {
-  const dir = path.dirname(path.resolve(file));
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new DataError(`cannot save to ${file}: the directory ${dir} does not exist`);
-  if (existsSync(file) && statSync(file).isDirectory()) throw new DataError(`cannot save to ${file}: it is a directory`);
-}
-
 export async function trainMain(argv: string[]): Promise<number> {
   const cfg = parseTrainConfig(argv);
   if (cfg === 'help') {
@@ -148,7 +142,7 @@ export async function trainMain(argv: string[]): Promise<number> {
     return 0;
   }
   if (path.resolve(cfg.save) === path.resolve(cfg.data)) throw new UsageError('--save names the --data file; the model would overwrite the data');
-  checkSaveDir(cfg.save); // before the work, not after it
+  checkWritable(cfg.save); // before the work, not after it
   const { features, X, standardize, t } = loadTrainingData(cfg);
   const m = X.cols;
 
@@ -186,7 +180,11 @@ export async function trainMain(argv: string[]): Promise<number> {
       format: CLI_MODEL_FORMAT, version: CLI_MODEL_VERSION, task: t.classes ? 'classification' : 'regression',
       features, target: cfg.target, classes: t.classes, standardize, targetScale: t.targetScale, model: net.toJSON(),
     };
-    writeFileAtomic(cfg.save, JSON.stringify(file) + '\n');
+    const text = JSON.stringify(file) + '\n';
+    if (text.length > CLI_MODEL_TEXT_SHAPE.length) {
+      throw new DataError(`cannot save ${cfg.save}: the model file would be ${text.length} characters, more than wasm-mlp predict reads (${CLI_MODEL_TEXT_SHAPE.length})`);
+    }
+    writeFileAtomic(cfg.save, text);
     console.log(`saved ${cfg.save}`);
   } finally {
     net.dispose();
@@ -198,11 +196,11 @@ export async function trainMain(argv: string[]): Promise<number> {
 function loadTrainingData(cfg: TrainConfig) {
   const table = readCsvTable(cfg.data, readText(cfg.data, 'data file'));
   if (!table.header.includes(cfg.target)) {
-    throw new DataError(`${cfg.data} has no column ${show(cfg.target)} (--target); its columns are ${table.header.map(show).join(', ')}`);
+    throw new UnusableFileError(`${cfg.data} has no column ${show(cfg.target)} (--target); its columns are ${listColumns(table.header)}`);
   }
   const features = cfg.features ?? table.header.filter((h) => h !== cfg.target);
   if (features.includes(cfg.target)) throw new UsageError(`--features lists the target column ${show(cfg.target)}`);
-  if (features.length === 0) throw new DataError(`${cfg.data} has no feature column: its only column is the target ${show(cfg.target)}`);
+  if (features.length === 0) throw new UnusableFileError(`${cfg.data} has no feature column: its only column is the target ${show(cfg.target)}`);
   const { X, target } = extract(table, features, { name: cfg.target, numeric: cfg.regression });
   const standardize = standardization(X);
   applyStandardization(X, standardize);
