@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import * as backendModule from '../src/core/backend.js';
-import { createJsBackend, createWasmBackend, lastWasmMemory, type Backend } from '../src/core/backend.js';
+import { createJsBackend, createWasmBackend, observeWasmMemory, type Backend } from '../src/core/backend.js';
 import { Network, datasets, type LayerParams, type Matrix } from '../src/index.js';
 import { createRng } from '../src/util/rng.js';
 import peakBytes from '../build/peak.wasm';
@@ -253,8 +253,10 @@ async function checkMemory(): Promise<Check[]> {
   for (const name of ['planar-wide', 'planar']) {
     const w = allWorkloads.find((x) => x.name === name)!;
     const { X, Y } = data(w);
+    let memory: WebAssembly.Memory | undefined;
+    observeWasmMemory((m) => { memory = m; });
     const net = await Network.create({ layers: w.layers, activations: activationsOf(w), backend: 'wasm', seed: w.seed });
-    const memory = lastWasmMemory();
+    observeWasmMemory(undefined);
     const initial = memory?.buffer.byteLength ?? NaN;
     net.train(X, Y, { iterations: 1, learningRate: w.learningRate }); // reserves the batch region for this m
     const before = memory?.buffer.byteLength ?? NaN;

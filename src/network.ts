@@ -115,6 +115,9 @@ interface Run {
   stopped: TrainResult['stopped'] | undefined;
 }
 
+/** What a disposed network's kernels are: nothing (every public method checks #live first). */
+const DISPOSED_KERNELS = new Proxy({}, { get: () => () => { throw new Error('wasm-mlp: this network has been disposed'); } }) as Kernels;
+
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 export class Network {
@@ -343,10 +346,16 @@ export class Network {
     return A;
   }
 
-  /** Releases the network's memory; every later call throws. */
+  /**
+   * Releases the network's memory; every later call throws. Every reference to the backend is
+   * dropped — the instance, its memory, the views and the kernels bound to them — so the memory is
+   * freed by the next collection even while the caller still holds this Network.
+   */
   dispose(): void {
     this.#be = undefined;
     this.#heap = new Float32Array(0);
+    this.#k = DISPOSED_KERNELS;
+    this.#acts = [];
     this.#invalidate();
   }
 

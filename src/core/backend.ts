@@ -34,28 +34,40 @@ export function wasmSimdSupported(): boolean {
   }
 }
 
-let lastMemory: WeakRef<WebAssembly.Memory> | undefined;
+let memoryObserver: ((memory: WebAssembly.Memory) => void) | undefined;
 
 /**
- * Internal, for the benchmark's memory check (not exported from the package): the
- * WebAssembly.Memory of the most recently created wasm backend, while it is alive.
+ * Internal, for the benchmark's and the tests' memory checks (not exported from the package):
+ * `observer` is given the WebAssembly.Memory of every wasm backend created from now on, until it
+ * is unset with undefined. The library itself keeps no reference to any memory: a disposed
+ * network's memory is garbage as soon as the caller lets go of it — or at once, as dispose()
+ * drops every reference the network held.
  */
-export function lastWasmMemory(): WebAssembly.Memory | undefined {
-  return lastMemory?.deref();
+export function observeWasmMemory(observer: ((memory: WebAssembly.Memory) => void) | undefined): void {
+  memoryObserver = observer;
+}
+
+/** The compiled module, compiled once; a failed compile is forgotten, so the next create retries. */
+function compiledModule(): Promise<WebAssembly.Module> {
+  compiled ??= WebAssembly.compile(wasmBytes).catch((e: unknown) => {
+    compiled = undefined;
+    throw new Error(`wasm-mlp: could not compile the WebAssembly kernels (${(e as Error).message ?? e}); a later Network.create tries again`);
+  });
+  return compiled;
 }
 
 type WasmExports = Kernels & ReferenceKernels & { memory: WebAssembly.Memory; arena_base(): number };
 
 export async function createWasmBackend(): Promise<Backend> {
-  compiled ??= WebAssembly.compile(wasmBytes);
+  const module = await compiledModule();
   // the loader turns an abort inside the module into an Error with file and line
   // instantiateSync, given the compiled module: the loader's async instantiate first asks whether
   // its argument is a fetch Response, and in Node touching the global Response loads the whole
   // fetch implementation (≈ 20 ms, more than everything else create() does)
-  const { instance } = instantiateSync<Record<string, unknown>>(await compiled, {});
+  const { instance } = instantiateSync<Record<string, unknown>>(module, {});
   const ex = instance.exports as unknown as WasmExports;
   const memory = ex.memory;
-  lastMemory = new WeakRef(memory);
+  memoryObserver?.(memory);
   let heap = new Float32Array(memory.buffer);
   return {
     name: 'wasm',
