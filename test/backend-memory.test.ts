@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Network } from '../src/index.js';
 import { observeWasmMemory } from '../src/core/backend.js';
 import { fullGc } from './support/gc.js';
-import { repoRoot } from './cli-sandbox.js';
+import { repoRoot } from './support/cli-sandbox.js';
 
 describe('compiling the wasm module', () => {
   // first in this file: the module is compiled once per process and cached when it succeeds

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CLI, cliSandbox } from './cli-sandbox.js';
+import { CLI, cliSandbox } from './support/cli-sandbox.js';
 
 const box = cliSandbox('wasm-mlp-files-');
 const { run, at } = box;

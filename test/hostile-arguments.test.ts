@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Network, type LayerParamsInput } from '../src/index.js';
-import { NETWORK_LIMITS } from '../src/core/limits.js';
-import { BACKENDS, bitEqual } from './helpers.js';
+import { NETWORK_LIMITS } from '../src/core/architecture.js';
+import { BACKENDS, bitEqual } from './support/helpers.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loose = any;

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { Network } from '../src/index.js';
 import { MODEL_LIMITS, MODEL_TEXT_SHAPE } from '../src/io/model-file.js';
-import { NETWORK_LIMITS } from '../src/core/limits.js';
+import { NETWORK_LIMITS } from '../src/core/architecture.js';
 
 const GOOD = {
   format: 'wasm-mlp', version: 1, layers: [2, 3, 1], activations: ['tanh', 'sigmoid'], loss: 'bce',

@@ -7,7 +7,8 @@
  */
 import { accessSync, chmodSync, closeSync, constants, openSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
-import { Network, type BackendName } from '../network.js';
+import { Network } from '../network.js';
+import type { BackendName } from '../core/backend.js';
 import { MODEL_LIMITS, MODEL_TEXT_SHAPE, type ModelJSON } from '../io/model-file.js';
 import { parseJsonBounded, type JsonShapeLimits } from '../io/json-text.js';
 import { DataError, UnusableFileError, show } from './data.js';
