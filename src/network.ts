@@ -49,7 +49,8 @@ export class Network {
   /** what the arena holds beyond the basics (optimizer state, dropout masks); only grows */
   #extras: Required<PlanExtras>;
   /** an asynchronous train is running */
-  #busy = false;
+  /** a train() or trainAsync() is running on this network (its callbacks and, for trainAsync, the code between its slices may run) */
+  #running: 'Network.train' | 'Network.trainAsync' | undefined;
 
   private constructor(opts: Required<NetworkOptions>, be: Backend) {
     this.layers = Object.freeze([...opts.layers]);
@@ -76,6 +77,7 @@ export class Network {
   init(options: InitOptions = {}): this {
     const where = 'Network.init';
     this.#live(where);
+    this.#notTraining(where);
     const o = ownOptions(where, options, INIT_KEYS, 'an object { scheme?, scale?, seed? }') as InitOptions;
     const scheme = o.scheme ?? 'random';
     if (!INIT_SCHEMES.includes(scheme)) fail(where, 'scheme', `one of ${INIT_SCHEMES.map((s) => `'${s}'`).join(', ')}`, scheme);
@@ -106,6 +108,7 @@ export class Network {
   setParams(params: readonly LayerParamsInput[]): this {
     const where = 'Network.setParams';
     this.#live(where);
+    this.#notTraining(where);
     const slots = this.#e.plan.layer;
     const L = slots.length;
     if (!Array.isArray(params) || params.length !== L) fail(where, 'params', `an array of ${L} { W, b } (one per layer)`, params);
@@ -179,6 +182,7 @@ export class Network {
   update(learningRate: number): this {
     const where = 'Network.update';
     this.#live(where);
+    this.#notTraining(where);
     if (!this.#gradsReady) {
       throw new Error(`${where}: no gradients to apply; call forward(X) and backward(Y) before update() (each gradient is applied once)`);
     }
@@ -195,34 +199,39 @@ export class Network {
    * Synchronous; trainAsync() runs the same steps and yields to the event loop.
    */
   train(X: MatrixInput, Y: TargetInput, options: TrainOptions): TrainResult {
-    const r = this.#startRun('Network.train', X, Y, options);
+    const where = 'Network.train';
+    const r = this.#startRun(where, X, Y, options);
+    this.#running = where;
     try {
       runSteps(this.#e, r, Infinity);
       return finishRun(this.#e, r);
     } finally {
+      this.#running = undefined;
       this.#invalidate();
     }
   }
 
   /**
    * train() that yields to the event loop about every 10 ms, so that timers, a UI and an
-   * AbortSignal aborted from elsewhere take effect. Another train on this network while it runs
-   * is refused; forward/predict calls in between are allowed (training resumes correctly).
+   * AbortSignal aborted from elsewhere take effect. While it runs, code in between may read the
+   * network (forward, predict, cost, getParams, toJSON: training resumes exactly as without them)
+   * but not change its parameters (init, setParams, update, another train throw); dispose() stops
+   * the run, which then rejects with an error saying so.
    */
   async trainAsync(X: MatrixInput, Y: TargetInput, options: TrainOptions): Promise<TrainResult> {
     const where = 'Network.trainAsync';
     const r = this.#startRun(where, X, Y, options);
-    this.#busy = true;
+    this.#running = where;
     try {
       while (!runSteps(this.#e, r, now() + 10)) {
         this.#invalidate();
         await new Promise<void>((resolve) => setTimeout(resolve, 0));
-        this.#live(where);
+        if (!this.#be) throw new Error(`${where}: the network was disposed while it trained; the run stopped after step ${r.step}`);
         r.resident = false; // a call in between may have used the batch region
       }
       return finishRun(this.#e, r);
     } finally {
-      this.#busy = false;
+      this.#running = undefined;
       this.#invalidate();
     }
   }
@@ -289,8 +298,8 @@ export class Network {
   /** Checks everything, splits the data, plans the arena once, and returns the run's state. */
   #startRun(where: string, X: MatrixInput, Y: TargetInput, options: TrainOptions): Run {
     this.#live(where);
-    if (this.#busy) throw new Error(`${where}: a trainAsync() on this network is still running; await it (or abort its signal) first`);
-    const cfg = checkTrainOptions(where, options, this.layers.length - 2);
+    this.#notTraining(where);
+    const cfg = this.#guardCallback(where, checkTrainOptions(where, options, this.layers.length - 2));
     const Xc = this.#checkX(where, X);
     const Yc = this.#checkY(where, Y, Xc.cols);
     const rng = createRng(cfg.seed ?? this.seed);
@@ -317,7 +326,8 @@ export class Network {
     if (v === undefined) return { Xt: Xc.data, Yt: Yc.data, m, Xv: undefined, Yv: undefined, mv: 0 };
     const Xvc = checkMatrix(where, 'validation.X', v.X, { rows: this.layers[0], rowsWhy: 'layers[0], the number of input features' });
     const Yvc = this.#checkY(where, v.Y, Xvc.cols, 'validation.Y');
-    return { Xt: Xc.data, Yt: Yc.data, m, Xv: Float32Array.from(Xvc.data), Yv: Float32Array.from(Yvc.data), mv: Xvc.cols };
+    // checked matrices are copies already: nothing the caller changes later reaches the run
+    return { Xt: Xc.data, Yt: Yc.data, m, Xv: Xvc.data, Yv: Yvc.data, mv: Xvc.cols };
   }
 
   /** Replans if the arena lacks batch capacity, optimizer state or dropout masks. */
@@ -331,6 +341,27 @@ export class Network {
   }
 
   // ---- checks and copies -----------------------------------------------------------------
+
+  /** init, setParams, update and train change the parameters: not while a run is using them. */
+  #notTraining(where: string): void {
+    if (this.#running === undefined) return;
+    const sync = this.#running === 'Network.train';
+    throw new Error(`${where}: a ${sync ? 'train()' : 'trainAsync()'} on this network is still running; ${sync ? 'return false from onProgress to stop it' : 'await it (or abort its signal)'} first. During a run, onProgress (and, with trainAsync, code in between) may read the network (forward, predict, predictProba, cost, backward, getParams, getGrads, toJSON) but not change its parameters`);
+  }
+
+  /** onProgress, followed by a check that it did not dispose of the network (which stops the run with an error). */
+  #guardCallback(where: string, cfg: TrainConfig): TrainConfig {
+    const user = cfg.onProgress;
+    if (user === undefined) return cfg;
+    return {
+      ...cfg,
+      onProgress: (p) => {
+        const go = user(p);
+        if (!this.#be) throw new Error(`${where}: the network was disposed by onProgress (at epoch ${p.epoch}, step ${p.iteration}); the run stopped there`);
+        return go;
+      },
+    };
+  }
 
   #live(where: string): void {
     if (!this.#be) throw new Error(`${where}: this network has been disposed; create a new one with Network.create()`);

@@ -82,7 +82,14 @@ export interface TrainOptions {
   validation?: { X: MatrixInput; Y: MatrixInput | ArrayLike<number> } | number;
   /** stop when the validation cost has not improved by more than minDelta for `patience` checks; restores the best parameters */
   earlyStopping?: { patience: number; minDelta?: number };
-  /** called every `progressEvery` epochs (iterations in the iterations form) and after the last; return false to stop */
+  /**
+   * called every `progressEvery` epochs (iterations in the iterations form) and after the last;
+   * return false to stop. It may read the network — forward, predict, predictProba, cost,
+   * backward, getParams, getGrads, toJSON — and the run goes on exactly as without those calls
+   * (the training data were copied when the run started, so changing the caller's X or Y has no
+   * effect either). It may not change the parameters: init, setParams, update and another train
+   * throw. dispose() stops the run: train then throws an error saying so.
+   */
   onProgress?: (p: TrainProgress) => void | boolean;
   /** default 1 epoch in the epochs form, ⌈iterations / 100⌉ in the iterations form */
   progressEvery?: number;
