@@ -51,6 +51,8 @@ export class Network {
   /** an asynchronous train is running */
   /** a train() or trainAsync() is running on this network (its callbacks and, for trainAsync, the code between its slices may run) */
   #running: 'Network.train' | 'Network.trainAsync' | undefined;
+  /** writes into the batch region by forward, cost and backward (a run puts its batch back after them) */
+  #batchWrites = 0;
 
   private constructor(opts: Required<NetworkOptions>, be: Backend) {
     this.layers = Object.freeze([...opts.layers]);
@@ -153,6 +155,7 @@ export class Network {
     const m = this.#needForward(where, 'cost(Y)');
     const l2 = checkCostOptions(where, options);
     this.#e.heap.set(this.#checkY(where, Y, m).data, this.#e.plan.Y >> 2);
+    this.#batchWrites++;
     return cost(this.#e, m) + (l2 > 0 ? l2Cost(this.#e, m, l2) : 0);
   }
 
@@ -162,6 +165,7 @@ export class Network {
     const m = this.#needForward(where, 'backward(Y)');
     const l2 = checkCostOptions(where, options);
     this.#e.heap.set(this.#checkY(where, Y, m).data, this.#e.plan.Y >> 2);
+    this.#batchWrites++;
     backwardPass(this.#e, m, l2);
     this.#gradsReady = true;
     return this;
@@ -312,7 +316,7 @@ export class Network {
     // plan once: batch capacity, optimizer state blocks, dropout masks (the arena only grows)
     this.#ensurePlan(where, Math.max(cfg.batchSize ?? data.m, this.#e.plan.mCap), runExtras(cfg.optimizer.name, keep, this.#extras));
     this.#invalidate();
-    return createRun(this.#e, where, cfg, data, rng, keep);
+    return createRun(this.#e, where, cfg, data, rng, keep, () => this.#batchWrites);
   }
 
   /** The training columns and the validation data: a seeded split of X and Y, or the given { X, Y }, checked. */
@@ -388,6 +392,7 @@ export class Network {
   /** Makes room for a checked X's m columns (the only place the arena may grow) and copies it in. */
   #putX(where: string, Xc: CheckedMatrix): number {
     const m = Xc.cols;
+    this.#batchWrites++;
     if (m > this.#e.plan.mCap) this.#replan(where, m);
     this.#e.heap.set(Xc.data, this.#e.plan.X >> 2);
     this.#invalidate(); // the cached forward pass belonged to the X just overwritten

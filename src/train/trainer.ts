@@ -47,6 +47,8 @@ export interface Run {
   /** the training X and Y (full batch) are in their arena slots */
   resident: boolean;
   stopped: TrainResult['stopped'] | undefined;
+  /** how many times calls from outside the run (forward, cost, backward) have written the batch region */
+  batchWrites: () => number;
   /** the parameters at the last check where every one was finite (the run's start at first), and the step they are from */
   finite: Float32Array; finiteStep: number;
 }
@@ -67,7 +69,9 @@ export function runExtras(optimizer: OptimizerName, keep: Float32Array | null, h
 }
 
 /** The run's state, over an arena already planned for it; the optimizer state starts at zero. */
-export function createRun(e: Engine, where: string, cfg: TrainConfig, data: RunData, rng: Rng, keep: Float32Array | null): Run {
+export function createRun(
+  e: Engine, where: string, cfg: TrainConfig, data: RunData, rng: Rng, keep: Float32Array | null, batchWrites: () => number,
+): Run {
   const p = e.plan;
   for (const st of p.state) e.heap.fill(0, st >> 2, (st >> 2) + p.paramFloats); // fresh optimizer state
   const finite = e.heap.slice(p.params >> 2, (p.params >> 2) + p.paramFloats); // checked when they were set
@@ -84,7 +88,7 @@ export function createRun(e: Engine, where: string, cfg: TrainConfig, data: RunD
     epochCosts: cfg.form === 'epochs' ? new Float64Array(Math.min(cfg.epochs, 1 << 16)) : undefined,
     valCosts: new Float64Array(data.Xv ? Math.min(checks, 1 << 16) : 0), checks: 0,
     step: 0, epoch: 0, batch: 0, epochCost: 0, right: 0, count: 0, countRight: false,
-    best: Infinity, bestParams: undefined, wait: 0, resident: false, stopped: undefined, finite, finiteStep: 0,
+    best: Infinity, bestParams: undefined, wait: 0, resident: false, stopped: undefined, batchWrites, finite, finiteStep: 0,
   };
 }
 
@@ -201,9 +205,10 @@ function endEpoch(e: Engine, r: Run): void {
       progress.validationCost = val.cost;
       if (val.accuracy !== undefined) progress.validationAccuracy = val.accuracy;
     }
+    const writes = r.batchWrites();
     if (cfg.onProgress(progress) === false) r.stopped = 'callback';
-    // the callback may have run forward or predict, which use the batch region
-    r.resident = false;
+    // a forward, predict, cost or backward in the callback used the batch region: put the batch back
+    if (r.batchWrites() !== writes) r.resident = false;
   }
   const es = cfg.earlyStopping;
   if (es && val) {
