@@ -26,6 +26,12 @@ import {
   checkMatrix, checkPositiveFinite, checkSeed, checkVector, fail, ownElements, ownOptions, type CheckedMatrix,
 } from './util/validate.js';
 
+/**
+ * predict and predictProba give back memory that their pass needed beyond this (a large X):
+ * below it, keeping the batch region saves re-growing it on the next call of the same size.
+ */
+export const RELEASE_BYTES = 32 * 2 ** 20;
+
 /** The kernels of a disposed network: none (every public method checks #live before a kernel runs). */
 const DISPOSED_KERNELS = new Proxy({}, { get: () => () => { throw new Error('wasm-mlp: this network has been disposed'); } }) as Kernels;
 
@@ -240,22 +246,53 @@ export class Network {
     }
   }
 
-  /** Output activations A[L] for X (n_y × m): probabilities for sigmoid and softmax, values for linear. */
+  /**
+   * Output activations A[L] for X (n_y × m): probabilities for sigmoid and softmax, values for
+   * linear. Like forward(X), except that a pass that grew the arena by more than
+   * RELEASE_BYTES (32 MiB) gives that memory back before returning (then no forward pass is kept
+   * for cost or backward).
+   */
   predictProba(X: MatrixInput): Matrix {
-    return this.forward(X);
+    return this.#outputs(X);
   }
 
   /**
    * Predictions for X: sigmoid → (n_y × m) of 0/1 (A > 0.5); softmax → (1 × m) class indices
-   * (argmax of each column); linear → (n_y × m) the outputs.
+   * (argmax of each column); linear → (n_y × m) the outputs. Memory as predictProba's.
    */
   predict(X: MatrixInput): Matrix {
-    const A = this.forward(X);
+    const A = this.#outputs(X);
     const act = this.activations[this.activations.length - 1];
     if (act === 'linear') return A;
     if (act === 'softmax') return { rows: 1, cols: A.cols, data: Float32Array.from({ length: A.cols }, (_, j) => argmaxColumn(A.data, 0, A.rows, A.cols, j)) };
     for (let i = 0; i < A.data.length; i++) A.data[i] = A.data[i] > 0.5 ? 1 : 0;
     return A;
+  }
+
+  /**
+   * forward(X); then, if that pass grew the arena by more than RELEASE_BYTES and no training run
+   * is using the arena, the network moves to a fresh memory of its earlier size.
+   */
+  #outputs(X: MatrixInput): Matrix {
+    const before = this.#e.plan;
+    const A = this.forward(X);
+    if (this.#e.plan.end - before.end > RELEASE_BYTES && this.#running === undefined) this.#moveArena(before.mCap);
+    return A;
+  }
+
+  /**
+   * The arena planned for mCap columns on a fresh memory of the same backend (a WebAssembly
+   * memory cannot shrink): the parameters, gradients and optimizer state — everything before the
+   * batch region, at the same offsets in every plan — are copied over, the old memory is dropped.
+   */
+  #moveArena(mCap: number): void {
+    const be = this.#be!.fresh();
+    const plan = planArena(this.layers, mCap, be.base, this.#extras);
+    const heap = be.reserve(plan.end);
+    heap.set(this.#e.heap.subarray(be.base >> 2, plan.X >> 2), be.base >> 2);
+    this.#be = be;
+    this.#e = createEngine(be.kernels, this.layers, this.activations, this.loss, plan, heap);
+    this.#invalidate();
   }
 
   /** Releases the network's memory; every later call throws. */

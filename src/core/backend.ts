@@ -17,6 +17,12 @@ export interface Backend {
   readonly base: number;
   /** Makes bytes [0, end) addressable and returns the current heap view (a new one after growth). */
   reserve(end: number): Float32Array;
+  /**
+   * A new backend of the same kind with a memory of its own, as small as a new one (a memory
+   * never shrinks: to give memory back, a network moves to a fresh one). Synchronous: the wasm
+   * module is already compiled when a backend exists.
+   */
+  fresh(): Backend;
 }
 
 /** Arena sizes stay below 2 GiB so every byte offset and element count fits an i32. */
@@ -59,7 +65,11 @@ function compiledModule(): Promise<WebAssembly.Module> {
 type WasmExports = Kernels & ReferenceKernels & { memory: WebAssembly.Memory; arena_base(): number };
 
 export async function createWasmBackend(): Promise<Backend> {
-  const module = await compiledModule();
+  return instantiateWasm(await compiledModule());
+}
+
+/** A wasm backend on a new instance (and memory) of the compiled module. */
+function instantiateWasm(module: WebAssembly.Module): Backend {
   // the loader turns an abort inside the module into an Error with file and line
   // instantiateSync, given the compiled module: the loader's async instantiate first asks whether
   // its argument is a fetch Response, and in Node touching the global Response loads the whole
@@ -86,6 +96,7 @@ export async function createWasmBackend(): Promise<Backend> {
       if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer);
       return heap;
     },
+    fresh: () => instantiateWasm(module),
   };
 }
 
@@ -146,6 +157,7 @@ export function createJsBackend(): Backend {
       }
       return heap;
     },
+    fresh: createJsBackend,
   };
 }
 
