@@ -29,7 +29,8 @@ describe('compiling the wasm module', () => {
 });
 
 describe('dispose() frees the memory while the Network object is still held', () => {
-  it('wasm: the instance memory grown by a predict on 2 000 000 columns is collected', async () => {
+  // forward keeps its cache (and so its memory) for cost and backward, at any size, until dispose
+  it('wasm: the instance memory grown by a forward on 2 000 000 columns is collected', async () => {
     let collected = false;
     const registry = new FinalizationRegistry(() => { collected = true; });
     let grownTo = 0;
@@ -38,7 +39,7 @@ describe('dispose() frees the memory while the Network object is still held', ()
       observeWasmMemory((m) => { memory = m; });
       const n = await Network.create({ layers: [2, 4, 1], backend: 'wasm' });
       observeWasmMemory(undefined);
-      n.predict({ rows: 2, cols: 2_000_000, data: new Float32Array(4_000_000) });
+      n.forward({ rows: 2, cols: 2_000_000, data: new Float32Array(4_000_000) });
       grownTo = memory!.buffer.byteLength;
       registry.register(memory!, 'memory');
       return n;
@@ -55,7 +56,7 @@ describe('dispose() frees the memory while the Network object is still held', ()
     const net = await Network.create({ layers: [2, 4, 1], backend: 'js' });
     await fullGc();
     const before = process.memoryUsage().arrayBuffers;
-    net.predict({ rows: 2, cols: 1_000_000, data: new Float32Array(2_000_000) });
+    net.forward({ rows: 2, cols: 1_000_000, data: new Float32Array(2_000_000) });
     await fullGc();
     const grown = process.memoryUsage().arrayBuffers;
     // 1 000 000 columns: about 1e6·18·4 bytes = 69 MiB in the heap Float32Array
