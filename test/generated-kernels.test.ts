@@ -43,7 +43,7 @@ const gemmShape = fc.oneof(
 );
 const gemmCase = fc.record({
   shape: gemmShape, form: fc.constantFrom<Form>('nn', 'nt', 'tn'), variant: fc.constantFrom('', '_ref', '_packed'),
-  mix: valueMix, seed, scal: fc.constantFrom([1, 0], [0.7, 0], [1, 0.5], [-0.25, 1]), misalign: fc.integer({ min: 0, max: 3 }),
+  mix: valueMix, seed, scal: fc.constantFrom<[number, number]>([1, 0], [0.7, 0], [1, 0.5], [-0.25, 1]), misalign: fc.integer({ min: 0, max: 3 }),
 });
 type GemmCase = typeof gemmCase extends fc.Arbitrary<infer T> ? T : never;
 
