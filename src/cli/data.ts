@@ -72,12 +72,21 @@ export function readText(file: string, what: string, maxBytes = MAX_CSV_BYTES): 
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (e as Error).message;
     throw new UnusableFileError(`cannot read ${what} ${file}: ${why}`);
   }
+  return decodeText(file, bytes);
+}
+
+/** A file's bytes as UTF-8 text (a byte-order mark dropped), or a DataError naming the line of the first byte that is not UTF-8. */
+export function decodeText(file: string, bytes: Uint8Array): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     const at = firstBadUtf8(bytes);
+    // physical lines as the CSV reader counts them: CRLF, LF and a lone CR each end one
     let line = 1;
-    for (let i = bytes.indexOf(10); i >= 0 && i < at; i = bytes.indexOf(10, i + 1)) line++;
+    for (let i = 0; i < at; i++) {
+      if (bytes[i] === 10) line++;
+      else if (bytes[i] === 13) { line++; if (bytes[i + 1] === 10) i++; }
+    }
     const byte = at < bytes.length ? `byte 0x${bytes[at].toString(16).padStart(2, '0')} (at byte ${at} of the file)` : 'the last character (cut short)';
     throw new DataError(`${file}: line ${line}: ${byte} is not UTF-8; save the file as UTF-8 (decoded as anything else, labels such as "café" and "cafè" could become one)`);
   }
