@@ -31,13 +31,27 @@ export const MAX_ARENA_BYTES = 2 ** 31 - 65536;
 const PAGE = 65536;
 let compiled: Promise<WebAssembly.Module> | undefined;
 
-/** True when this engine can run the SIMD kernel module. */
+let simd: boolean | undefined;
+
+/**
+ * True when this engine can run the SIMD kernel module. Asked once per process: V8 keeps a little
+ * native memory for every WebAssembly.validate (about 1 kB; 20 000 calls grew the resident size
+ * by 17 MiB), and the answer cannot change.
+ */
 export function wasmSimdSupported(): boolean {
-  try {
-    return typeof WebAssembly === 'object' && WebAssembly.validate(wasmBytes);
-  } catch {
-    return false;
+  if (simd === undefined) {
+    try {
+      simd = typeof WebAssembly === 'object' && WebAssembly.validate(wasmBytes);
+    } catch {
+      simd = false;
+    }
   }
+  return simd;
+}
+
+/** Internal, for tests that stub WebAssembly.validate: the next wasmSimdSupported() asks again. */
+export function forgetSimdProbe(): void {
+  simd = undefined;
 }
 
 let memoryObserver: ((memory: WebAssembly.Memory) => void) | undefined;
