@@ -29,7 +29,9 @@ Options:
   -h, --help            this text
 
 A bad row is reported with its line number (every bad row counted, the first 10 listed) and
-nothing is written; exit code 1 for a bad file, 2 for a bad flag.
+nothing is written: exit code 1. A bad flag, or a file that cannot be used at all (missing,
+unreadable, empty, no data rows, a bad header, a missing column, an --out that cannot be
+written): one line, exit code 2. Files must be UTF-8.
 `;
 
 /** Columns predicted at a time: bounds the network's memory for any file size. */

@@ -51,7 +51,9 @@ Options:
 
 A bad row (wrong number of fields, a feature that is not a number, an empty target, an
 unterminated quote) is reported with its line number — every bad row counted, the first 10
-listed — and nothing is written: exit code 1 for a bad file, 2 for a bad flag.
+listed — and nothing is written: exit code 1. A bad flag, or a file that cannot be used at all
+(missing, unreadable, empty, no data rows, a bad header, no such column, a --save that cannot be
+written, found before training): one line, exit code 2. Files must be UTF-8.
 `;
 
 interface TrainConfig {
