@@ -4,63 +4,28 @@
  * build (npm test builds first). Without Chromium every test here FAILS, saying so: .ci/run
  * installs the `chromium` package with apt-get; a browser is never downloaded.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { pathToFileURL } from 'node:url';
+import type { Page } from 'playwright-core';
 import { readmeBlock } from './support/readme-blocks.js';
-import { startServer, type RunningServer } from '../scripts/serve.mjs';
+import { browserSandbox, repoRoot } from './support/browser.js';
 import { Network, datasets } from '../src/index.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run',
-];
 const ARTIFACTS = path.join(repoRoot, 'test-artifacts');
 /** a loaded 2-core machine: generous, bounded */
 const TEST_TIMEOUT = 90_000;
 
-let server: RunningServer | undefined;
-let browser: Browser | undefined;
-let launchError: Error | undefined;
-
-beforeAll(async () => {
-  server = await startServer({ root: repoRoot, folders: ['demo', 'dist', 'test'] });
-  if (!existsSync(CHROMIUM)) {
-    launchError = new Error(
-      `browser tests: Chromium is missing at ${CHROMIUM}. Install Debian's package: ` +
-      'apt-get update && apt-get install -y chromium (.ci/run does this). No browser is ever downloaded.',
-    );
-    return;
-  }
-  try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 60_000 });
-  } catch (e) {
-    launchError = new Error(`browser tests: could not launch ${CHROMIUM}: ${(e as Error).message}`);
-  }
-}, 90_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** the shared browser, or the reason there is none (the test fails with it) */
-function theBrowser(): Browser {
-  if (launchError) throw launchError;
-  if (!browser) throw new Error('browser tests: Chromium was not launched');
-  return browser;
-}
+const server = browserSandbox(['demo', 'dist', 'test']);
+const theBrowser = () => server.browser();
 
 /** a page that records console errors, uncaught exceptions, failed requests and off-origin requests */
 async function openPage(viewport = { width: 1280, height: 680 }) {
   const page = await theBrowser().newPage({ viewport });
   const errors: string[] = [];
   const offOrigin: string[] = [];
-  const origin = new URL(server!.url).origin;
+  const origin = new URL(server.url).origin;
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
@@ -84,9 +49,9 @@ describe('dist/browser/wasm-mlp.js in a plain page', () => {
     const node = Object.keys(await import(pathToFileURL(path.join(repoRoot, 'dist/index.js')).href) as object).sort();
     const { page, errors } = await openPage();
     try {
-      await page.goto(`${server!.url}test/fixtures/page.html?iterations=1`);
+      await page.goto(`${server.url}test/fixtures/page.html?iterations=1`);
       // as source text: vitest rewrites import() inside functions it compiles
-      const bundleUrl = JSON.stringify(`${server!.url}dist/browser/wasm-mlp.js`);
+      const bundleUrl = JSON.stringify(`${server.url}dist/browser/wasm-mlp.js`);
       const inBrowser = await page.evaluate<string[]>(`import(${bundleUrl}).then((m) => Object.keys(m).sort())`);
       expect(inBrowser).toEqual(node);
       expect(node).toContain('Network');
@@ -99,7 +64,7 @@ describe('dist/browser/wasm-mlp.js in a plain page', () => {
   it('trains the flower for 2000 iterations on wasm and js: ≥ 85 % accuracy, first cost equal to Node’s', async () => {
     const { page, errors, offOrigin } = await openPage();
     try {
-      await page.goto(`${server!.url}test/fixtures/page.html?seed=2&iterations=2000`);
+      await page.goto(`${server.url}test/fixtures/page.html?seed=2&iterations=2000`);
       await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, null, { timeout: 60_000 });
       const result = await page.evaluate(() => (window as unknown as { result: PageResult }).result);
       expect(result.error).toBeUndefined();
@@ -139,7 +104,7 @@ describe('the README', () => {
     const { page, errors, offOrigin } = await openPage();
     try {
       // the snippet as a page in a folder of its own, with the bundle copied next to it ('./wasm-mlp.js')
-      const base = `${server!.url}readme-example/`;
+      const base = `${server.url}readme-example/`;
       await page.route(`${base}index.html`, (r) => r.fulfill({
         contentType: 'text/html; charset=utf-8',
         body: `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"></head><body>${snippet}</body></html>`,
@@ -175,7 +140,7 @@ describe('the playground (demo/)', () => {
   it('loads without console errors, trains the flower past 85 % within 20 s, and keeps training across a backend switch', async () => {
     const { page, errors, offOrigin } = await openPage();
     trained = { page, errors };
-    await page.goto(`${server!.url}demo/`);
+    await page.goto(`${server.url}demo/`);
     await page.locator('#play:not([disabled])').waitFor({ timeout: 30_000 });
     expect(await page.locator('#dataset').inputValue()).toBe('flower');
     expect(await page.locator('#backend-wasm').isChecked()).toBe(true);
@@ -233,7 +198,7 @@ describe('the playground (demo/)', () => {
   it('keeps the whole setup in the URL: change settings, reload that URL, the same settings come back', async () => {
     const { page, errors } = await openPage();
     try {
-      await page.goto(`${server!.url}demo/`);
+      await page.goto(`${server.url}demo/`);
       await page.locator('#play:not([disabled])').waitFor({ timeout: 30_000 });
       await page.selectOption('#dataset', 'spiral');
       await page.locator('#noise').fill('0.35');

@@ -49,6 +49,16 @@ function runNoting(...args: string[]) {
   return { ...r, added: readdirSync(box.dir).filter((f) => !before.has(f)) };
 }
 
+/** Exit code 2, nothing on stdout, one line on stderr matching `error`, and no file left behind (no output, no temporary file). */
+function expectUnusable(r: ReturnType<typeof runNoting>, command: string, error: RegExp): void {
+  expect(r.status).toBe(2);
+  expect(r.stdout).toBe('');
+  const lines = r.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0].replace(new RegExp(`^wasm-mlp ${command}: `), '')).toMatch(error);
+  expect(r.added).toEqual([]);
+}
+
 describe('an input file that cannot be used: one line, exit code 2, nothing written', () => {
   const cases: [string, () => { data: string; files?: Record<string, string>; extra?: string[] }, RegExp][] = [
     ['missing', () => ({ data: 'nope.csv' }), /^cannot read data file nope\.csv: no such file$/],
@@ -64,13 +74,7 @@ describe('an input file that cannot be used: one line, exit code 2, nothing writ
   it.each(cases)('train: %s', (_, make, error) => {
     const c = make();
     for (const [name, text] of Object.entries(c.files ?? {})) writeFileSync(at(name), text);
-    const r = runNoting('train', '--data', c.data, '--target', 'label', '--save', 'out.json', '--quiet', ...(c.extra ?? []));
-    expect(r.status).toBe(2);
-    expect(r.stdout).toBe('');
-    const lines = r.stderr.trimEnd().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0].replace(/^wasm-mlp train: /, '')).toMatch(error);
-    expect(r.added).toEqual([]); // no model, no temporary file
+    expectUnusable(runNoting('train', '--data', c.data, '--target', 'label', '--save', 'out.json', '--quiet', ...(c.extra ?? [])), 'train', error);
   });
 
   const predictCases = [
@@ -82,13 +86,7 @@ describe('an input file that cannot be used: one line, exit code 2, nothing writ
     if (!existsSync(at('model.json'))) expect(run('train', '--data', 'good.csv', '--target', 'label', '--save', 'model.json', '--epochs', '2', '--quiet').status).toBe(0);
     const c = make();
     for (const [name, text] of Object.entries(c.files ?? {})) writeFileSync(at(name), text);
-    const r = runNoting('predict', '--model', 'model.json', '--data', c.data, '--out', 'pred.csv');
-    expect(r.status).toBe(2);
-    expect(r.stdout).toBe('');
-    const lines = r.stderr.trimEnd().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0].replace(/^wasm-mlp predict: /, '')).toMatch(error);
-    expect(r.added).toEqual([]); // no predictions, no temporary file
+    expectUnusable(runNoting('predict', '--model', 'model.json', '--data', c.data, '--out', 'pred.csv'), 'predict', error);
   });
 
   it('predict: a model file that is missing, unreadable or a directory', () => {

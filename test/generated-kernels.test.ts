@@ -203,6 +203,17 @@ function classes(c: ColCase): Float32Array {
   return y;
 }
 const softplus = (t: number) => Math.max(t, 0) + Math.log1p(Math.exp(-Math.abs(t)));
+/** float64 Σ of the cross-entropy terms from the logits, and Σ (|term| + |z|) for the bounds */
+function bce64(c: ColCase): { s: number; mag: number } {
+  const Z = logits(c), Y = classes(c);
+  let s = 0, mag = 0;
+  for (let i = 0; i < Z.length; i++) {
+    const t = Y[i] * softplus(-Z[i]) + (1 - Y[i]) * softplus(Z[i]);
+    s += t;
+    mag += Math.abs(t) + Math.abs(Z[i]);
+  }
+  return { s, mag };
+}
 
 const COL: Record<string, { run(a: KernelArena, c: ColCase): Float32Array | number[]; check(c: ColCase, got: Float32Array | number[]): Check }> = {
   softmax_forward: {
@@ -241,30 +252,12 @@ const COL: Record<string, { run(a: KernelArena, c: ColCase): Float32Array | numb
   bce_cost: {
     run: (a, c) => { a.reset(); const n = c.rows * c.cols; return [a.k.bce_cost(a.put(logits(c)), a.put(classes(c)), n, c.cols)]; },
     // each float32 term within 4 ulp of its log part + 1 ulp of the term (test/vmath.test.ts): 10u of |t| + |z|, summed in float64
-    check: (c, got) => {
-      const Z = logits(c), Y = classes(c);
-      let s = 0, mag = 0;
-      for (let i = 0; i < Z.length; i++) {
-        const t = Y[i] * softplus(-Z[i]) + (1 - Y[i]) * softplus(Z[i]);
-        s += t;
-        mag += Math.abs(t) + Math.abs(Z[i]);
-      }
-      return { got, want: [s / c.cols], tol: [(10 * U32 * mag) / c.cols + 1e-300] };
-    },
+    check: (c, got) => { const { s, mag } = bce64(c); return { got, want: [s / c.cols], tol: [(10 * U32 * mag) / c.cols + 1e-300] }; },
   },
   bce_cost_ref: {
     run: (a, c) => { a.reset(); const n = c.rows * c.cols; return [a.k.bce_cost_ref(a.put(logits(c)), a.put(classes(c)), n, c.cols)]; },
     // the reference sums float64 terms of the float32 inputs: only float64 rounding remains
-    check: (c, got) => {
-      const Z = logits(c), Y = classes(c);
-      let s = 0, mag = 0;
-      for (let i = 0; i < Z.length; i++) {
-        const t = Y[i] * softplus(-Z[i]) + (1 - Y[i]) * softplus(Z[i]);
-        s += t;
-        mag += Math.abs(t) + Math.abs(Z[i]);
-      }
-      return { got, want: [s / c.cols], tol: [(1e-12 * Math.max(1, mag)) / c.cols] };
-    },
+    check: (c, got) => { const { s, mag } = bce64(c); return { got, want: [s / c.cols], tol: [(1e-12 * Math.max(1, mag)) / c.cols] }; },
   },
   mse_cost: {
     run: (a, c) => { a.reset(); const n = c.rows * c.cols; return [a.k.mse_cost(a.put(values(n, c.seed, c.mix)), a.put(values(n, c.seed + 1, c.mix)), n, c.cols)]; },

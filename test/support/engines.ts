@@ -31,28 +31,4 @@ export const MODEL_FORMATS: readonly ModelFormat[] = [
 ];
 
 /** A bump allocator over a backend's memory for calling kernels directly; reset() between cases. */
-export class KernelArena {
-  #top: number;
-  constructor(readonly be: Backend) {
-    this.#top = be.base;
-  }
-  get k() {
-    return this.be.kernels;
-  }
-  reset(): void {
-    this.#top = this.be.base;
-  }
-  /** Places `data` (or n zeros) at a fresh 16-byte-aligned offset (+ misalign floats); returns the byte pointer. */
-  put(data: ArrayLike<number> | number, misalign = 0): number {
-    const n = typeof data === 'number' ? data : data.length;
-    const ptr = this.#top + misalign * 4;
-    this.#top = Math.ceil((ptr + n * 4 + 64) / 16) * 16;
-    const h = this.be.reserve(this.#top);
-    if (typeof data === 'number') h.fill(0, ptr >> 2, (ptr >> 2) + n);
-    else h.set(data, ptr >> 2);
-    return ptr;
-  }
-  get(ptr: number, n: number): Float32Array {
-    return this.be.reserve(0).slice(ptr >> 2, (ptr >> 2) + n);
-  }
-}
+export { Scratch as KernelArena } from './helpers.js';
