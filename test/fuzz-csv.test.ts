@@ -54,6 +54,7 @@ describe('fuzzed CSV files', () => {
     fc.assert(fc.property(table, layout, fc.array(mutation, { minLength: 1, maxLength: 4 }), counted((rows, l, ms) => {
       let { text } = write([rows[0].map((_, i) => `c${i}`), ...rows], l);
       for (const m of ms) { const i = m.at % (text.length + 1); text = text.slice(0, i) + m.text + text.slice(i); }
+      const heap0 = process.memoryUsage().heapUsed, t0 = performance.now();
       const { records, problems } = parseCsv(text);
       const physical = 1 + (text.match(/\r\n|\r|\n/g) ?? []).length;
       for (const p of problems) expect(p.line >= 1 && p.line <= physical, `problem line ${p.line} of ${physical}`).toBe(true);
@@ -66,6 +67,10 @@ describe('fuzzed CSV files', () => {
         expect(e, (e as Error).stack).toBeInstanceOf(DataError);
         expect((e as Error).message).toMatch(/^f\.csv/);
       }
+      // no hang, and an allocation bounded by the text: these texts are at most ~0.5 MB, and
+      // parsing keeps a string per field; 64 MiB of heap growth (garbage included) is the bound
+      expect(performance.now() - t0, 'no hang').toBeLessThan(1000);
+      expect(process.memoryUsage().heapUsed - heap0).toBeLessThan(64 * 2 ** 20);
     })), fcRuns(800));
   });
 

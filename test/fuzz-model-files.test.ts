@@ -12,6 +12,8 @@ import { Network } from '../src/index.js';
 import { MODEL_FORMATS } from './support/engines.js';
 import { counted, fcRuns, reportCases } from './support/generated.js';
 import { createRng } from '../src/util/rng.js';
+import { loadCliModel } from '../src/cli/model.js';
+import { DataError } from '../src/cli/data.js';
 
 reportCases('model files');
 
@@ -145,5 +147,51 @@ describe.each(MODEL_FORMATS)('fuzzed $name model files', (format) => {
       expect(e?.message, `cut after ${n} of ${text.length}`).toMatch(/^Network\.fromJSON: json must be a model file's JSON text; it does not parse.*looks truncated/);
     }
     await expect(read(text)).resolves.toBeInstanceOf(Network);
+  });
+});
+
+describe('fuzzed command-line model files (wasm-mlp-cli: a network and its columns)', () => {
+  /** A valid file of `wasm-mlp train --save`, around a generated network with a sigmoid or softmax output. */
+  async function cliText(seed: number): Promise<string> {
+    const model = JSON.parse(await validText(seed, (n) => JSON.stringify(n)));
+    const nX = model.layers[0], nY = model.layers[model.layers.length - 1];
+    const out = model.activations[model.activations.length - 1];
+    const classification = out !== 'linear';
+    const classes = classification ? Array.from({ length: nY === 1 ? 2 : nY }, (_, k) => `c${k}`) : null;
+    if (out === 'sigmoid' && nY !== 1) return cliText(seed + 1001); // 2 classes: one sigmoid unit
+    return JSON.stringify({
+      format: 'wasm-mlp-cli', version: 1, task: classification ? 'classification' : 'regression',
+      features: Array.from({ length: nX }, (_, i) => `x${i}`), target: 'y', classes,
+      standardize: { mean: new Array(nX).fill(0.5), std: new Array(nX).fill(2) }, targetScale: classification ? null : { mean: 1, std: 3 }, model,
+    });
+  }
+
+  it('one to three edits (300 cases): loaded with the network the text holds, or one DataError naming the file', async () => {
+    const seen = { loaded: 0, refused: 0 };
+    await fc.assert(fc.asyncProperty(fc.nat({ max: 1000 }), fc.array(edit, { minLength: 1, maxLength: 3 }), counted(async (seed, edits) => {
+      let text = await cliText(seed);
+      for (const e of edits) {
+        try { text = applyEdit(text, e); } catch { text = applyEdit(text, { ...e, kind: 'chars', text: '}' } as Edit); }
+      }
+      const protoBefore = protoKeys();
+      const t0 = performance.now();
+      try {
+        const { file, net } = await loadCliModel('m.json', text, 'js');
+        const o = JSON.parse(text.replace(/^\ufeff/, ''));
+        expect(file.features).toEqual(o.features);
+        expect(net.layers).toEqual(o.model.layers);
+        net.dispose();
+        seen.loaded++;
+      } catch (e) {
+        expect(e, (e as Error).stack).toBeInstanceOf(DataError);
+        expect((e as Error).message).toMatch(/^m\.json/);
+        expect((e as Error).message.length).toBeLessThan(800);
+        seen.refused++;
+      }
+      expect(performance.now() - t0, 'no hang').toBeLessThan(2000);
+      expect(protoKeys()).toEqual(protoBefore);
+    })), fcRuns(300));
+    expect(seen.refused).toBeGreaterThan(0);
+    expect(seen.loaded).toBeGreaterThan(0);
   });
 });
