@@ -8,12 +8,18 @@
  * on 1.5%), so there the costs agree to a few ulp, not bit for bit. Only the plain-SIMD module
  * exists: relaxed SIMD, whose fused multiply-add may differ between CPUs, is not used.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { browserSandbox, repoRoot } from './support/browser.js';
+import { openPage, repoRoot, startBrowserSession, type BrowserSession } from './support/browser.js';
 
-const box = browserSandbox(['dist', 'test']);
+let session: BrowserSession;
+beforeAll(async () => {
+  session = await startBrowserSession(['dist', 'test']);
+}, 90_000);
+afterAll(async () => {
+  await session?.close();
+});
 
 type Runs = Record<string, { backend: string; steps: number; costs: string; params: string[]; proba: string }>;
 
@@ -22,13 +28,11 @@ describe.each(['wasm', 'js'])('backend %s: Node and Chromium give the same bits'
     const lib = await import(pathToFileURL(path.join(repoRoot, 'dist/index.js')).href);
     const { runAll } = await import(pathToFileURL(path.join(repoRoot, 'test/fixtures/bitidentity-run.js')).href) as { runAll: (l: unknown, b: string) => Promise<Runs> };
     const node = await runAll(lib, backend);
-    const page = await box.browser().newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const { page, errors } = await openPage(session);
     try {
-      await page.goto(`${box.url}test/fixtures/page.html?iterations=1`);
+      await page.goto(`${session.url}test/fixtures/page.html?iterations=1`);
       // as source text: vitest rewrites import() inside functions it compiles
-      const src = `Promise.all([import(${JSON.stringify(`${box.url}dist/browser/wasm-mlp.js`)}), import(${JSON.stringify(`${box.url}test/fixtures/bitidentity-run.js`)})])
+      const src = `Promise.all([import(${JSON.stringify(`${session.url}dist/browser/wasm-mlp.js`)}), import(${JSON.stringify(`${session.url}test/fixtures/bitidentity-run.js`)})])
         .then(([lib, r]) => r.runAll(lib, ${JSON.stringify(backend)}))`;
       const chromium = await page.evaluate<Runs>(src);
       expect(errors).toEqual([]);

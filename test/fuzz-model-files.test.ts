@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Network } from '../src/index.js';
-import { MODEL_FORMATS } from './support/engines.js';
+import { MODEL_FORMATS, type ModelFile, type ModelFormat } from './support/engines.js';
 import { counted, fcRuns, reportCases } from './support/generated.js';
 import { createRng } from '../src/util/rng.js';
 import { loadCliModel } from '../src/cli/model.js';
@@ -17,8 +17,8 @@ import { DataError } from '../src/cli/data.js';
 
 reportCases('model files');
 
-/** A valid model text: a small generated network with parameters of every magnitude. */
-async function validText(seed: number, write: (n: Network) => string): Promise<string> {
+/** A valid model file: a small generated network with parameters of every magnitude. */
+async function validFile(seed: number, write: (n: Network) => ModelFile): Promise<ModelFile> {
   const rng = createRng(seed);
   const L = 1 + Math.floor(rng.uniform() * 3);
   const layers = Array.from({ length: L + 1 }, () => 1 + Math.floor(rng.uniform() * 5));
@@ -28,10 +28,11 @@ async function validText(seed: number, write: (n: Network) => string): Promise<s
   const acts = [...Array(L - 1).fill('relu'), out];
   const net = await Network.create({ layers, activations: acts, backend: 'js', seed });
   net.setParams(net.getParams().map(({ W, b }) => ({ W: { ...W, data: W.data.map(() => rng.normal() * 10 ** (6 * rng.uniform() - 3)) }, b })));
-  const text = write(net);
+  const file = write(net);
   net.dispose();
-  return text;
+  return file;
 }
+const validText = async (seed: number, write: (n: Network) => ModelFile): Promise<string> => (await validFile(seed, write)).text;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -80,8 +81,12 @@ function applyEdit(text: string, e: Edit): string {
 
 const protoKeys = () => [Object.getOwnPropertyNames(Object.prototype).join(), Object.getOwnPropertyNames(Array.prototype).join()];
 
-/** What a load of `text` must be: the network the text describes, or a plain Error naming the problem. */
-async function expectLoadsOrRefuses(read: (t: string) => Promise<Network>, text: string): Promise<'loaded' | 'refused'> {
+/**
+ * What a load of `text` must be: a plain Error starting with `where`, or a network — for the
+ * library's JSON exactly the one the text describes; for other formats one that writes itself
+ * back to the same file (their text is not the parameters).
+ */
+async function expectLoadsOrRefuses(read: (t: string) => Promise<Network>, text: string, format: ModelFormat = MODEL_FORMATS[0]): Promise<'loaded' | 'refused'> {
   const protoBefore = protoKeys();
   const mem = process.memoryUsage().arrayBuffers;
   const t0 = performance.now();
@@ -99,9 +104,17 @@ async function expectLoadsOrRefuses(read: (t: string) => Promise<Network>, text:
     expect(err, String(err)).toBeInstanceOf(Error);
     // a plain Error from the checks, not a TypeError or RangeError from inside, nor a WebAssembly trap
     expect((err as Error).constructor, (err as Error).stack).toBe(Error);
-    expect((err as Error).message).toMatch(/^Network\.fromJSON: /);
-    expect((err as Error).message.length).toBeLessThan(600);
+    expect((err as Error).message.startsWith(`${format.where}: `), (err as Error).message).toBe(true);
+    expect((err as Error).message.length, (err as Error).message).toBeLessThan(600);
     return 'refused';
+  }
+  if (format !== MODEL_FORMATS[0]) {
+    const again = format.write(net!);
+    const back = await format.read(again, 'js');
+    expect(format.write(back)).toEqual(again);
+    net!.dispose();
+    back.dispose();
+    return 'loaded';
   }
   // it loaded: exactly what the text says
   const o = JSON.parse(text.replace(/^\ufeff/, ''));
@@ -117,43 +130,49 @@ async function expectLoadsOrRefuses(read: (t: string) => Promise<Network>, text:
 }
 
 describe.each(MODEL_FORMATS)('fuzzed $name model files', (format) => {
-  const read = (t: string) => format.read(t, 'js');
+  const runs = format === MODEL_FORMATS[0] ? 600 : 300;
 
-  it('one to three edits of a valid file (600 cases): loaded as written, or refused by name', async () => {
+  it(`one to three edits of a valid file's text (${runs} cases): loaded as written, or refused by name`, async () => {
     const seen = { loaded: 0, refused: 0 };
     await fc.assert(fc.asyncProperty(fc.nat({ max: 1000 }), fc.array(edit, { minLength: 1, maxLength: 3 }), counted(async (seed, edits) => {
-      let text = await validText(seed, format.write);
+      const file = await validFile(seed, format.write);
+      let text = file.text;
       for (const e of edits) {
         try { text = applyEdit(text, e); } catch { text = applyEdit(text, { ...e, kind: 'chars', text: '}' } as Edit); } // a structural edit of a text that no longer parses
       }
-      seen[await expectLoadsOrRefuses(read, text)]++;
-    })), fcRuns(600));
+      seen[await expectLoadsOrRefuses((t) => format.read({ ...file, text: t }, 'js'), text, format)]++;
+    })), fcRuns(runs));
     // both outcomes occur: the edits are not all fatal, nor all harmless
     expect(seen.refused).toBeGreaterThan(0);
     expect(seen.loaded).toBeGreaterThan(0);
   });
 
-  it('the same edits on the parsed object (fromJSON of an object) (300 cases)', async () => {
+  it('a valid file cut at every character: each prefix is refused as looking truncated', async () => {
+    const file = await validFile(7, format.write);
+    const text = file.text;
+    for (let n = 0; n < text.length; n++) {
+      const e = await format.read({ ...file, text: text.slice(0, n) }, 'js').then(() => undefined, (x: Error) => x);
+      expect(e?.message.startsWith(`${format.where}: `), e?.message).toBe(true);
+      expect(e?.message, `cut after ${n} of ${text.length}`).toMatch(/ must be .*JSON text; it does not parse.*looks truncated/);
+    }
+    await expect(format.read(file, 'js')).resolves.toBeInstanceOf(Network);
+  });
+});
+
+describe('fuzzed model objects (a ModelJSON built in code)', () => {
+  it('Network.fromJSON of the parsed object, after the same edits (300 cases)', async () => {
     await fc.assert(fc.asyncProperty(fc.nat({ max: 1000 }), edit.filter((e) => e.kind === 'value' || e.kind === 'delete' || e.kind === 'key'), counted(async (seed, e) => {
-      const text = applyEdit(await validText(seed, format.write), e);
+      const text = applyEdit(await validText(seed, MODEL_FORMATS[0].write), e);
       await expectLoadsOrRefuses(async (t) => Network.fromJSON(JSON.parse(t), { backend: 'js' }), text);
     })), fcRuns(300));
   });
 
-  it('a valid file cut at every character: each prefix is refused as looking truncated', async () => {
-    const text = await validText(7, format.write);
-    for (let n = 0; n < text.length; n++) {
-      const e = await read(text.slice(0, n)).then(() => undefined, (x: Error) => x);
-      expect(e?.message, `cut after ${n} of ${text.length}`).toMatch(/^Network\.fromJSON: json must be a model file's JSON text; it does not parse.*looks truncated/);
-    }
-    await expect(read(text)).resolves.toBeInstanceOf(Network);
-  });
 });
 
 describe('fuzzed command-line model files (wasm-mlp-cli: a network and its columns)', () => {
   /** A valid file of `wasm-mlp train --save`, around a generated network with a sigmoid or softmax output. */
   async function cliText(seed: number): Promise<string> {
-    const model = JSON.parse(await validText(seed, (n) => JSON.stringify(n)));
+    const model = JSON.parse(await validText(seed, (n) => ({ text: JSON.stringify(n) })));
     const nX = model.layers[0], nY = model.layers[model.layers.length - 1];
     const out = model.activations[model.activations.length - 1];
     const classification = out !== 'linear';

@@ -192,7 +192,7 @@ const CASES: Case[] = [
   { name: 'a layer as nested arrays', input: () => text((m) => { m.params[0] = [[1, 2], [3]]; }), error: /params\[0\] must be an object \{ W, b \}; got an Array of length 2/ },
   { name: 'W as an array-like object claiming 10⁹ entries', input: () => text((m) => { m.params[0].W = { length: 1e9, 0: 1 }; }), error: /params\[0\]\.W must be an array of 3·2 = 6 numbers.*got an object with keys \{0, length\}/ },
   { name: 'a stray key', input: () => text((m) => { m.extra = 1; }), error: /unexpected key "extra"; a model has only the keys/ },
-  { name: 'a huge text (over the limit, never parsed)', input: () => ' '.repeat(MODEL_LIMITS.textLength + 1), error: /json must be a model file's JSON text of at most 503316480 characters; got a string of 503316481 characters \(not parsed\)/ },
+  { name: 'a huge text (over the limit, never parsed)', input: () => ' '.repeat(MODEL_LIMITS.textLength + 1), error: /json must be a model text of at most 503316480 characters; got a string of 503316481 characters \(not parsed\)/ },
   { name: 'deeply nested brackets', input: () => '['.repeat(100_000) + ']'.repeat(100_000), error: /json must be a model file's JSON text with at most 8 levels of nested arrays and objects; this text has more \(the first past the limit at line 1, column 9\): not parsed/ },
   { name: 'a bad backend option', input: () => GOOD_TEXT, options: { backend: 'gpu' }, error: /options\.backend must be 'wasm' or 'js'; got "gpu"/ },
   // object inputs (a ModelJSON built in code): same rules, and nothing read through a prototype or a getter

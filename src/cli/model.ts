@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Network } from '../network.js';
 import type { BackendName } from '../core/backend.js';
 import { MODEL_LIMITS, MODEL_TEXT_SHAPE, type ModelJSON } from '../io/model-file.js';
-import { parseJsonBounded, type JsonShapeLimits } from '../io/json-text.js';
+import { parseJSONText, type JsonShapeLimits } from '../io/untrusted.js';
 import { DataError, UnusableFileError, show } from './data.js';
 import { describe } from '../util/validate.js';
 
@@ -79,7 +79,7 @@ function readDescription(file: string, text: string): CliModelFile {
   };
   let o: unknown;
   try {
-    o = parseJsonBounded(text, file, 'the model file', 'the JSON text `wasm-mlp train --save` writes', CLI_MODEL_TEXT_SHAPE);
+    o = parseJSONText(file, text, CLI_MODEL_TEXT_SHAPE, 'the model file', { text: 'a model file text', file: '`wasm-mlp train --save`' });
   } catch (e) {
     throw new DataError(`${file} is not a model file: ${(e as Error).message.slice(file.length + 2)}; a truncated or edited file?`);
   }
@@ -217,12 +217,12 @@ export function checkWritable(file: string): void {
 }
 
 /**
- * Writes `text` to `file` so that a reader never sees half of it: into a temporary file in the
- * same directory (same file system), then renamed over the target in one step. An existing target
- * keeps its permissions, and a read-only one is not replaced. On any failure the temporary file
- * is removed and the target is left as it was.
+ * Writes `text` (or bytes) to `file` so that a reader never sees half of it: into a temporary
+ * file in the same directory (same file system), then renamed over the target in one step. An
+ * existing target keeps its permissions, and a read-only one is not replaced. On any failure the
+ * temporary file is removed and the target is left as it was.
  */
-export function writeFileAtomic(file: string, text: string): void {
+export function writeFileAtomic(file: string, text: string | Uint8Array): void {
   let st: Stats | undefined;
   try {
     st = statSync(file);

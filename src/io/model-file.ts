@@ -15,8 +15,8 @@ import { BACKENDS, type BackendName } from '../core/backend.js';
 import {
   ACTIVATIONS, LOSSES, NETWORK_LIMITS, paramCount as countParams, type Activation, type LayerParams, type LayerParamsInput, type Loss,
 } from '../core/architecture.js';
-import { describe, fail } from '../util/validate.js';
-import { parseJsonBounded, type JsonShapeLimits } from './json-text.js';
+import { fail } from '../util/validate.js';
+import { element as elementOf, ownValue as ownValueOf, parseJSONText, plainObject, type JsonShapeLimits } from './untrusted.js';
 
 export const MODEL_FORMAT = 'wasm-mlp';
 export const MODEL_VERSION = 1;
@@ -51,8 +51,7 @@ export const MODEL_LIMITS = {
   /**
    * characters of JSON text accepted: the longest text of a network at the parameter limit
    * (2^24 values of at most 26 characters each with their commas, ≈ 436 million, plus its
-   * structure) fits, and so
-   * does a string this long in V8 (2^29 − 24)
+   * structure) fits, and so does a string this long in V8 (2^29 − 24)
    */
   textLength: 480 * 2 ** 20,
   /** entries of `layers` (input included) */
@@ -82,6 +81,14 @@ export const MODEL_TEXT_SHAPE: JsonShapeLimits = {
 const WHERE = 'Network.fromJSON';
 const TOP_KEYS = ['format', 'version', 'layers', 'activations', 'loss', 'params'] as const;
 const LAYER_KEYS = ['W', 'b'] as const;
+
+// the readers of src/io/untrusted.ts, reporting as Network.fromJSON
+const ownValue = (o: object, key: string, path: string): unknown => ownValueOf(WHERE, o, key, path);
+const element = (a: unknown[], i: number, path: string): unknown => elementOf(WHERE, a, i, path);
+const checkRecord = (v: unknown, path: string, keys: readonly string[], expected: string): object =>
+  plainObject(WHERE, v, path, expected, { keys, noun: path === 'the model' ? 'model' : 'layer' });
+const parseModelText = (text: string): unknown =>
+  parseJSONText(WHERE, text, MODEL_TEXT_SHAPE, 'json', { text: 'a model text', file: 'a model file' });
 
 /** What modelToJSON reads of a network. */
 export interface ModelSource {
@@ -217,43 +224,6 @@ export function readModel(json: unknown): CheckedModel {
     b: readFloats(b, `params[${l}].b`),
   }));
   return { layers, activations, loss: loss as ModelLoss, params };
-}
-
-/** JSON.parse after the shape scan (bounded cost; a BOM skipped; truncation reported as such). */
-function parseModelText(text: string): unknown {
-  return parseJsonBounded(text, WHERE, 'json', "a model file's JSON text", MODEL_TEXT_SHAPE);
-}
-
-/**
- * Checks that v is a plain object (prototype Object.prototype or null, as JSON.parse and object
- * literals give) with no keys other than `allowed`: a `__proto__`, `constructor` or `prototype`
- * key, or any other stray key, is an error naming it.
- */
-function checkRecord(v: unknown, path: string, allowed: readonly string[], expected: string): object {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(WHERE, path, expected, v);
-  const proto = Object.getPrototypeOf(v);
-  if (proto !== Object.prototype && proto !== null) fail(WHERE, path, `${expected} (a plain object)`, v);
-  for (const k of Reflect.ownKeys(v)) {
-    if (typeof k !== 'string' || !allowed.includes(k)) {
-      const at = path === 'the model' ? '' : ` in ${path}`;
-      throw new Error(`${WHERE}: unexpected key ${typeof k === 'string' ? describe(k) : String(k)}${at}; a ${path === 'the model' ? 'model' : 'layer'} has only the keys ${allowed.join(', ')}`);
-    }
-  }
-  return v;
-}
-
-/** An own data property's value, or undefined; a getter is an error (it would run code). */
-function ownValue(o: object, key: string, path: string): unknown {
-  const d = Object.getOwnPropertyDescriptor(o, key);
-  if (d === undefined) return undefined;
-  if (!('value' in d)) fail(WHERE, path ? `${path}.${key}` : key, 'a plain value', 'an accessor property');
-  return d.value;
-}
-
-/** a[i] as an own element: a hole (which would read through the prototype chain) is an error. */
-function element(a: unknown[], i: number, path: string): unknown {
-  if (!Object.hasOwn(a, i)) fail(WHERE, `${path}[${i}]`, 'present', 'a hole in the array');
-  return a[i];
 }
 
 /** Copies a checked-length array into a Float32Array; every value a finite number in float32 range. */

@@ -3,6 +3,8 @@
 // format (ONNX, TF.js) joins every property by one line.
 import { createJsBackend, createWasmBackend, type Backend, type BackendName } from '../../src/core/backend.js';
 import { Network } from '../../src/network.js';
+import { fromTFJS, toTFJS } from '../../src/export.js';
+import { tfjsModelJSON } from '../../src/io/tfjs.js';
 
 export interface EngineModule {
   /** how a failing case names it */
@@ -18,16 +20,26 @@ export const ENGINE_MODULES: readonly EngineModule[] = [
   { name: 'js', backend: 'js', create: async () => createJsBackend() },
 ];
 
+/** A saved network: the text a format writes, and the bytes beside it (TF.js's weights.bin). */
+export interface ModelFile { text: string; bytes?: Uint8Array }
+
 export interface ModelFormat {
   name: string;
-  /** the network's file as text */
-  write(net: Network): string;
-  /** a network from that text (or a hostile one), on a backend */
-  read(text: string, backend: BackendName): Promise<Network>;
+  /** how the reader's errors start */
+  where: string;
+  /** the network's file */
+  write(net: Network): ModelFile;
+  /** a network from such a file (or a hostile one), on a backend */
+  read(file: ModelFile, backend: BackendName): Promise<Network>;
 }
 
 export const MODEL_FORMATS: readonly ModelFormat[] = [
-  { name: 'json', write: (net) => JSON.stringify(net), read: (text, backend) => Network.fromJSON(text, { backend }) },
+  { name: 'json', where: 'Network.fromJSON', write: (net) => ({ text: JSON.stringify(net) }), read: (f, backend) => Network.fromJSON(f.text, { backend }) },
+  {
+    name: 'TF.js (model.json + weights.bin)', where: 'fromTFJS',
+    write: (net) => { const a = toTFJS(net); return { text: JSON.stringify(tfjsModelJSON(a)), bytes: new Uint8Array(a.weightData) }; },
+    read: (f, backend) => fromTFJS(f.text, { backend, weightData: f.bytes ?? new Uint8Array(0) }),
+  },
 ];
 
 /** A bump allocator over a backend's memory for calling kernels directly; reset() between cases. */
