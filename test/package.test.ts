@@ -13,7 +13,8 @@ const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')
   name: string;
   type?: string;
   types?: string;
-  exports: Record<string, string | Record<string, string>>;
+  main?: string;
+  exports: Record<string, string | Record<string, Record<string, string>>>;
   bin?: Record<string, string>;
 };
 
@@ -40,28 +41,33 @@ function declarationClosure(entry: string): Map<string, string> {
 }
 
 describe('the package', () => {
-  it('is ESM with "exports"["."] listing "types" first, pointing at files that exist', () => {
+  it('has "exports" for import (ESM) and require (CommonJS), "types" first in each, pointing at files that exist', () => {
     expect(pkg.name).toBe('wasm-mlp');
     expect(pkg.type).toBe('module');
-    const root = pkg.exports['.'];
-    expect(typeof root).toBe('object');
-    const conditions = root as Record<string, string>;
-    expect(Object.keys(conditions)[0]).toBe('types');
-    expect(conditions.import ?? conditions.default).toBeDefined();
-    for (const [condition, target] of Object.entries(conditions)) {
-      expect(target, condition).toMatch(/^\.\//);
-      expect(existsSync(path.join(repoRoot, target)), `${condition}: ${target} exists`).toBe(true);
+    const root = pkg.exports['.'] as Record<string, Record<string, string>>;
+    expect(Object.keys(root)).toEqual(['import', 'require']);
+    for (const [form, conditions] of Object.entries(root)) {
+      expect(Object.keys(conditions)[0], form).toBe('types');
+      expect(conditions.default, form).toBeDefined();
+      for (const [condition, target] of Object.entries(conditions)) {
+        expect(target, `${form}.${condition}`).toMatch(/^\.\//);
+        expect(existsSync(path.join(repoRoot, target)), `${form}.${condition}: ${target} exists`).toBe(true);
+      }
     }
-    expect(path.normalize(conditions.import ?? conditions.default)).toBe(path.normalize('./dist/index.js'));
-    expect(conditions.types).toMatch(/\.d\.ts$/);
-    // the top-level "types" (for older resolvers) agrees with the exports map
-    if (pkg.types !== undefined) expect(path.normalize(pkg.types)).toBe(path.normalize(conditions.types));
+    expect(path.normalize(root.import.default)).toBe(path.normalize('./dist/index.js'));
+    expect(root.import.types).toMatch(/\.d\.ts$/);
+    // TypeScript reads a .d.ts in a "type": "module" package as an ES module: CommonJS needs .d.cts
+    expect(root.require.default).toMatch(/\.cjs$/);
+    expect(root.require.types).toMatch(/\.d\.cts$/);
+    // the top-level "types" and "main" (for resolvers without "exports") agree with the exports map
+    if (pkg.types !== undefined) expect(path.normalize(pkg.types)).toBe(path.normalize(root.import.types));
+    if (pkg.main !== undefined) expect(path.normalize(pkg.main)).toBe(path.normalize(root.require.default));
     // the bin is built too
     for (const bin of Object.values(pkg.bin ?? {})) expect(existsSync(path.join(repoRoot, bin)), bin).toBe(true);
   });
 
   it('has declarations that describe the Network class and its methods', () => {
-    const entry = path.join(repoRoot, (pkg.exports['.'] as Record<string, string>).types);
+    const entry = path.join(repoRoot, (pkg.exports['.'] as Record<string, Record<string, string>>).import.types);
     const files = declarationClosure(entry);
     const entryText = files.get(entry)!;
     expect(entryText).toMatch(/\bNetwork\b/);
