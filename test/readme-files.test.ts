@@ -1,0 +1,29 @@
+// Every file the README's examples write into the repository (or ask the reader to save there)
+// is git-ignored, so following the README leaves `git status` clean.
+import { spawnSync } from 'node:child_process';
+import { expect, it } from 'vitest';
+import { README } from './readme-blocks.js';
+import { repoRoot } from './cli-sandbox.js';
+
+/** File names the README's commands and code write, found by the phrasings it uses. */
+function writtenNames(text: string): string[] {
+  const patterns = [
+    /[Ss]ave\s+(?:it\s+)?as\s+`([\w.-]+)`/g,          // "Save as `spiral.mjs` …"
+    /writeFileSync\('([^']+)'/g,                         // code that writes a file
+    /--(?:save|out|plot|json) ([\w./-]+)/g,              // command-line outputs
+    /^\$ cat ([\w.-]+)$/gm,                              // a file the reader is shown making
+    /writes `?([\w.-]+\.tgz)`?/g,                        // npm pack's tarball
+  ];
+  const names = new Set<string>();
+  for (const re of patterns) for (const m of text.matchAll(re)) names.add(m[1]);
+  // placeholders (PATH, FILE.csv, MODEL.json) are not files
+  return [...names].filter((n) => !/^[A-Z]+(\.[a-z]+)?$/.test(n));
+}
+
+it('git ignores every file the README\'s examples write into the repository', () => {
+  const names = writtenNames(README);
+  // the phrasings still find the README's examples (else this test would pass on nothing)
+  expect(names).toEqual(expect.arrayContaining(['first.mjs', 'spiral.mjs', 'flower-net.json', 'flower-model.json', 'flower-predictions.csv', 'bad.csv']));
+  const notIgnored = names.filter((n) => spawnSync('git', ['check-ignore', '--no-index', '-q', n], { cwd: repoRoot }).status !== 0);
+  expect(notIgnored, 'add these to .gitignore').toEqual([]);
+});
