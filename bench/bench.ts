@@ -473,7 +473,7 @@ if (checks.length > 0) {
   for (const c of checks) line(`${c.pass === null ? 'INFO' : c.pass ? 'PASS' : 'FAIL'}  ${c.name}: ${fmt(c.value)} ${c.unit} (${c.detail})`);
 }
 
-// the issue's targets, from this run
+// the speed and resource targets, checked against this run
 interface Target { target: string; value: number | null; pass: boolean | null }
 const targets: Target[] = [];
 const ratioOf = (wl: string, impl: Impl) => {
@@ -489,7 +489,7 @@ const g512 = gemm.find((g) => g.n === 512 && g.impl === 'wasm');
 targets.push({ target: 'GEMM 512 (wasm) ≥ 75% of peak', value: g512 ? g512.fractionOfPeak : null, pass: g512 ? g512.fractionOfPeak >= 0.75 : null });
 for (const c of checks.filter((x) => x.pass !== null)) targets.push({ target: c.name, value: c.value, pass: c.pass });
 line();
-line('targets (issue 3):');
+line('targets:');
 for (const t of targets) line(`${t.pass === null ? 'n/a ' : t.pass ? 'PASS' : 'FAIL'}  ${t.target}${t.value === null ? ' (not measured in this run)' : `: ${fmt(t.value)}`}`);
 
 for (const s of skipped) notes.push(`${s.workload}/${s.impl} skipped: ${s.reason}`);

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
-import { readmeBlock } from './readme-blocks.js';
+import { readmeBlock } from './support/readme-blocks.js';
 import { consumerProject, ESBUILD, node, npm, repoRoot, run, snapshotRepo, TSC } from './support/consumer.js';
 import { startServer } from '../scripts/serve.mjs';
 

@@ -2,8 +2,8 @@
 // is git-ignored, so following the README leaves `git status` clean.
 import { spawnSync } from 'node:child_process';
 import { expect, it } from 'vitest';
-import { README } from './readme-blocks.js';
-import { repoRoot } from './cli-sandbox.js';
+import { README } from './support/readme-blocks.js';
+import { repoRoot } from './support/cli-sandbox.js';
 
 /** File names the README's commands and code write, found by the phrasings it uses. */
 function writtenNames(text: string): string[] {

@@ -7,9 +7,10 @@
  */
 import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Network, BackendName } from '../network.js';
+import type { Network } from '../network.js';
+import type { BackendName } from '../core/backend.js';
 import type { ModelJSON } from '../io/model-file.js';
-import { loadTrainedModel, TRAINED_MODEL_FORMAT, TRAINED_MODEL_VERSION, type TrainedModelJSON } from '../io/trained-model.js';
+import { loadTrainedModel, TRAINED_MODEL_FORMAT, TRAINED_MODEL_VERSION, type TrainedModelJSON } from '../trained-model.js';
 import { DataError } from './data.js';
 
 export const CLI_MODEL_FORMAT = TRAINED_MODEL_FORMAT;

@@ -6,11 +6,11 @@
  * 1): saveModel writes it from the library, loadModel reads either. Reading checks the text as
  * hostile input, like Network.fromJSON.
  */
-import type { BackendName } from '../core/backend.js';
-import { Network } from '../network.js';
-import { Standardizer, type StandardizerJSON } from '../data/standardize.js';
-import { describe, fail } from '../util/validate.js';
-import { MODEL_FORMAT, MODEL_LIMITS, type FromJSONOptions, type ModelJSON } from './model-file.js';
+import type { BackendName } from './core/backend.js';
+import { Network } from './network.js';
+import { Standardizer, type StandardizerJSON } from './data/standardize.js';
+import { describe, fail } from './util/validate.js';
+import { MODEL_FORMAT, MODEL_LIMITS, type FromJSONOptions, type ModelJSON } from './io/model-file.js';
 
 export const TRAINED_MODEL_FORMAT = 'wasm-mlp-cli';
 export const TRAINED_MODEL_VERSION = 1;
