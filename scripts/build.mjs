@@ -1,11 +1,11 @@
 // Builds what is out of date, and nothing else.
 //   node scripts/build.mjs [STEP ...] [--force] [--quiet]
 // Steps: one per asconfig.json target ("wasm:release", "wasm:debug", …; "wasm" is all of them),
-// "js", "browser", "types", "size"; "package" is what the published package needs (the release
-// wasm, js, browser, types: npm's prepare); no step means all of them. A step runs when one of
+// "js", "browser", "data", "types", "size"; "package" is what the published package needs (the
+// release wasm, js, browser, data, types: npm's prepare); no step means all of them. A step runs when one of
 // its outputs is missing or older than the newest of its inputs (sources, config files,
 // package.json, the tool's own package.json), and then runs the command of its package.json
-// script (build:js, build:browser, build:types), so the commands stay in one place. A failed
+// script (build:js, build:browser, build:data, build:types), so the commands stay in one place. A failed
 // step removes its outputs, so the next build cannot take a half-written file as up to date.
 // --force runs every chosen step; --quiet prints only failures.
 import { spawnSync } from 'node:child_process';
@@ -68,9 +68,14 @@ STEPS.set('browser', {
   outputs: outfiles('build:browser'),
   run: pkg.scripts['build:browser'],
 });
+STEPS.set('data', {
+  inputs: ['src', 'package.json', 'scripts/bundle-data.mjs', tool('esbuild')],
+  outputs: ['dist/data.js', 'dist/data.cjs', 'dist/browser/wasm-mlp-data.js'],
+  run: pkg.scripts['build:data'],
+});
 STEPS.set('types', {
-  inputs: ['src', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'scripts/cjs-types.mjs', tool('typescript')],
-  outputs: ['dist/types/index.d.ts', 'dist/types/index.d.cts'],
+  inputs: ['src', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'scripts/prune-types.mjs', 'scripts/cjs-types.mjs', tool('typescript')],
+  outputs: ['dist/types/index.d.ts', 'dist/types/index.d.cts', 'dist/types/data-index.d.ts', 'dist/types/data-index.d.cts'],
   run: pkg.scripts['build:types'],
 });
 // the sizes are printed on every full build (cheap); they have no outputs, so they always run
@@ -79,8 +84,8 @@ STEPS.set('size', { inputs: [], outputs: [], run: 'node scripts/size.mjs' });
 const WASM = [...STEPS.keys()].filter((k) => k.startsWith('wasm:'));
 const GROUPS = {
   wasm: WASM,
-  package: ['wasm:release', 'js', 'browser', 'types'],
-  all: [...WASM, 'js', 'browser', 'types', 'size'],
+  package: ['wasm:release', 'js', 'browser', 'data', 'types'],
+  all: [...WASM, 'js', 'browser', 'data', 'types', 'size'],
 };
 
 function newest(paths) {

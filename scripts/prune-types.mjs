@@ -1,10 +1,12 @@
-// Keeps in dist/types only the declaration files the public API reaches: index.d.ts and what its
-// imports and re-exports reach, transitively. tsc emits a declaration for every file the sources
+// Keeps in dist/types only the declaration files the public API reaches: the entries (index.d.ts,
+// and any others named after the folder) and what their imports and re-exports reach, transitively. tsc emits a declaration for every file the sources
 // import (the JS kernels, the trainer, …); those that no public declaration refers to are deleted.
 import { readdirSync, readFileSync, rmSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(process.argv[2] ?? 'dist/types');
+/** the entry declarations (the package's entry points): index.d.ts unless named after the folder */
+const entries = process.argv.length > 3 ? process.argv.slice(3) : ['index.d.ts'];
 const reached = new Set();
 const visit = (file) => {
   if (reached.has(file)) return;
@@ -14,7 +16,7 @@ const visit = (file) => {
     visit(path.resolve(path.dirname(file), (m[1] ?? m[2]).replace(/\.js$/, '.d.ts')));
   }
 };
-visit(path.join(root, 'index.d.ts'));
+for (const e of entries) visit(path.join(root, e));
 
 const prune = (dir) => {
   for (const d of readdirSync(dir, { withFileTypes: true })) {

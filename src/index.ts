@@ -22,14 +22,5 @@ export type { DatasetName, DatasetOptions, SpiralOptions } from './data/datasets
 export { trainTestSplit } from './data/split.js';
 export type { SplitOptions } from './data/split.js';
 export { accuracy } from './data/metrics.js';
-export { readCsv, CsvError } from './data/read-csv.js';
-export type { ReadCsvOptions, CsvData } from './data/read-csv.js';
-export type { CsvProblem } from './data/csv.js';
-export { encodeLabels } from './data/labels.js';
-export type { EncodedLabels } from './data/labels.js';
-export { fitStandardizer, Standardizer } from './data/standardize.js';
-export type { StandardizerJSON } from './data/standardize.js';
-export { saveModel, loadModel } from './trained-model.js';
-export type { TrainedModelJSON, TrainedModelParts, LoadedModel } from './trained-model.js';
 export { RNG_NAMES } from './util/rng.js';
 export type { RngName } from './util/rng.js';

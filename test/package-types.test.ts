@@ -1,6 +1,6 @@
 /**
  * dist/types as the package ships it: the declarations of the public API only. Every file in it is
- * reached from index.d.ts through imports and re-exports (tsc emits one per source file the
+ * reached from an entry (index.d.ts, data-index.d.ts) through imports and re-exports (tsc emits one per source file the
  * library imports; scripts/prune-types.mjs removes those no public declaration refers to), and
  * none of the command line, the JS kernels, the engine or the trainer is among them.
  */
@@ -20,10 +20,12 @@ function allFiles(dir: string): string[] {
 describe('dist/types', () => {
   const files = allFiles(types).map((f) => path.relative(types, f).split(path.sep).join('/')).sort();
 
-  it('holds exactly what index.d.ts reaches', () => {
-    const reached = [...declarationClosure(path.join(types, 'index.d.ts')).keys()]
+  it('holds exactly what the entries (index.d.ts, data-index.d.ts) reach, each with its CommonJS twin (.d.cts)', () => {
+    const reached = [...new Set(['index.d.ts', 'data-index.d.ts'].flatMap((e) => [...declarationClosure(path.join(types, e)).keys()]))]
       .map((f) => path.relative(types, f).split(path.sep).join('/')).sort();
-    expect(files).toEqual(reached);
+    expect(files.filter((f) => f.endsWith('.d.ts'))).toEqual(reached);
+    expect(files.filter((f) => f.endsWith('.d.cts'))).toEqual(reached.map((f) => f.replace(/\.d\.ts$/, '.d.cts')).sort());
+    expect(files.filter((f) => !/\.d\.c?ts$/.test(f))).toEqual([]);
   });
 
   it('holds nothing of the command line, the JS kernels, the engine or the trainer', () => {

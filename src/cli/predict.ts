@@ -5,7 +5,8 @@
  */
 import path from 'node:path';
 import { BACKENDS, type BackendName } from '../core/backend.js';
-import { applyStandardization, extract, readCsvTable, readText } from './data.js';
+import { extract, readCsvTable, readText } from './data.js';
+import { Standardizer } from '../data/standardize.js';
 import { oneOf, parseFlags, required, UsageError } from './args.js';
 import { loadCliModel, writeFileAtomic, type CliModelFile } from './model.js';
 import { csvLine } from '../data/csv.js';
@@ -55,8 +56,7 @@ export async function predictMain(argv: string[]): Promise<number> {
   const { file: model, net } = await loadCliModel(modelPath, readText(modelPath, 'model file'), backend);
   try {
     const table = readCsvTable(dataPath, readText(dataPath, 'data file'));
-    const { X } = extract(table, model.features, null);
-    applyStandardization(X, model.standardize);
+    const X = Standardizer.fromJSON(model.standardize).apply(extract(table, model.features, null).X);
     const text = predictionsCsv(net, model, X);
     if (out) {
       writeFileAtomic(out, text);

@@ -8,9 +8,9 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BACKENDS, type BackendName } from '../core/backend.js';
-import {
-  applyStandardization, classesOf, DataError, extract, meanStd, readCsvTable, readText, show, standardization,
-} from './data.js';
+import { DataError, extract, readCsvTable, readText, show } from './data.js';
+import { fitStandardizer, meanStd } from '../data/standardize.js';
+import { encodeLabels } from '../data/labels.js';
 import { isPosInt, layerSizes, num, oneOf, parseFlags, progressBar, required, UsageError } from './args.js';
 import { CLI_MODEL_FORMAT, CLI_MODEL_VERSION, writeFileAtomic, type CliModelFile } from './model.js';
 import { HIDDEN_ACTIVATIONS, OPTIMIZERS, type Activation, type OptimizerName } from '../core/architecture.js';
@@ -118,7 +118,8 @@ function makeTarget(values: readonly string[], cfg: TrainConfig): Target {
       classes: null, targetScale: { mean, std }, output: 'linear',
     };
   }
-  const { classes, index } = classesOf(values);
+  const { classes, Y: indexRow } = encodeLabels(values);
+  const index = indexRow.data;
   if (classes.length < 2) {
     throw new DataError(`${cfg.data}: the target column ${show(cfg.target)} has a single class (${show(classes[0])}); a classifier needs at least 2`);
   }
@@ -200,9 +201,10 @@ function loadTrainingData(cfg: TrainConfig) {
   const features = cfg.features ?? table.header.filter((h) => h !== cfg.target);
   if (features.includes(cfg.target)) throw new UsageError(`--features lists the target column ${show(cfg.target)}`);
   if (features.length === 0) throw new DataError(`${cfg.data} has no feature column: its only column is the target ${show(cfg.target)}`);
-  const { X, target } = extract(table, features, { name: cfg.target, numeric: cfg.regression });
-  const standardize = standardization(X);
-  applyStandardization(X, standardize);
+  const { X: raw, target } = extract(table, features, { name: cfg.target, numeric: cfg.regression });
+  const standardizer = fitStandardizer(raw);
+  const X = standardizer.apply(raw);
+  const standardize = standardizer.toJSON();
   return { features, X, standardize, t: makeTarget(target!, cfg) };
 }
 

@@ -12,11 +12,18 @@ import { checkMatrix, fail } from '../util/validate.js';
 export interface StandardizerJSON { mean: number[]; std: number[] }
 
 /**
- * The standard deviation used for scaling: a constant feature (sd 0), or one so nearly constant
- * that 1/sd overflows, carries no information and gets 1, so it stays finite (it becomes 0).
+ * Mean and standard deviation (population, in float64) of the n values at(0) … at(n − 1). A
+ * constant column (or one whose 1/std overflows) gets std 1: it carries no information, and
+ * dividing by 1 keeps it finite (it becomes 0).
  */
-export function usableStd(sd: number): number {
-  return sd > 0 && Number.isFinite(1 / sd) ? sd : 1;
+export function meanStd(n: number, at: (j: number) => number): { mean: number; std: number } {
+  let s = 0;
+  for (let j = 0; j < n; j++) s += at(j);
+  const mean = s / n;
+  let v = 0;
+  for (let j = 0; j < n; j++) v += (at(j) - mean) ** 2;
+  const sd = Math.sqrt(v / n);
+  return { mean, std: sd > 0 && Number.isFinite(1 / sd) ? sd : 1 };
 }
 
 export class Standardizer {
@@ -96,13 +103,9 @@ export function fitStandardizer(X: MatrixInput): Standardizer {
   const { rows, cols, data } = checkMatrix('fitStandardizer', 'X', X, { rowsHint: 'X holds one COLUMN per example' });
   const mean: number[] = [], std: number[] = [];
   for (let i = 0; i < rows; i++) {
-    let s = 0;
-    for (let j = 0; j < cols; j++) s += data[i * cols + j];
-    const mu = s / cols;
-    let v = 0;
-    for (let j = 0; j < cols; j++) v += (data[i * cols + j] - mu) ** 2;
-    mean.push(mu);
-    std.push(usableStd(Math.sqrt(v / cols)));
+    const r = meanStd(cols, (j) => data[i * cols + j]);
+    mean.push(r.mean);
+    std.push(r.std);
   }
   return Standardizer.fromJSON({ mean, std });
 }
