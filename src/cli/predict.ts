@@ -92,8 +92,8 @@ function predictionRow(A: Matrix, j: number, model: CliModelFile): string[] {
     return [fmt(A.data[j] * std + mean, 7)];
   }
   let p: number[];
-  if (classes.length === 2) {
-    const p1 = A.data[j]; // the sigmoid output is P(classes[1])
+  if (A.rows === 1) {
+    const p1 = A.data[j]; // 2 classes on one sigmoid output: P(classes[1])
     p = [1 - p1, p1];
   } else {
     p = classes.map((_, k) => A.data[k * A.cols + j]);
