@@ -10,9 +10,9 @@ import type { BackendName } from './core/backend.js';
 import { Network } from './network.js';
 import { Standardizer, type StandardizerJSON } from './data/standardize.js';
 import { describe, fail } from './util/validate.js';
-import { MODEL_FORMAT, MODEL_LIMITS, type FromJSONOptions, type ModelJSON } from './io/model-file.js';
+import { MODEL_FORMAT, MODEL_LIMITS, TRAINED_MODEL_FORMAT, type FromJSONOptions, type ModelJSON } from './io/model-file.js';
 
-export const TRAINED_MODEL_FORMAT = 'wasm-mlp-cli';
+export { TRAINED_MODEL_FORMAT };
 export const TRAINED_MODEL_VERSION = 1;
 
 /** The file as JSON. */
