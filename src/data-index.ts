@@ -10,3 +10,5 @@ export { fitStandardizer, Standardizer } from './data/standardize.js';
 export type { StandardizerJSON } from './data/standardize.js';
 export { saveModel, loadModel } from './trained-model.js';
 export type { TrainedModelJSON, TrainedModelParts, LoadedModel } from './trained-model.js';
+export { classificationScores, regressionScores } from './data/evaluate.js';
+export type { ClassificationScores, RegressionScores } from './data/evaluate.js';

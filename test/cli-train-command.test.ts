@@ -63,7 +63,8 @@ function regressionRows(m: number, seed: number): number[][] {
 describe('wasm-mlp train → predict', () => {
   it('2 classes (the flower, labels 0/1): sigmoid output, per-epoch lines, a held-out set predicted well', () => {
     write('flower.csv', ['x1', 'x2', 'label'], flowerRows(400, 1));
-    const r = run('train', '--data', 'flower.csv', '--target', 'label', '--layers', '8', '--epochs', '150', '--save', 'flower.json', '--quiet');
+    // every epoch trains on all 400 rows (--validation 0: no held-out rows, no early stopping)
+    const r = run('train', '--data', 'flower.csv', '--target', 'label', '--layers', '8', '--epochs', '150', '--save', 'flower.json', '--quiet', '--validation', '0');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^wasm-mlp train: flower\.csv, 400 rows, 2 features, target "label": 2 classes \("0", "1"\)$/m);
@@ -130,7 +131,7 @@ describe('wasm-mlp train → predict', () => {
 
   it('regression: a linear output on the standardized target; predictions in the target\'s units', () => {
     write('reg.csv', ['id', 'a', 'b', 'y'], regressionRows(400, 5));
-    const r = run('train', '--data', 'reg.csv', '--target', 'y', '--regression', '--features', 'a,b', '--layers', '16', '--epochs', '200', '--save', 'reg.json', '--backend', 'js');
+    const r = run('train', '--data', 'reg.csv', '--target', 'y', '--regression', '--features', 'a,b', '--layers', '16', '--epochs', '200', '--save', 'reg.json', '--backend', 'js', '--validation', '0');
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^network \[2, 16, 1\], tanh hidden, linear output, backend js$/m);
     expect(r.stdout).toMatch(/^epoch 200\/200 {2}cost \d+\.\d{6}$/m); // no accuracy for regression
@@ -208,7 +209,7 @@ describe('wasm-mlp train: bad files', () => {
     ['an empty file', '', [], /bad\.csv is empty/],
     ['a header only', 'x,label\n', [], /has a header row but no data rows/],
     ['a duplicated column', 'x,x,label\n1,2,a\n', [], /bad header row \(line 1\): it names column "x" twice/],
-    ['a continuous target without --regression', 'x,label\n' + Array.from({ length: 1200 }, (_, i) => `${i},${i / 7}`).join('\n'), [], /1200 distinct values; at most 1000 classes \(is it a number to predict\? add --regression\)/],
+    ['a continuous target with --classes', 'x,label\n' + Array.from({ length: 1200 }, (_, i) => `${i},${i / 7}`).join('\n'), ['--classes'], /1200 distinct values; at most 1000 classes \(is it a number to predict\? add --regression\)/],
   ])('%s', (_, text, extra, error) => {
     const r = trainBad('bad.csv', text, ...extra);
     expect(r.stderr).toMatch(/^wasm-mlp train: /);
