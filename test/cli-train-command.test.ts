@@ -5,14 +5,12 @@
  * Everything goes to a temporary directory.
  */
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { datasets } from '../src/index.js';
 import { createRng } from '../src/util/rng.js';
 import { csvLine, parseCsv } from '../src/data/csv.js';
-import { readmeBlock } from './support/readme-blocks.js';
-import { CLI, cliSandbox, repoRoot } from './support/cli-sandbox.js';
+import { cliSandbox, repoRoot } from './support/cli-sandbox.js';
 
 const box = cliSandbox('wasm-mlp-train-');
 const { run, at } = box;
@@ -265,31 +263,10 @@ describe('wasm-mlp train: flags', () => {
   });
 });
 
-describe("the README's command line example", () => {
-  it('prints what the README shows (all but the time), from examples/flower.csv', () => {
-    const commands = readmeBlock('cli-example').trim().split('\n');
-    const shown = readmeBlock('cli-example-output');
-    let out = '';
-    for (const cmd of commands) {
-      const [prog, ...args] = cmd.split(' ');
-      if (prog === 'head') {
-        // head -4 FILE
-        out += readFileSync(at(args[1]), 'utf8').split('\n').slice(0, Number(args[0].slice(1))).join('\n') + '\n';
-        continue;
-      }
-      expect(`${prog} ${args[0]}`).toBe('node dist/cli.js');
-      // run from the temporary directory, with the example file where the README's path says
-      const r = spawnSync(process.execPath, [CLI, ...args.slice(1).map((a) => (a.startsWith('examples/') ? path.join(repoRoot, a) : a))], { cwd: box.dir, encoding: 'utf8' });
-      expect(r.status, r.stderr).toBe(0);
-      out += (r.stdout + r.stderr).replaceAll(path.join(repoRoot, 'examples/'), 'examples/');
-    }
-    const time = /\(\d+\.\d\d s\)/g;
-    expect(out.replace(time, '(time)')).toBe(shown.replace(time, '(time)'));
-  });
-
-  it('examples/flower.csv is the flower the script writes: datasets.flower({ m: 400, seed: 1 })', () => {
-    const { X, Y } = datasets.flower({ m: 400, seed: 1 });
-    const rows = table(readFileSync(path.join(repoRoot, 'examples', 'flower.csv'), 'utf8'));
+describe('the example files', () => {
+  it.each([['flower.csv', 1], ['flower-new.csv', 2]])('examples/%s is the flower the script writes: datasets.flower({ m: 400, seed: %i })', (file, seed) => {
+    const { X, Y } = datasets.flower({ m: 400, seed });
+    const rows = table(readFileSync(path.join(repoRoot, 'examples', file), 'utf8'));
     expect(rows).toHaveLength(400);
     rows.forEach((row, j) => {
       // written with 6 significant digits: within 5e-6 relative

@@ -59,7 +59,8 @@ describe('from an npm pack tarball', () => {
   it('holds dist/ (ES, CommonJS, browser, declarations), the README, the LICENSE, and nothing of the sources', () => {
     const dir = installed(project);
     expect(lstatSync(dir).isSymbolicLink()).toBe(false);
-    for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/cli.js', 'dist/browser/wasm-mlp.js', 'dist/types/index.d.ts', 'dist/types/index.d.cts', 'README.md', 'LICENSE', 'package.json']) {
+    for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/cli.js', 'dist/browser/wasm-mlp.js', 'dist/types/index.d.ts', 'dist/types/index.d.cts',
+      'dist/data.js', 'dist/data.cjs', 'dist/browser/wasm-mlp-data.js', 'dist/types/data-index.d.ts', 'dist/types/data-index.d.cts', 'README.md', 'LICENSE', 'package.json']) {
       expect(existsSync(path.join(dir, f)), f).toBe(true);
     }
     for (const f of ['src', 'assembly', 'test', 'scripts', 'node_modules']) expect(existsSync(path.join(dir, f)), f).toBe(false);
@@ -80,6 +81,23 @@ describe('from an npm pack tarball', () => {
     const [a, b] = JSON.parse(r.stdout) as string[][];
     expect(b).toEqual(a);
     expect(a).toContain('Network');
+  });
+
+  it('gives wasm-mlp/data to import and require, working with the main entry\'s Network', () => {
+    const script = (load: string) => `
+      ${load}
+      const { X, Y } = main.datasets.flower({ m: 20 });
+      const standardizer = data.fitStandardizer(X);
+      const net = await main.Network.create({ layers: [2, 2, 1] });
+      const loaded = await data.loadModel(data.saveModel({ net, features: ['a', 'b'], target: 't', classes: ['x', 'y'], standardizer }));
+      console.log(loaded.net instanceof main.Network, loaded.classes.join(), data.readCsv('a,b\\n1,2\\n').X.rows);
+    `;
+    const esmRun = node(['--input-type=module', '-e', script("const main = await import('wasm-mlp'); const data = await import('wasm-mlp/data');")], project);
+    expect(esmRun.stderr).toBe('');
+    expect(esmRun.stdout).toBe('true x,y 2\n');
+    const cjsRun = node(['--input-type=commonjs', '-e', `(async () => { ${script("const main = require('wasm-mlp'); const data = require('wasm-mlp/data');")} })()`], project);
+    expect(cjsRun.stderr).toBe('');
+    expect(cjsRun.stdout).toBe('true x,y 2\n');
   });
 
   it('puts the wasm-mlp command on the PATH of npm scripts (node_modules/.bin)', () => {

@@ -98,9 +98,10 @@ export function costCurvesSvg(series: readonly CostSeries[], offset: number, wid
   const xTicks = linearTicks(first, span + first, 4).map((t) => ({ at: px(t.value - first), label: t.label }));
   const yTicks = scale.ticks.map((t) => ({ at: py(t.value), label: t.label }));
   const midY = panel.top + panel.height / 2;
+  // the legend on the heading's line, right-aligned, so that it never covers a curve
   const legend = series.length > 1
     ? series.map((c, k) => {
-      const y = panel.top + 16 + 16 * k, x = panel.left + panel.width - 180;
+      const y = labels.headingY ?? 24, x = panel.left + panel.width - 180 * (series.length - k);
       return `<path d="M${n2(x)} ${n2(y - 4)}h18" stroke="${c.color}" stroke-width="2"${c.dashed ? ' stroke-dasharray="5 3"' : ''}/>` +
         `<text x="${n2(x + 24)}" y="${n2(y)}" fill="${INK}">${escapeXml(c.label ?? '')}</text>`;
     })

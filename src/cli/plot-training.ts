@@ -10,8 +10,8 @@ export interface TrainingCurves {
   train: ArrayLike<number>;
   /** the validation cost after each epoch */
   validation?: ArrayLike<number>;
-  /** the epoch (from 1) whose parameters the model keeps, when early stopping restored them */
-  kept?: number;
+  /** a vertical line at an epoch (from 1): the one early stopping kept, or the lowest validation cost */
+  marker?: { epoch: number; label: string };
 }
 
 export function trainingCurvesSvg(c: TrainingCurves): string {
@@ -21,7 +21,7 @@ export function trainingCurvesSvg(c: TrainingCurves): string {
   if (c.validation) series.push({ values: c.validation, color: CLASS_COLORS[1], label: 'validation rows (held out)', dashed: true });
   const panel = costCurvesSvg(series, 0, width, box, {
     heading: 'cost per epoch', xLabel: 'epoch', first: 1,
-    marker: c.kept === undefined ? undefined : { at: c.kept, label: `kept: epoch ${c.kept}` }, headingY: 64,
+    marker: c.marker && { at: c.marker.epoch, label: c.marker.label }, headingY: 64,
   });
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${FONT}" font-size="11">`,

@@ -278,11 +278,14 @@ export async function trainMain(argv: string[]): Promise<number> {
     });
     progress.done();
     const took = `(${((performance.now() - t0) / 1000).toFixed(2)} s)`;
-    const kept = early ? firstMinimum(result.validationCosts!) + 1 : undefined;
+    // the epoch (from 1) of the lowest validation cost: the one early stopping keeps
+    const best = val ? firstMinimum(result.validationCosts!) + 1 : undefined;
     if (result.stopped === 'earlyStopping') {
-      console.log(`early stopping after epoch ${result.epochs}: the validation cost has not improved for ${cfg.patience} epochs; kept the parameters of epoch ${kept}`);
-    } else if (early && kept !== result.epochs) {
-      console.log(`kept the parameters of epoch ${kept}, where the validation cost was lowest`);
+      console.log(`early stopping after epoch ${result.epochs}: the validation cost has not improved for ${cfg.patience} epochs; kept the parameters of epoch ${best}`);
+    } else if (early && best !== result.epochs) {
+      console.log(`kept the parameters of epoch ${best}, where the validation cost was lowest`);
+    } else if (best !== undefined && best !== result.epochs) {
+      console.log(`the validation cost was lowest after epoch ${best}; the model is that of the last epoch, ${result.epochs} (early stopping would keep epoch ${best})`);
     }
 
     const evaluate = (Xp: Matrix, rows: Int32Array) => score(net, Xp, rows, t, targetScale, cfg.target);
@@ -300,7 +303,7 @@ export async function trainMain(argv: string[]): Promise<number> {
     writeFileAtomic(cfg.save, JSON.stringify(file) + '\n');
     console.log(`saved ${cfg.save}`);
     if (cfg.plot) {
-      writePlot(cfg, result.epochCosts!, result.validationCosts, kept, layers);
+      writePlot(cfg, result.epochCosts!, result.validationCosts, best === undefined ? undefined : { epoch: best, kept: early }, layers);
       console.log(`wrote ${cfg.plot}`);
     }
   } finally {
@@ -354,13 +357,14 @@ function score(net: Network, X: Matrix, rows: Int32Array, t: Target, scale: { me
   return { headline: `RMSE: ${Number(s.rmse.toPrecision(6))}`, lines: [regressionLine(s, target)] };
 }
 
-function writePlot(cfg: TrainConfig, train: Float64Array, validation: Float64Array | undefined, kept: number | undefined, layers: number[]): void {
+function writePlot(cfg: TrainConfig, train: Float64Array, validation: Float64Array | undefined, best: { epoch: number; kept: boolean } | undefined, layers: number[]): void {
   const svg = trainingCurvesSvg({
     title: `${path.basename(cfg.data)} → ${cfg.target}: [${layers.join(', ')}] ${cfg.activation}, ${cfg.optimizer}`,
-    subtitle: validation
-      ? `cost per epoch on the training rows and on the held-out validation rows${kept !== undefined ? `; the model keeps epoch ${kept}` : ''}`
-      : 'cost per epoch on the training rows (no validation rows: --validation F holds some out)',
-    train, validation, kept,
+    subtitle: !validation
+      ? 'cost per epoch on the training rows (no validation rows: --validation F holds some out)'
+      : `cost per epoch on the training rows and on the held-out validation rows; ${best!.kept ? `the model keeps epoch ${best!.epoch}` : 'the model is the last epoch\'s'}`,
+    train, validation,
+    marker: best && { epoch: best.epoch, label: best.kept ? `kept: epoch ${best.epoch}` : `lowest validation cost: epoch ${best.epoch}` },
   });
   writeFileAtomic(cfg.plot!, svg);
 }
