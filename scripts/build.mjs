@@ -1,13 +1,14 @@
 // Builds what is out of date, and nothing else.
 //   node scripts/build.mjs [STEP ...] [--force] [--quiet]
 // Steps: one per asconfig.json target ("wasm:release", "wasm:debug", …; "wasm" is all of them),
-// "js", "browser", "data", "types", "size"; "package" is what the published package needs (the
-// release wasm, js, browser, data, types: npm's prepare); no step means all of them. A step runs when one of
-// its outputs is missing or older than the newest of its inputs (sources, config files,
-// package.json, the tool's own package.json), and then runs the command of its package.json
-// script (build:js, build:browser, build:data, build:types), so the commands stay in one place. A failed
-// step removes its outputs, so the next build cannot take a half-written file as up to date.
-// --force runs every chosen step; --quiet prints only failures.
+// "js", "browser", "data", "export", "types", "size"; "package" is what the published package
+// needs (the release wasm, js, browser, data, export, types: npm's prepare); no step means all of
+// them. A step runs when one of its outputs is missing or older than the newest of its inputs
+// (sources, config files, package.json, the tool's own package.json), and then runs the command
+// of its package.json script (build:js, build:browser, build:data, build:export, build:types), so
+// the commands stay in one place. A failed step removes its outputs, so the next build cannot
+// take a half-written file as up to date. --force runs every chosen step; --quiet prints only
+// failures.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import path from 'node:path';
@@ -47,6 +48,15 @@ function outfiles(script) {
   return [...text.matchAll(/--outfile=(\S+)/g)].map((m) => m[1]);
 }
 
+/** The dist/ files a bundling script writes (its outfile: path.join(root, 'dist/…') or (root, 'dist', …)). */
+function outfilesOf(script) {
+  const text = readFileSync(abs(script), 'utf8');
+  const found = [...text.matchAll(/outfile: path\.join\(root, ((?:'[^']+'(?:, )?)+)\)/g)]
+    .map((m) => [...m[1].matchAll(/'([^']+)'/g)].map((q) => q[1]).join('/'));
+  if (found.length === 0) throw new Error(`build: found no outfile in ${script}`);
+  return found;
+}
+
 const tool = (name) => `node_modules/${name}/package.json`;
 
 /** name → { inputs: paths (files or folders), outputs: files, run: shell command } */
@@ -70,12 +80,17 @@ STEPS.set('browser', {
 });
 STEPS.set('data', {
   inputs: ['src', 'package.json', 'scripts/bundle-data.mjs', tool('esbuild')],
-  outputs: ['dist/data.js', 'dist/data.cjs', 'dist/browser/wasm-mlp-data.js'],
+  outputs: outfilesOf('scripts/bundle-data.mjs'),
   run: pkg.scripts['build:data'],
+});
+STEPS.set('export', {
+  inputs: ['src', 'package.json', 'scripts/build-export.mjs', tool('esbuild'), ...wasmImports()],
+  outputs: outfilesOf('scripts/build-export.mjs'),
+  run: pkg.scripts['build:export'],
 });
 STEPS.set('types', {
   inputs: ['src', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'scripts/prune-types.mjs', 'scripts/cjs-types.mjs', tool('typescript')],
-  outputs: ['dist/types/index.d.ts', 'dist/types/index.d.cts', 'dist/types/data-index.d.ts', 'dist/types/data-index.d.cts'],
+  outputs: ['index', 'data-index', 'export'].flatMap((e) => [`dist/types/${e}.d.ts`, `dist/types/${e}.d.cts`]),
   run: pkg.scripts['build:types'],
 });
 // the sizes are printed on every full build (cheap); they have no outputs, so they always run
@@ -84,8 +99,8 @@ STEPS.set('size', { inputs: [], outputs: [], run: 'node scripts/size.mjs' });
 const WASM = [...STEPS.keys()].filter((k) => k.startsWith('wasm:'));
 const GROUPS = {
   wasm: WASM,
-  package: ['wasm:release', 'js', 'browser', 'data', 'types'],
-  all: [...WASM, 'js', 'browser', 'data', 'types', 'size'],
+  package: ['wasm:release', 'js', 'browser', 'data', 'export', 'types'],
+  all: [...WASM, 'js', 'browser', 'data', 'export', 'types', 'size'],
 };
 
 function newest(paths) {

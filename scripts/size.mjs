@@ -35,6 +35,7 @@ const rows = [
   ['  build/mlp.wasm (as a separate file)', wasm],
   ['dist/index.js (Node / bundlers)', read('dist/index.js')],
   ['dist/browser/wasm-mlp-data.js (wasm-mlp/data)', read('dist/browser/wasm-mlp-data.js')],
+  ['dist/browser/export.js (wasm-mlp/export)', read('dist/browser/export.js')],
 ];
 console.log(`${'size'.padEnd(46)}${'raw'.padStart(10)}${'gzip'.padStart(10)}`);
 for (const [name, buf] of rows) {

@@ -5,20 +5,16 @@
  * installs the `chromium` package with apt-get; a browser is never downloaded.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, recordingPage } from './support/chromium.js';
 import { readmeBlock } from './support/readme-blocks.js';
 import { startServer, type RunningServer } from '../scripts/serve.mjs';
 import { Network, datasets } from '../src/index.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run',
-];
 const ARTIFACTS = path.join(repoRoot, 'test-artifacts');
 /** a loaded 2-core machine: generous, bounded */
 const TEST_TIMEOUT = 90_000;
@@ -29,18 +25,9 @@ let launchError: Error | undefined;
 
 beforeAll(async () => {
   server = await startServer({ root: repoRoot, folders: ['demo', 'dist', 'test'] });
-  if (!existsSync(CHROMIUM)) {
-    launchError = new Error(
-      `browser tests: Chromium is missing at ${CHROMIUM}. Install Debian's package: ` +
-      'apt-get update && apt-get install -y chromium (.ci/run does this). No browser is ever downloaded.',
-    );
-    return;
-  }
-  try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 60_000 });
-  } catch (e) {
-    launchError = new Error(`browser tests: could not launch ${CHROMIUM}: ${(e as Error).message}`);
-  }
+  const launched = await launchChromium(); // or the reason there is none
+  if (launched instanceof Error) launchError = launched;
+  else browser = launched;
 }, 90_000);
 
 afterAll(async () => {
@@ -56,20 +43,8 @@ function theBrowser(): Browser {
 }
 
 /** a page that records console errors, uncaught exceptions, failed requests and off-origin requests */
-async function openPage(viewport = { width: 1280, height: 680 }) {
-  const page = await theBrowser().newPage({ viewport });
-  const errors: string[] = [];
-  const offOrigin: string[] = [];
-  const origin = new URL(server!.url).origin;
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
-  page.on('request', (r) => {
-    const u = r.url();
-    if (!u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')) offOrigin.push(u);
-  });
-  page.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') errors.push(`worker console: ${m.text()}`); }));
-  return { page, errors, offOrigin };
+function openPage(viewport = { width: 1280, height: 680 }) {
+  return recordingPage(theBrowser(), new URL(server!.url).origin, viewport);
 }
 
 interface Run { backend: string; iterations: number; first: number; last: number; accuracy: number; ms: number }
