@@ -28,7 +28,11 @@ describe('the package', () => {
   it('has "exports" for import (ESM) and require (CommonJS) of "." and "./data", "types" first in each, pointing at files that exist', () => {
     expect(pkg.name).toBe('wasm-mlp');
     expect(pkg.type).toBe('module');
-    expect(Object.keys(pkg.exports)).toEqual(['.', './data', './package.json']);
+    expect(Object.keys(pkg.exports)).toEqual(['.', './data', './export', './package.json']);
+    // wasm-mlp/export is an ES module only: "types" first, then its bundles
+    const exp = pkg.exports['./export'] as unknown as Record<string, string>;
+    expect(Object.keys(exp)[0]).toBe('types');
+    for (const target of Object.values(exp)) expect(existsSync(path.join(repoRoot, target)), target).toBe(true);
     for (const entry of ['.', './data']) {
       const forms = pkg.exports[entry] as Record<string, Record<string, string>>;
       expect(Object.keys(forms), entry).toEqual(['import', 'require']);
