@@ -7,23 +7,18 @@
  * through 1, 3, 17, 33 (each width with every output), on both backends — 78 networks.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { startServer, type RunningServer } from '../scripts/serve.mjs';
 import { HIDDEN, OUTPUTS, WIDTHS, archOf, randomNetwork, randomRows, columnsToRows, rowsToColumns, termScale, type Arch } from './support/export-nets.js';
 import { mismatch } from './support/tolerance.js';
-import { launchChromium, recordingPage } from './support/chromium.js';
+import { openPage, startBrowserSession, type BrowserSession } from './support/browser.js';
 
-let server: RunningServer | undefined;
-let browser: Browser | Error | undefined;
+let session: BrowserSession;
 
 beforeAll(async () => {
-  server = await startServer({ folders: ['dist', 'test', 'node_modules'] });
-  browser = await launchChromium();
+  session = await startBrowserSession(['dist', 'test', 'node_modules']);
 }, 90_000);
 
 afterAll(async () => {
-  if (browser && !(browser instanceof Error)) await browser.close();
-  await server?.close();
+  await session?.close();
 });
 
 function cover(): Arch[] {
@@ -41,13 +36,12 @@ interface PageResult { backend: string; onnx: number[]; dims: number[]; proba: n
 
 describe('onnxruntime-web in Chromium', () => {
   it('runs the export of every network of the cover as predictProba gives it in the page, on both backends (batch 37)', async () => {
-    if (browser instanceof Error || !browser) throw browser ?? new Error('browser tests: Chromium was not launched');
     const archs = cover();
     expect(archs).toHaveLength(39);
     for (const output of OUTPUTS) for (const width of WIDTHS) expect(archs.some((a) => a.activations.at(-1) === output && a.layers.includes(width)), `${output} with width ${width}`).toBe(true);
-    const { page, errors, offOrigin } = await recordingPage(browser, new URL(server!.url).origin);
+    const { page, errors, offOrigin } = await openPage(session);
     try {
-      await page.goto(`${server!.url}test/fixtures/export-page.html`);
+      await page.goto(`${session.url}test/fixtures/export-page.html`);
       await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true, null, { timeout: 60_000 });
       const failures: string[] = [];
       let worst = 0, n = 0;
