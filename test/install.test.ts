@@ -11,10 +11,9 @@ import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium } from 'playwright-core';
 import { readmeBlock } from './support/readme-blocks.js';
 import { consumerProject, ESBUILD, node, npm, repoRoot, run, snapshotRepo, TSC } from './support/consumer.js';
-import { startServer } from '../scripts/serve.mjs';
+import { openPage, startBrowserSession } from './support/browser.js';
 
 /** npm installs on a shared 2-core machine: generous, bounded */
 const INSTALL_TIMEOUT = 300_000;
@@ -163,25 +162,18 @@ describe('from an npm pack tarball', () => {
     const inputs = Object.keys((JSON.parse(readFileSync(path.join(dir, 'meta.json'), 'utf8')) as { inputs: object }).inputs);
     expect(inputs).toContain('../node_modules/wasm-mlp/dist/browser/wasm-mlp.js');
 
-    const server = await startServer({ root: project, folders: ['web'] });
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      timeout: 60_000,
-    });
+    const session = await startBrowserSession(['web'], project);
     try {
-      const page = await browser.newPage();
+      const { page, errors, offOrigin } = await openPage(session);
       const lines: string[] = [];
-      const errors: string[] = [];
-      page.on('console', (m) => (m.type() === 'error' ? errors : lines).push(m.text()));
-      page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(`${server.url}web/index.html`);
+      page.on('console', (m) => { if (m.type() !== 'error') lines.push(m.text()); });
+      await page.goto(`${session.url}web/index.html`);
       for (let waited = 0; lines.length === 0 && errors.length === 0 && waited < 60_000; waited += 100) await new Promise((res) => setTimeout(res, 100));
       expect(errors).toEqual([]);
+      expect(offOrigin).toEqual([]);
       expect(lines.join('\n') + '\n').toBe(shown());
     } finally {
-      await browser.close();
-      await server.close();
+      await session.close();
     }
   }, 120_000);
 });
