@@ -1,6 +1,8 @@
 // Every file the README's examples write into the repository (or ask the reader to save there)
-// is git-ignored, so following the README leaves `git status` clean.
+// is git-ignored, so following the README leaves `git status` clean; every file it links to exists.
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect, it } from 'vitest';
 import { README } from './support/readme-blocks.js';
 import { repoRoot } from './support/cli-sandbox.js';
@@ -28,4 +30,17 @@ it('git ignores every file the README\'s examples write into the repository', ()
   const ignored = (p: string) => spawnSync('git', ['check-ignore', '--no-index', '-q', p], { cwd: repoRoot }).status === 0;
   const notIgnored = names.filter((n) => !ignored(n) && !ignored(`${n}/x`));
   expect(notIgnored, 'add these to .gitignore').toEqual([]);
+});
+
+it('every relative link and picture of the README points at a file of the repository (docs/course.md, LICENSE, …)', () => {
+  const targets = [...README.matchAll(/\]\((?!https?:|#)([^)#\s]+)(#[^)]*)?\)/g)].map((m) => m[1]);
+  expect(targets).toEqual(expect.arrayContaining(['docs/course.md', 'LICENSE', 'docs/wave-curves.svg']));
+  const missing = targets.filter((t) => !existsSync(path.join(repoRoot, t)));
+  expect(missing).toEqual([]);
+});
+
+it('the LICENSE is the MIT licence package.json names', () => {
+  const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { license: string };
+  expect(pkg.license).toBe('MIT');
+  expect(readFileSync(path.join(repoRoot, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} /);
 });
