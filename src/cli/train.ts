@@ -213,7 +213,7 @@ function splitRows(m: number, cfg: TrainConfig): Parts {
   const split = (rows: Int32Array, fraction: number, flag: string) => {
     let held: number;
     try {
-      held = heldOutCount('', flag, fraction, rows.length);
+      held = heldOutCount('wasm-mlp train', flag, fraction, rows.length);
     } catch {
       throw new UsageError(`${flag} ${fraction} of ${rows.length} rows leaves no rows on one side; give a fraction between ${(1 / rows.length).toPrecision(2)} and ${(1 - 1 / rows.length).toPrecision(2)}`);
     }
