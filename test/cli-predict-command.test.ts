@@ -45,8 +45,7 @@ beforeAll(async () => {
 describe('wasm-mlp predict', () => {
   it('writes one prediction per row to stdout: the class label and a probability per class', () => {
     const r = run('predict', '--model', 'model.json', '--data', 'data.csv');
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
+    expect(r.status, r.stderr).toBe(0);
     const { records, problems } = parseCsv(r.stdout);
     expect(problems).toEqual([]);
     expect(records[0].fields).toEqual(['kind', 'p_petal', 'p_gap']);
@@ -62,6 +61,11 @@ describe('wasm-mlp predict', () => {
     });
     // the course's flower with a 2-8-1 tanh network: well above chance
     expect(right / m).toBeGreaterThan(0.8);
+    // the file has the target column "kind": the predictions are scored against it, on stderr
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      `wasm-mlp predict: scored against the file's "kind" column: ${m} rows`,
+      `  accuracy ${(right / m * 100).toFixed(2)}%`,
+    ]);
   });
 
   it.each(['wasm', 'js'])('--out writes the file whole (backend %s); nothing else is left in the directory', (backend) => {
@@ -69,7 +73,7 @@ describe('wasm-mlp predict', () => {
     const r = run('predict', '--model', 'model.json', '--data', 'data.csv', '--out', out, '--backend', backend);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`wasm-mlp predict: ${m} predictions of kind written to ${out}\n`);
+    expect(r.stderr.split('\n')[0]).toBe(`wasm-mlp predict: ${m} predictions of kind written to ${out}`);
     const text = readFileSync(at(out), 'utf8');
     // the same text as on stdout
     expect(text).toBe(run('predict', '--model', 'model.json', '--data', 'data.csv', '--backend', backend).stdout);

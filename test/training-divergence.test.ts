@@ -1,8 +1,8 @@
 /**
  * A run never reports success with a non-finite parameter: every parameter is checked (Σ p² in
  * float64, finite exactly when each one is) at every progress check and at the end; a run whose
- * parameters or cost diverge throws an error naming the step and the learning rate, and the
- * parameters are put back to the last state where all were finite.
+ * parameters or cost diverge throws an error naming the step and the learning rate; the
+ * parameters are kept when all are still finite, else put back to the last state where they were.
  */
 import { describe, expect, it } from 'vitest';
 import { Network } from '../src/index.js';
@@ -39,18 +39,18 @@ describe.each(BACKENDS)('divergence (backend %s)', (backend) => {
     } catch (e) {
       error = (e as Error).message;
     }
-    expect(error).toMatch(/^Network\.train: (a parameter became (infinite|NaN) by step \d+|the cost became (Infinity|NaN) at step \d+) \(learning rate 1000\); the parameters diverged\. They are restored as they were (before training|after step \d+)/);
+    expect(error).toMatch(/^Network\.train: (a parameter became (infinite|NaN) by step \d+|the cost became (Infinity|NaN) at step \d+) \(learning rate 1000\); the parameters diverged\. They are (restored|kept) as they were (before training|after step \d+)/);
     expect(allFinite(net)).toBe(true);
-    const step = /after step (\d+)/.exec(error);
-    // restored to the state the last check saw (or, with none yet, to the start)
-    if (step) expect(bitEqual(net.getParams()[0].W.data, atChecks[atChecks.length - 1])).toBe(true);
+    // put back to the state the last check saw (or, with none yet, to the start); or, when every
+    // parameter was still finite (a cost that overflowed), kept as they were
+    if (/restored as they were after step/.test(error)) expect(bitEqual(net.getParams()[0].W.data, atChecks[atChecks.length - 1])).toBe(true);
   });
 
   it('the cost diverging: the same error form, and the parameters restored', async () => {
     const net = await Network.create({ layers: [2, 8, 1], activations: ['relu', 'linear'], backend, seed: 3 });
     const Xb = { rows: 2, cols: 3, data: [1e15, -2e15, 3e15, 1e15, 2e15, -1e15] }, Yb = { rows: 1, cols: 3, data: [1, 2, 3] };
     expect(() => net.train(Xb, Yb, { iterations: 50, learningRate: 10, progressEvery: 1 }))
-      .toThrow(/\(learning rate 10\); the parameters diverged\. They are restored as they were/);
+      .toThrow(/\(learning rate 10\); the parameters diverged\. They are (restored|kept) as they were/);
     expect(allFinite(net)).toBe(true);
   });
 

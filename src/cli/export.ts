@@ -52,7 +52,8 @@ Options:
                         standardized target
   -h, --help            this text
 
-Files are written whole or not at all; exit code 1 for a bad file, 2 for a bad flag.
+Files are written whole or not at all; exit code 1 for a bad file, 2 for a bad flag or a file
+that cannot be read at all.
 `;
 
 export const IMPORT_HELP = `Usage: wasm-mlp import --tfjs DIR/model.json --save MODEL.json [--backend NAME]

@@ -19,6 +19,8 @@ import { fail } from '../util/validate.js';
 import { element as elementOf, ownValue as ownValueOf, parseJSONText, plainObject, type JsonShapeLimits } from './untrusted.js';
 
 export const MODEL_FORMAT = 'wasm-mlp';
+/** The format of the file that keeps a network with its data description (src/trained-model.ts). */
+export const TRAINED_MODEL_FORMAT = 'wasm-mlp-cli';
 export const MODEL_VERSION = 1;
 
 /** The losses a model file may name: the network's. */
@@ -155,6 +157,11 @@ export interface CheckedModel {
 /** Parses (if text) and checks a model; returns fresh arrays ready for Network.create/setParams. */
 export function readModel(json: unknown): CheckedModel {
   const root = typeof json === 'string' ? parseModelText(json) : json;
+  if (typeof root === 'object' && root !== null && Object.getOwnPropertyDescriptor(root, 'format')?.value === TRAINED_MODEL_FORMAT) {
+    throw new Error(`${WHERE}: this is a model file of \`wasm-mlp train\` or saveModel (format '${TRAINED_MODEL_FORMAT}'), not a bare network: ` +
+      `load it with loadModel from 'wasm-mlp/data', which returns the network with its feature names, scaling and class labels ` +
+      `(its "model" key alone is the bare network, for Network.fromJSON(file.model))`);
+  }
   const o = checkRecord(root, 'the model', TOP_KEYS, 'a model object { format, version, layers, activations, loss, params }');
 
   const format = ownValue(o, 'format', '');

@@ -185,7 +185,7 @@ function readSpec(where: string, v: unknown, at: string, offset: number): Placed
     fail(where, `${at}.dtype`, "'float32' (wasm-mlp's weights are float32)", dtype);
   }
   for (const k of Object.keys(s)) {
-    if (!SPEC_KEYS.includes(k)) throw new Error(`${where}: unexpected key ${JSON.stringify(k)} in ${at}; a weight spec has the keys name, shape, dtype and optionally group`);
+    if (!SPEC_KEYS.includes(k)) throw new Error(`${where}: unexpected key ${describe(k)} in ${at}; a weight spec has the keys name, shape, dtype and optionally group`);
   }
   return { name, shape, offset, bytes: count * 4, optimizer, at: `${at} (${JSON.stringify(name)})` };
 }

@@ -109,11 +109,20 @@ export function checkParams(e: Engine, r: Run): void {
   diverged(e, r, `a parameter became ${Number.isNaN(ss) ? 'NaN' : 'infinite'} by step ${r.step}`);
 }
 
-/** Puts the last finite parameters back and throws the divergence error. */
+/**
+ * Throws the divergence error. The parameters stay as they are when every one is finite (a cost
+ * that overflowed for finite parameters, before this step's update); otherwise the last finite
+ * parameters are put back. The message says which, by step.
+ */
 function diverged(e: Engine, r: Run, what: string): never {
-  e.heap.set(r.finite, e.plan.params >> 2);
-  const back = r.finiteStep === 0 ? 'as they were before training' : `as they were after step ${r.finiteStep}`;
-  throw new Error(`${r.where}: ${what} (learning rate ${r.lr}); the parameters diverged. They are restored ${back}; try a smaller learningRate than ${r.lr}, or call init() to start again`);
+  const p = e.plan;
+  let kept = r.step;
+  if (!Number.isFinite(e.k.sum_squares(p.params, p.paramFloats))) {
+    e.heap.set(r.finite, p.params >> 2);
+    kept = r.finiteStep;
+  }
+  const state = kept === 0 ? 'as they were before training' : `as they were after step ${kept}`;
+  throw new Error(`${r.where}: ${what} (learning rate ${r.lr}); the parameters diverged. They are ${kept === r.step ? 'kept' : 'restored'} ${state}; try a smaller learningRate than ${r.lr}, or call init() to start again`);
 }
 
 /**

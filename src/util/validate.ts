@@ -32,8 +32,13 @@ function describeValue(v: unknown): string {
   if (typeof v === 'bigint') return `${String(v).length > 40 ? String(v).slice(0, 40) + '…' : v}n (a bigint)`;
   if (typeof v !== 'object') return `${String(v)} (${typeof v})`;
   if (Array.isArray(v)) return `an Array of length ${v.length}`;
-  const name = typedArrayName(v);
-  if (name !== undefined) return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} of length ${(v as unknown as ArrayLike<unknown>).length}`;
+  const tag = typedArrayName(v);
+  if (tag !== undefined) {
+    // a real typed array: its class by name (a Buffer says Buffer), its length
+    const ctor = (v as { constructor?: { name?: unknown } }).constructor?.name;
+    const name = typeof ctor === 'string' && ctor !== '' ? ctor : tag;
+    return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} of length ${(v as unknown as ArrayLike<unknown>).length}`;
+  }
   if (v instanceof DataView) return `a DataView of ${v.byteLength} bytes`;
   if (isPosingTypedArray(v)) return 'an object posing as a typed array (a Proxy or a copy of its prototype), not a real one';
   const keys = Object.keys(v);
