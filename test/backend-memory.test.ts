@@ -75,8 +75,9 @@ describe('create / train / dispose in one async loop that never yields', () => {
     expect(r.stderr).toBe('');
     const { rss } = JSON.parse(r.stdout) as { rss: number[] };
     expect(rss).toHaveLength(6);
-    // after gc(), each retained memory costs its committed pages: before the fixes 60 → 95 MiB over
-    // these samples (measured); after them flat within allocator noise and JIT code: 4 MiB
+    // after gc(), a memory kept per cycle costs its committed pages (a WeakRef per memory held
+    // 60 → 95 MiB over these samples, measured); with none kept the size is flat within allocator
+    // noise and JIT code: 4 MiB
     expect(rss[5] - rss[0], `RSS after each 500 cycles: ${rss.map((x) => x.toFixed(1)).join(', ')} MiB`).toBeLessThan(4);
   });
 });

@@ -180,7 +180,8 @@ describe('one huge row', () => {
     expect(r.stderr).toMatch(/^wasm-mlp train: huge\.csv: 1 bad row; nothing was written\n {2}line 2: 33000000 fields; the header \(line 1\) has 3\n/);
     const peakMiB = Number(/maxRSS (\d+)/.exec(r.stderr)![1]) / 1024;
     // the file's bytes (99 MiB) and its text (99 MiB, one byte per character) are needed; the rest
-    // is Node itself (~50 MiB). Keeping a string per field peaked at 728 MB; 400 MiB is the bound
+    // is Node itself (~50 MiB). A string kept per field would add some 20 bytes each, 660 MB more;
+    // 400 MiB is the bound
     expect(peakMiB).toBeLessThan(400);
   });
 });

@@ -136,7 +136,7 @@ describe.each(BACKENDS)('data that is not what it seems (backend %s)', (backend)
     let reads = 0;
     const W = Array.from(p[0].W.data);
     const tricky = new Array(6);
-    // 0.25 when read the first time (the check), NaN on any later read (the store, before the fix)
+    // 0.25 when read the first time (the check), NaN on any later read (a store reading it again)
     for (let i = 0; i < 6; i++) Object.defineProperty(tricky, i, { get: () => (reads++ < 6 ? 0.25 : NaN), enumerable: true });
     net.setParams([{ W: { rows: 3, cols: 2, data: tricky }, b: p[0].b }, p[1]]);
     expect(reads).toBe(6);

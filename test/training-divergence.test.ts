@@ -13,7 +13,7 @@ const allFinite = (n: Network) => n.getParams().every((p) => p.W.data.every(Numb
 describe.each(BACKENDS)('divergence (backend %s)', (backend) => {
   // one linear unit, x = 1e19: a = w·x ≈ 1e17 gives a finite cost (½a², in float64), but the
   // update w −= 1000·a·x overflows float32 to −Infinity. Only the cost was checked, before each
-  // update, so this run used to end stopped: 'done' with W = −Infinity (a file that cannot load).
+  // update, which a check of the cost alone would let end stopped: 'done' with W = −Infinity.
   const X = { rows: 1, cols: 1, data: [1e19] }, Y = { rows: 1, cols: 1, data: [0] };
 
   it('the last update overflows: an error naming the step and the learning rate, the parameters as before', async () => {
