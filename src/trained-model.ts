@@ -10,7 +10,8 @@ import type { BackendName } from './core/backend.js';
 import { Network } from './network.js';
 import { Standardizer, type StandardizerJSON } from './data/standardize.js';
 import { describe, fail } from './util/validate.js';
-import { MODEL_FORMAT, MODEL_LIMITS, TRAINED_MODEL_FORMAT, type FromJSONOptions, type ModelJSON } from './io/model-file.js';
+import { MODEL_FORMAT, MODEL_LIMITS, MODEL_TEXT_SHAPE, TRAINED_MODEL_FORMAT, type FromJSONOptions, type ModelJSON } from './io/model-file.js';
+import { parseJSONText, type JsonShapeLimits } from './io/untrusted.js';
 
 export { TRAINED_MODEL_FORMAT };
 export const TRAINED_MODEL_VERSION = 1;
@@ -89,6 +90,20 @@ export function saveModel(parts: TrainedModelParts): string {
 }
 
 /**
+ * What a trained model's text may hold, scanned before JSON.parse: the network's model text one
+ * level down, plus the description (up to 2^20 feature names and class labels, a mean and a std
+ * per feature, a few keys).
+ */
+export const TRAINED_MODEL_TEXT_SHAPE: JsonShapeLimits = {
+  length: MODEL_LIMITS.textLength,
+  depth: MODEL_TEXT_SHAPE.depth + 1,
+  objects: MODEL_TEXT_SHAPE.objects + 3,
+  arrays: MODEL_TEXT_SHAPE.arrays + 4,
+  strings: MODEL_TEXT_SHAPE.strings + 2 * MODEL_LIMITS.layerSize + 32,
+  values: MODEL_TEXT_SHAPE.values + 4 * MODEL_LIMITS.layerSize + 32,
+};
+
+/**
  * A model file written by `wasm-mlp train --save` or saveModel (its text or parsed object) →
  * the network, on the backend asked for, with its feature names, standardizer, target and
  * classes. A bad file throws an Error naming what is wrong; no network is left behind.
@@ -96,14 +111,7 @@ export function saveModel(parts: TrainedModelParts): string {
 export async function loadModel(json: unknown, options?: FromJSONOptions): Promise<LoadedModel> {
   const where = 'loadModel';
   let o = json;
-  if (typeof o === 'string') {
-    if (o.length > MODEL_LIMITS.textLength) fail(where, 'json', `a model text of at most ${MODEL_LIMITS.textLength} characters`, `a string of ${o.length} characters (not parsed)`);
-    try {
-      o = JSON.parse(o);
-    } catch (e) {
-      throw new Error(`${where}: json must be a model file's JSON text; it does not parse: ${(e as Error).message}. A truncated or edited file?`);
-    }
-  }
+  if (typeof o === 'string') o = parseJSONText(where, o, TRAINED_MODEL_TEXT_SHAPE, 'json', { text: 'a model text', file: 'a model file' });
   if (o !== null && typeof o === 'object' && Object.hasOwn(o, 'format') && (o as { format: unknown }).format === MODEL_FORMAT) {
     throw new Error(`${where}: this is a bare network (format '${MODEL_FORMAT}', from net.toJSON()): load it with Network.fromJSON. loadModel reads the file \`wasm-mlp train --save\` or saveModel writes, which also holds the feature names, the scaling and the class labels`);
   }
@@ -146,7 +154,7 @@ function readTrainedModel(o: unknown, where: string): TrainedModelJSON {
   const get = (k: string): unknown => (Object.hasOwn(rec, k) ? rec[k] : undefined);
   if (get('format') !== TRAINED_MODEL_FORMAT) bad('format', `'${TRAINED_MODEL_FORMAT}' (a model file written by \`wasm-mlp train\` or saveModel)`, get('format'));
   for (const k of Object.keys(rec)) {
-    if (!KEYS.includes(k)) throw new Error(`${where}: unexpected key ${JSON.stringify(k)}; a ${TRAINED_MODEL_FORMAT} model has only the keys ${KEYS.join(', ')}`);
+    if (!KEYS.includes(k)) throw new Error(`${where}: unexpected key ${describe(k)}; a ${TRAINED_MODEL_FORMAT} model has only the keys ${KEYS.join(', ')}`);
   }
   if (get('version') !== TRAINED_MODEL_VERSION) bad('version', `${TRAINED_MODEL_VERSION}`, get('version'));
   const task = get('task');

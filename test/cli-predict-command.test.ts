@@ -109,7 +109,7 @@ describe('wasm-mlp predict', () => {
   it('a missing feature column is named', () => {
     writeFileSync(at('nox.csv'), 'y,z\n1,2\n');
     const r = run('predict', '--model', 'model.json', '--data', 'nox.csv');
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     expect(r.stderr).toBe('wasm-mlp predict: nox.csv has no column "x" (the features); its columns are "y", "z"\n');
   });
 
@@ -119,7 +119,7 @@ describe('wasm-mlp predict', () => {
     return JSON.stringify(o);
   };
   it.each([
-    ['a truncated file', () => JSON.stringify(modelFile).slice(0, 300), /model\.json is not a model file: its JSON does not parse .*truncated or edited/],
+    ['a truncated file', () => JSON.stringify(modelFile).slice(0, 300), /model\.json is not a model file: the model file must be `wasm-mlp train --save`.s JSON text; it does not parse.*looks truncated; a truncated or edited file\?/],
     ['a bare network from net.toJSON()', () => JSON.stringify(modelFile.model), /is a bare network \(format 'wasm-mlp', from net\.toJSON\(\)\); predict needs the file `wasm-mlp train --save` writes/],
     ['a __proto__ key', () => JSON.stringify(modelFile).replace('{', '{"__proto__":{"x":1},'), /unexpected key "__proto__"; a wasm-mlp-cli model has only the keys/],
     ['fewer features than inputs', () => edit((o) => { o.features = ['x']; o.standardize = { mean: [0], std: [1] }; }), /the network has 2 inputs but the file lists 1 features/],

@@ -11,7 +11,7 @@ import { classificationScores, regressionScores } from '../data/evaluate.js';
 import { classificationLines, regressionLine } from './report.js';
 import { Standardizer } from '../data/standardize.js';
 import { oneOf, parseFlags, required, UsageError } from './args.js';
-import { loadCliModel, writeFileAtomic, type CliModelFile } from './model.js';
+import { CLI_MODEL_TEXT_SHAPE, checkWritable, loadCliModel, writeFileAtomic, type CliModelFile } from './model.js';
 import { csvLine } from '../data/csv.js';
 import { argmaxColumn, sliceColumns, type Matrix } from '../util/matrix.js';
 import type { Network } from '../network.js';
@@ -33,7 +33,9 @@ Options:
   -h, --help            this text
 
 A bad row is reported with its line number (every bad row counted, the first 10 listed) and
-nothing is written; exit code 1 for a bad file, 2 for a bad flag.
+nothing is written: exit code 1. A bad flag, or a file that cannot be used at all (missing,
+unreadable, empty, no data rows, a bad header, a missing column, an --out that cannot be
+written): one line, exit code 2. Files must be UTF-8.
 `;
 
 /** Columns predicted at a time: bounds the network's memory for any file size. */
@@ -56,7 +58,8 @@ export async function predictMain(argv: string[]): Promise<number> {
     if (out !== undefined && path.resolve(out) === path.resolve(file)) throw new UsageError(`--out names the ${flag} file; the predictions would overwrite it`);
   }
 
-  const { file: model, net } = await loadCliModel(modelPath, readText(modelPath, 'model file'), backend);
+  if (out !== undefined) checkWritable(out); // before the work, not after it
+  const { file: model, net } = await loadCliModel(modelPath, readText(modelPath, 'model file', CLI_MODEL_TEXT_SHAPE.length), backend);
   try {
     const table = readCsvTable(dataPath, readText(dataPath, 'data file'));
     const X = Standardizer.fromJSON(model.standardize).apply(extract(table, model.features, null).X);

@@ -6,18 +6,18 @@
  * held out: `--test` for a final score the training never sees, `--validation` (on by default
  * for larger files) for the held-out cost per epoch and early stopping.
  */
-import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BACKENDS, type BackendName } from '../core/backend.js';
-import { DataError, extract, readCsvTable, readText, show } from './data.js';
+import { DataError, extract, readCsvTable, readText, show, UnusableFileError } from './data.js';
+import { listColumns } from '../data/read-csv.js';
 import { fitStandardizer, meanStd } from '../data/standardize.js';
 import { encodeLabels } from '../data/labels.js';
 import { parseNumber } from '../data/csv.js';
 import { classificationScores, regressionScores } from '../data/evaluate.js';
 import { heldOutCount, splitIndices } from '../data/split.js';
 import { isPosInt, layerSizes, num, oneOf, parseFlags, progressBar, required, UsageError, type Flags } from './args.js';
-import { CLI_MODEL_FORMAT, CLI_MODEL_VERSION, writeFileAtomic, type CliModelFile } from './model.js';
+import { CLI_MODEL_FORMAT, CLI_MODEL_TEXT_SHAPE, CLI_MODEL_VERSION, checkWritable, writeFileAtomic, type CliModelFile } from './model.js';
 import { classificationLines, regressionLine } from './report.js';
 import { trainingCurvesSvg } from './plot-training.js';
 import { HIDDEN_ACTIVATIONS, OPTIMIZERS, type Activation, type OptimizerName } from '../core/architecture.js';
@@ -81,7 +81,9 @@ Options:
 
 A bad row (wrong number of fields, a feature that is not a number, an empty target, an
 unterminated quote) is reported with its line number — every bad row counted, the first 10
-listed — and nothing is written: exit code 1 for a bad file, 2 for a bad flag.
+listed — and nothing is written: exit code 1. A bad flag, or a file that cannot be used at all
+(missing, unreadable, empty, no data rows, a bad header, no such column, a --save that cannot be
+written, found before training): one line, exit code 2. Files must be UTF-8.
 `;
 
 interface TrainConfig {
@@ -198,12 +200,6 @@ function makeTarget(labels: readonly string[], cfg: TrainConfig): Target {
   return { values: Float64Array.from(Y.data), classes, output: classes.length === 2 ? 'sigmoid' : 'softmax' };
 }
 
-function checkSaveDir(file: string): void {
-  const dir = path.dirname(path.resolve(file));
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new DataError(`cannot save to ${file}: the directory ${dir} does not exist`);
-  if (existsSync(file) && statSync(file).isDirectory()) throw new DataError(`cannot save to ${file}: it is a directory`);
-}
-
 /** The rows of each part: indices into the file's data rows. */
 interface Parts { train: Int32Array; validation: Int32Array | null; test: Int32Array | null }
 
@@ -245,7 +241,7 @@ export async function trainMain(argv: string[]): Promise<number> {
   for (const [flag, file, what] of [['--save', cfg.save, 'the model'], ['--plot', cfg.plot, 'the picture']] as const) {
     if (file === undefined) continue;
     if (path.resolve(file) === path.resolve(cfg.data)) throw new UsageError(`${flag} names the --data file; ${what} would overwrite the data`);
-    checkSaveDir(file); // before the work, not after it
+    checkWritable(file); // before the work, not after it
   }
   if (cfg.plot !== undefined && path.resolve(cfg.plot) === path.resolve(cfg.save)) throw new UsageError('--plot and --save name the same file');
   const { features, raw, t } = loadTrainingData(cfg);
@@ -300,7 +296,11 @@ export async function trainMain(argv: string[]): Promise<number> {
       format: CLI_MODEL_FORMAT, version: CLI_MODEL_VERSION, task: t.classes ? 'classification' : 'regression',
       features, target: cfg.target, classes: t.classes, standardize: standardizer.toJSON(), targetScale, model: net.toJSON(),
     };
-    writeFileAtomic(cfg.save, JSON.stringify(file) + '\n');
+    const text = JSON.stringify(file) + '\n';
+    if (text.length > CLI_MODEL_TEXT_SHAPE.length) {
+      throw new DataError(`cannot save ${cfg.save}: the model file would be ${text.length} characters, more than wasm-mlp predict reads (${CLI_MODEL_TEXT_SHAPE.length})`);
+    }
+    writeFileAtomic(cfg.save, text);
     console.log(`saved ${cfg.save}`);
     if (cfg.plot) {
       writePlot(cfg, result.epochCosts!, result.validationCosts, best === undefined ? undefined : { epoch: best, kept: early }, layers);
@@ -373,11 +373,11 @@ function writePlot(cfg: TrainConfig, train: Float64Array, validation: Float64Arr
 function loadTrainingData(cfg: TrainConfig): { features: string[]; raw: Matrix; t: Target } {
   const table = readCsvTable(cfg.data, readText(cfg.data, 'data file'));
   if (!table.header.includes(cfg.target)) {
-    throw new DataError(`${cfg.data} has no column ${show(cfg.target)} (--target); its columns are ${table.header.map(show).join(', ')}`);
+    throw new UnusableFileError(`${cfg.data} has no column ${show(cfg.target)} (--target); its columns are ${listColumns(table.header)}`);
   }
   const features = cfg.features ?? table.header.filter((h) => h !== cfg.target);
   if (features.includes(cfg.target)) throw new UsageError(`--features lists the target column ${show(cfg.target)}`);
-  if (features.length === 0) throw new DataError(`${cfg.data} has no feature column: its only column is the target ${show(cfg.target)}`);
+  if (features.length === 0) throw new UnusableFileError(`${cfg.data} has no feature column: its only column is the target ${show(cfg.target)}`);
   const { X, target } = extract(table, features, { name: cfg.target, numeric: cfg.regression });
   return { features, raw: X, t: makeTarget(target!, cfg) };
 }

@@ -78,11 +78,16 @@ export function csvTable(text: string, where = 'readCsv'): CsvTable {
   return { header, headerLine: head.line, rows, problems };
 }
 
+/** The header's columns for a message: the first 20 by name, then how many in all (a header may have 2^20). */
+export function listColumns(header: readonly string[]): string {
+  return header.slice(0, 20).map(showField).join(', ') + (header.length > 20 ? `, … (${header.length} in all)` : '');
+}
+
 /** Index of each named column, or a CsvError naming the missing ones and listing the columns. */
 export function columnIndex(t: CsvTable, names: readonly string[], what: string, where = 'readCsv'): number[] {
   const missing = names.filter((n) => !t.header.includes(n));
   if (missing.length) {
-    throw new CsvError(where, ` has no column ${missing.map(showField).join(', ')} (${what}); its columns are ${t.header.map(showField).join(', ')}`);
+    throw new CsvError(where, ` has no column ${missing.map(showField).join(', ')} (${what}); its columns are ${listColumns(t.header)}`);
   }
   return names.map((n) => t.header.indexOf(n));
 }
@@ -112,8 +117,9 @@ export function csvColumns(
   const tv: string[] = [];
   const problems: CsvProblem[] = [...t.problems];
   t.rows.forEach((r, j) => {
-    if (r.fields.length !== t.header.length) {
-      problems.push({ line: r.line, message: `${r.fields.length} field${r.fields.length === 1 ? '' : 's'}; the header (line ${t.headerLine}) has ${t.header.length}` });
+    // count: a row keeps at most the header's fields + 1, but counts them all (src/data/csv.ts)
+    if (r.count !== t.header.length) {
+      problems.push({ line: r.line, message: `${r.count} field${r.count === 1 ? '' : 's'}; the header (line ${t.headerLine}) has ${t.header.length}` });
       return;
     }
     for (let i = 0; i < n; i++) {

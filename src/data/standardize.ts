@@ -6,7 +6,7 @@
  * model (toJSON / Standardizer.fromJSON, or saveModel / loadModel).
  */
 import type { Matrix, MatrixInput } from '../util/matrix.js';
-import { checkMatrix, fail } from '../util/validate.js';
+import { checkMatrix, describe, fail } from '../util/validate.js';
 
 /** A standardizer as plain JSON: one mean and one standard deviation per feature. */
 export interface StandardizerJSON { mean: number[]; std: number[] }
@@ -50,7 +50,7 @@ export class Standardizer {
     }
     if (typeof o !== 'object' || o === null || Array.isArray(o)) fail(where, 'json', 'an object { mean, std }', o);
     const r = o as Record<string, unknown>;
-    for (const k of Object.keys(r)) if (k !== 'mean' && k !== 'std') throw new Error(`${where}: unexpected key ${JSON.stringify(k)}; a standardizer has only the keys mean, std`);
+    for (const k of Object.keys(r)) if (k !== 'mean' && k !== 'std') throw new Error(`${where}: unexpected key ${describe(k)}; a standardizer has only the keys mean, std`);
     const mean = Object.hasOwn(r, 'mean') ? r.mean : undefined;
     const std = Object.hasOwn(r, 'std') ? r.std : undefined;
     if (!Array.isArray(mean) || mean.length < 1) fail(where, 'mean', 'an array of at least 1 number (one per feature)', mean);
