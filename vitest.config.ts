@@ -13,14 +13,14 @@ const wasmBytes = {
   },
 };
 
-// src/core/modules.ts finds the separately shipped modules beside the bundle that contains it
+// src/core/extra.ts finds the separately shipped modules beside the bundle that contains it
 // (new URL('./mlp-….wasm', import.meta.url), as dist/ has them); the tests run it from src/, so
 // these URLs are pointed at build/, where asc writes the modules.
 const moduleUrls = {
   name: 'module-urls',
   enforce: 'pre' as const,
   transform(code: string, id: string) {
-    if (!id.replaceAll('\\', '/').endsWith('/src/core/modules.ts')) return null;
+    if (!id.replaceAll('\\', '/').endsWith('/src/core/extra.ts')) return null;
     return code.replace(/new URL\((['"])\.\/mlp-/g, 'new URL($1../../build/mlp-');
   },
 };

@@ -96,11 +96,9 @@ export function bias_identity(a: usize, z: usize, b: usize, rows: i32, cols: i32
 
 // bias_<act>_part: the columns j0 ≤ j < j1 of bias_<act> over z, a (rows × cols), for the thread
 // that computed that block of Z (an element's result does not depend on its position: the tail
-// lanes go through the same vector code). Only the shared-memory builds have them; in the others
-// they trap.
+// lanes go through the same vector code). Only the shared-memory builds (threads.ts) export them.
 @inline function bias_act_part(a: usize, z: usize, b: usize, rows: i32, cols: i32, j0: i32, j1: i32, act: i32): void {
-  if (ASC_FEATURE_THREADS) bias_act_loop(a + (<usize>j0 << 2), z + (<usize>j0 << 2), b, rows, j1 - j0, cols, act);
-  else unreachable();
+  bias_act_loop(a + (<usize>j0 << 2), z + (<usize>j0 << 2), b, rows, j1 - j0, cols, act);
 }
 
 export function bias_sigmoid_part(a: usize, z: usize, b: usize, rows: i32, cols: i32, j0: i32, j1: i32): void {

@@ -148,8 +148,7 @@ export function gemm_tn(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32, al
 // float operations for C(i, j) depend on where the block starts or ends — provided j0 and j1 are
 // multiples of 8 or N (the direct path's SIMD tiles then line up with the whole product's; rows
 // may split anywhere). scratch: the packed path's buffers (gemm_scratch_bytes() bytes, 64-byte
-// aligned), or 0 for the module's own. Only the shared-memory builds (threads) have them; in the
-// others they trap.
+// aligned), or 0 for the module's own. Only the shared-memory builds (threads.ts) export them.
 
 @inline function at(p: usize, row: i32, ld: i32, col: i32): usize {
   return p + ((<usize>row * <usize>ld + <usize>col) << 2);
@@ -178,20 +177,17 @@ export function gemm_tn(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32, al
 
 export function gemm_nn_part(c: usize, scratch: usize, a: usize, b: usize, M: i32, N: i32, K: i32,
                              i0: i32, i1: i32, j0: i32, j1: i32, alpha: f32, beta: f32): void {
-  if (ASC_FEATURE_THREADS) nn_block(c, scratch, a, b, M, N, K, i0, i1, j0, j1, alpha, beta);
-  else unreachable();
+  nn_block(c, scratch, a, b, M, N, K, i0, i1, j0, j1, alpha, beta);
 }
 
 export function gemm_tn_part(c: usize, scratch: usize, a: usize, b: usize, M: i32, N: i32, K: i32,
                              i0: i32, i1: i32, j0: i32, j1: i32, alpha: f32, beta: f32): void {
-  if (ASC_FEATURE_THREADS) tn_block(c, scratch, a, b, M, N, K, i0, i1, j0, j1, alpha, beta);
-  else unreachable();
+  tn_block(c, scratch, a, b, M, N, K, i0, i1, j0, j1, alpha, beta);
 }
 
 export function gemm_nt_part(c: usize, scratch: usize, a: usize, b: usize, M: i32, N: i32, K: i32,
                              i0: i32, i1: i32, j0: i32, j1: i32, alpha: f32, beta: f32): void {
-  if (ASC_FEATURE_THREADS) nt_block(c, scratch, a, b, M, N, K, i0, i1, j0, j1, alpha, beta);
-  else unreachable();
+  nt_block(c, scratch, a, b, M, N, K, i0, i1, j0, j1, alpha, beta);
 }
 
 @inline function hsum(v: v128): f32 {

@@ -17,16 +17,16 @@ import { performance } from 'node:perf_hooks';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import * as backendModule from '../src/core/backend.js';
-import { createJsBackend, createWasmBackend, lastWasmMemory, type Backend } from '../src/core/backend.js';
-import { Network, datasets, type LayerParams, type Matrix } from '../src/index.js';
+import { createJsBackend, createWasmBackend, observeWasmMemory, type Backend } from '../src/core/backend.js';
+import { Network, type LayerParams, type Matrix } from '../src/index.js';
 import { createRng } from '../src/util/rng.js';
 import peakBytes from '../build/peak.wasm';
 import { relaxedSimdSupported } from './relaxed.js';
 import { IMPLS, fmt, flopsPerStep, gemmFlops, gflops, median, parseList, parseSizes, relDiff, stepsFor, theilSen, table, type Impl } from './stats.js';
 import { TF_FORMS, TfGemm, TfNet, initTf, tfTensorCount, useTf, type TfBackend, type TfForm, type TfInfo } from './tfjs.js';
 import spec from './workloads.json' with { type: 'json' };
+import { WORKLOADS, workloadActivations, workloadData, type Workload } from './workload-data.js';
 
-interface Workload { name: string; layers: number[]; m: number; hidden: 'tanh'; output: 'sigmoid'; data: 'flower' | 'random'; learningRate: number; seed: number }
 
 const REPEATS = 5;
 const MIN_SECONDS = 0.3;
@@ -50,7 +50,7 @@ const { values } = usage(() => parseArgs({
     json: { type: 'string' }, 'no-checks': { type: 'boolean' },
   },
 }));
-const allWorkloads = spec.workloads as Workload[];
+const allWorkloads = WORKLOADS;
 const workloadNames = allWorkloads.map((w) => w.name);
 const QUICK_WORKLOADS = ['planar', 'mnist-shape'];
 const QUICK_GEMM = [128, 512];
@@ -106,20 +106,8 @@ async function roundRobin(runners: Runner[]): Promise<Timing[]> {
 // ---------------------------------------------------------------------------------------------
 // data, parameters, and the implementations of one workload
 
-function data(w: Workload): { X: Matrix; Y: Matrix } {
-  if (w.data === 'flower') return datasets.flower({ m: w.m, seed: w.seed });
-  const rng = createRng(w.seed);
-  const nX = w.layers[0], nY = w.layers[w.layers.length - 1];
-  const X = { rows: nX, cols: w.m, data: Float32Array.from({ length: nX * w.m }, () => rng.normal()) };
-  const Y = { rows: nY, cols: w.m, data: new Float32Array(nY * w.m) };
-  for (let j = 0; j < w.m; j++) {
-    if (nY === 1) Y.data[j] = rng.uniform() < 0.5 ? 1 : 0;
-    else Y.data[Math.floor(rng.uniform() * nY) * w.m + j] = 1; // one-hot column
-  }
-  return { X, Y };
-}
-
-const activationsOf = (w: Workload) => [...w.layers.slice(2).map(() => w.hidden), w.output];
+const data = workloadData;
+const activationsOf = workloadActivations;
 
 /** The initial parameters of every implementation: a wasm-mlp Network init with the workload's seed. */
 async function initialParams(w: Workload): Promise<LayerParams[]> {
@@ -253,8 +241,10 @@ async function checkMemory(): Promise<Check[]> {
   for (const name of ['planar-wide', 'planar']) {
     const w = allWorkloads.find((x) => x.name === name)!;
     const { X, Y } = data(w);
+    let memory: WebAssembly.Memory | undefined;
+    observeWasmMemory((m) => { memory = m; });
     const net = await Network.create({ layers: w.layers, activations: activationsOf(w), backend: 'wasm', seed: w.seed });
-    const memory = lastWasmMemory();
+    observeWasmMemory(undefined);
     const initial = memory?.buffer.byteLength ?? NaN;
     net.train(X, Y, { iterations: 1, learningRate: w.learningRate }); // reserves the batch region for this m
     const before = memory?.buffer.byteLength ?? NaN;

@@ -1,5 +1,5 @@
 // Copies the kernel modules that are not inlined (relaxed SIMD, and both shared-memory builds for
-// threads) from build/ into the folder of a bundle, where src/core/modules.ts looks for them
+// threads) from build/ into the folder of a bundle, where src/core/extra.ts looks for them
 // (beside the bundle: new URL('./mlp-….wasm', import.meta.url)). esbuild does not copy them.
 //   node scripts/copy-wasm.mjs dist        (dist/index.js, dist/cli.js)
 //   node scripts/copy-wasm.mjs dist/browser

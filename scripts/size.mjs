@@ -36,12 +36,13 @@ const rows = [
   ['dist/browser/wasm-mlp.js (JS + wasm inlined)', bundle],
   ['  JS alone (without the inlined wasm)', jsOnly],
   ['  build/mlp.wasm (as a separate file)', wasm],
-  ['dist/browser/threads.js (imported when used)', read('dist/browser/threads.js')],
+  ['dist/browser/extra.js (imported when used)', read('dist/browser/extra.js')],
   ...SEPARATE_MODULES.map((f) => [`dist/browser/${f} (fetched when used)`, read(`dist/browser/${f}`)]),
   ['dist/index.js (Node / bundlers)', read('dist/index.js')],
-  ['dist/threads.js (imported when used)', read('dist/threads.js')],
+  ['dist/extra.js (imported when used)', read('dist/extra.js')],
   ['dist/cli.js (the command line)', read('dist/cli.js')],
   ...SEPARATE_MODULES.map((f) => [`dist/${f} (read when used)`, read(`dist/${f}`)]),
+  ['dist/browser/wasm-mlp-data.js (wasm-mlp/data)', read('dist/browser/wasm-mlp-data.js')],
   ['dist/browser/export.js (wasm-mlp/export)', read('dist/browser/export.js')],
 ];
 console.log(`${'size'.padEnd(56)}${'raw'.padStart(10)}${'gzip'.padStart(10)}`);

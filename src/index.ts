@@ -7,7 +7,7 @@ export {
 export type {
   Activation, Loss, InitScheme, OptimizerName, LayerParams, LayerParamsInput, LayerGrads,
 } from './core/architecture.js';
-export { BACKENDS, wasmSimdSupported, relaxedSimdSupported } from './core/backend.js';
+export { BACKENDS, wasmSimdSupported } from './core/backend.js';
 export type { BackendName } from './core/backend.js';
 export type { SimdName, SimdOption, ThreadsOption } from './core/execution.js';
 export { OPTIMIZER_DEFAULTS } from './train/options.js';

@@ -28,7 +28,7 @@ let plainServer: RunningServer;
 const CONSUMER = path.join(repoRoot, 'test-artifacts', 'threads-consumer');
 
 beforeAll(async () => {
-  session = await startBrowserSession(['dist', 'test', 'test-artifacts'], { isolated: true });
+  session = await startBrowserSession(['dist', 'test', 'test-artifacts'], repoRoot, { isolated: true });
   plainServer = await startServer({ root: repoRoot, folders: ['dist', 'test'] });
 }, 90_000);
 
@@ -74,7 +74,7 @@ describe('threads in a Worker on a cross-origin-isolated page', () => {
     const { result, errors, requested } = await pageResult<WorkerResult>(`${session.url}test/fixtures/threads-page.html`);
     expectEveryModule(result, errors);
     // the separately shipped files were fetched, because these networks used them
-    for (const f of ['threads.js', 'mlp-shared.wasm', 'mlp-relaxed-shared.wasm', 'mlp-relaxed.wasm']) {
+    for (const f of ['extra.js', 'mlp-shared.wasm', 'mlp-relaxed-shared.wasm', 'mlp-relaxed.wasm']) {
       expect(requested, f).toContain(`/dist/browser/${f}`);
     }
     // the same plain-SIMD training in this Node process: bit for bit what Chromium computed
@@ -107,7 +107,7 @@ describe('where threads cannot run, one thread and the reason (never an error)',
     expect(result.pageIsolated).toBe(false);
     const run = result.runs['plain/2'];
     expect(run.threads).toBe(1);
-    expect(run.notes).toEqual(['threads 1 instead of 2: the page is not cross-origin isolated, so it has no shared memory (serve the page with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)']);
+    expect(run.notes).toEqual(['threads 1 instead of 2: the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)']);
     expect(run.params).toEqual(result.runs['plain/1'].params);
   }, TEST_TIMEOUT);
 });

@@ -1,4 +1,4 @@
-// The built package's threads and modules in Node: dist/ holds the thread code (threads.js) and
+// The built package's threads and modules in Node: dist/ holds the code for module files and threads (extra.js) and
 // the three module files beside dist/index.js, read only when used; a program bundled by esbuild
 // from the package runs them once the .wasm files are copied beside its bundle.
 import { describe, expect, it } from 'vitest';
@@ -25,13 +25,18 @@ const PROGRAM = `
   console.log(JSON.stringify({ threads: [out[1].threads, out[2].threads], notes: out[2].notes, same: JSON.stringify(out[1].params) === JSON.stringify(out[2].params) }));`;
 
 describe('the package in Node', () => {
-  it('the main bundles import the thread code only dynamically, and the module files are not inlined', () => {
+  it('the main bundles import the extra code (module files, threads) only dynamically, and name no module file', () => {
     for (const bundle of ['dist/index.js', 'dist/browser/wasm-mlp.js']) {
       const text = readFileSync(path.join(repoRoot, bundle), 'utf8');
-      // the only relative import: import("./threads.js") (a page given only the bundle loads nothing else)
-      expect([...text.matchAll(/import\s*\(?\s*["'](\.[^"']+)["']/g)].map((m) => m[1]), bundle).toEqual(['./threads.js']);
+      // the only relative import: import("./extra.js") (a page given only the bundle loads nothing else)
+      expect([...text.matchAll(/import\s*\(?\s*["'](\.[^"']+)["']/g)].map((m) => m[1]), bundle).toEqual(['./extra.js']);
       expect(text).not.toMatch(/^import\s/m);
-      for (const f of SEPARATE_MODULES) expect(text, `${bundle} names ${f}`).toContain(`"./${f}"`);
+      for (const f of SEPARATE_MODULES) expect(text, `${bundle} does not name ${f}`).not.toContain(f);
+    }
+    // the module files are named by the extra code, relative to itself (beside the bundles)
+    for (const extra of ['dist/extra.js', 'dist/browser/extra.js']) {
+      const text = readFileSync(path.join(repoRoot, extra), 'utf8');
+      for (const f of SEPARATE_MODULES) expect(text, `${extra} names ${f}`).toMatch(new RegExp(`new URL\\(\\s*["']\\./${f.replace('.', '\\.')}["']\\s*,\\s*import\\.meta\\.url\\s*\\)`));
     }
   });
 

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { relaxedSimdSupported } from '../src/core/modules.js';
+import { relaxedSimdSupported } from '../src/core/extra.js';
 import { runnableModules } from './support/modules.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,19 +1,19 @@
 /**
  * A backend is a kernel set plus the memory it works in. 'wasm' runs assembly/ compiled with
  * SIMD (plain or relaxed, src/core/modules.ts), on one thread or with its large products split
- * over a pool of workers sharing its memory (src/core/pool.ts, src/core/parallel.ts); 'js' runs
+ * over a pool of workers sharing its memory (src/core/extra.ts, pool.ts, parallel.ts); 'js' runs
  * src/core/kernels-js over a Float32Array with the same byte offsets.
  */
 import { instantiateSync } from '@assemblyscript/loader';
 import type { Kernels, PartKernels, ReferenceKernels } from './kernels.js';
 import * as js from './kernels-js/index.js';
 import {
-  availableCores, importNode, isNode, loadModule, moduleFile, relaxedSimdSupported, threadsUnavailable, wasmSimdSupported,
+  availableCores, compiledPlainModule, importNode, isNode, noSharedMemory, wasmSimdSupported,
   type SimdName, type SimdOption,
 } from './modules.js';
 import type { Pool } from './pool.js';
 
-export { wasmSimdSupported, relaxedSimdSupported } from './modules.js';
+export { wasmSimdSupported, forgetSimdProbe } from './modules.js';
 export type { SimdName, SimdOption } from './modules.js';
 
 export type BackendName = 'wasm' | 'js';
@@ -38,6 +38,13 @@ export interface Backend {
   readonly pool: Pool | undefined;
   /** Terminates the workers (if any). The kernels stay usable, on the calling thread. */
   dispose(): void;
+  /**
+   * A new backend of the same kind with a memory of its own, as small as a new one (a memory
+   * never shrinks: to give memory back, a network moves to a fresh one). Synchronous: the wasm
+   * module is already compiled when a backend exists. A backend on threads returns itself: its
+   * workers are bound to its shared memory (which cannot shrink either).
+   */
+  fresh(): Backend;
 }
 
 /** Arena sizes stay below 2 GiB so every byte offset and element count fits an i32. */
@@ -49,14 +56,17 @@ export const AUTO_THREADS_CAP = 8;
 /** The most threads a network runs (the pool's control block has room for this many, src/core/pool.ts). */
 export const MAX_THREADS = 128;
 
-let lastMemory: WeakRef<WebAssembly.Memory> | undefined;
+let memoryObserver: ((memory: WebAssembly.Memory) => void) | undefined;
 
 /**
- * Internal, for the benchmark's memory check (not exported from the package): the
- * WebAssembly.Memory of the most recently created wasm backend, while it is alive.
+ * Internal, for the benchmark's and the tests' memory checks (not exported from the package):
+ * `observer` is given the WebAssembly.Memory of every wasm backend created from now on, until it
+ * is unset with undefined. The library itself keeps no reference to any memory: a disposed
+ * network's memory is garbage as soon as the caller lets go of it — or at once, as dispose()
+ * drops every reference the network held.
  */
-export function lastWasmMemory(): WebAssembly.Memory | undefined {
-  return lastMemory?.deref();
+export function observeWasmMemory(observer: ((memory: WebAssembly.Memory) => void) | undefined): void {
+  memoryObserver = observer;
 }
 
 type WasmExports = Kernels & ReferenceKernels & PartKernels & { memory: WebAssembly.Memory; arena_base(): number };
@@ -77,7 +87,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   const asked = options.threads ?? 1;
   let threads = asked === 'auto' ? Math.min(await availableCores(), AUTO_THREADS_CAP) : Math.min(asked, MAX_THREADS);
   if (threads > 1) {
-    const why = threadsUnavailable();
+    const why = noSharedMemory();
     if (why !== undefined) {
       notes.push(`threads 1 instead of ${threads}: ${why}`);
       threads = 1;
@@ -86,35 +96,29 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   // 'auto' takes relaxed SIMD where the engine has it, except on one thread in a browser: there the
   // plain module inlined in the bundle needs no download (a page given only wasm-mlp.js requests
   // nothing more); threads load a module file in any case
-  let simd: SimdName = options.simd === 'relaxed' || (options.simd !== 'plain' && (threads > 1 || isNode)) ? 'relaxed' : 'plain';
-  if (simd === 'relaxed' && !relaxedSimdSupported()) {
-    simd = 'plain';
-    if (options.simd === 'relaxed') notes.push("simd 'plain' instead of 'relaxed': this engine has no relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd; Node ≥ 22 and Chromium have it)");
-  }
-  if (threads > 1) {
-    for (const s of simd === 'relaxed' ? ['relaxed', 'plain'] as const : ['plain'] as const) {
-      try {
-        const module = await loadModule({ simd: s, shared: true });
-        // the thread code is a file of its own in the bundles (dist/threads.js, dist/browser/threads.js), loaded only here
-        const { sharedBackend } = await import('./threads.js');
-        const be = await sharedBackend({ module, simd: s, threads, notes, heapOf, importNode });
-        lastMemory = new WeakRef(be.memory);
-        return be;
-      } catch (e) {
-        notes.push(`${moduleFile({ simd: s, shared: true })} did not start: ${(e as Error).message}`);
-      }
-    }
-    notes.push(`threads 1 instead of ${threads}: no shared-memory module started`);
-  }
-  if (simd === 'relaxed') {
+  const relaxed = options.simd === 'relaxed' || (options.simd !== 'plain' && (threads > 1 || isNode));
+  if (threads > 1 || relaxed) {
     try {
-      return singleBackend(await loadModule({ simd, shared: false }), simd, notes);
+      const be = await (await extra()).extraBackend({ threads, relaxed, explicit: options.simd === 'relaxed', notes, heapOf, importNode, single: singleBackend });
+      if (be !== undefined) {
+        if (be.memory) memoryObserver?.(be.memory);
+        return be;
+      }
     } catch (e) {
-      notes.push(`simd 'plain' instead of 'relaxed': ${(e as Error).message}`);
+      notes.push(`extra.js did not load (${(e as Error).message})`);
     }
   }
-  return singleBackend(await loadModule({ simd: 'plain', shared: false }), 'plain', notes);
+  let plain: WebAssembly.Module;
+  try {
+    plain = await compiledPlainModule();
+  } catch (e) {
+    throw new Error(`wasm-mlp: could not compile the WebAssembly kernels (${(e as Error).message ?? e}); a later Network.create tries again`);
+  }
+  return singleBackend(plain, 'plain', notes);
 }
+
+/** The code for the module files and threads: a file of its own in the bundles (dist/extra.js, dist/browser/extra.js), loaded only when used. */
+const extra = () => import('./extra.js');
 
 /** reserve() over a memory: grows it as needed; the view is re-created after any growth, and only then. */
 export function heapOf(memory: WebAssembly.Memory): { reserve(end: number): Float32Array } {
@@ -144,8 +148,12 @@ function singleBackend(module: WebAssembly.Module, simd: SimdName, notes: string
   // fetch implementation (≈ 20 ms, more than everything else create() does)
   const { instance } = instantiateSync<Record<string, unknown>>(module, {});
   const ex = instance.exports as unknown as WasmExports;
-  lastMemory = new WeakRef(ex.memory);
-  return { name: 'wasm', kernels: ex, raw: ex, base: ex.arena_base(), ...heapOf(ex.memory), simd, threads: 1, notes, pool: undefined, dispose() {} };
+  memoryObserver?.(ex.memory);
+  return {
+    name: 'wasm', kernels: ex, raw: ex, base: ex.arena_base(), ...heapOf(ex.memory), simd, threads: 1, notes, pool: undefined,
+    dispose() {},
+    fresh: () => singleBackend(module, simd, notes),
+  };
 }
 
 export function createJsBackend(): Backend {
@@ -202,6 +210,7 @@ export function createJsBackend(): Backend {
     threads: 1,
     notes: [],
     dispose() {},
+    fresh: createJsBackend,
     base: 64,
     reserve(end: number): Float32Array {
       if (end > heap.byteLength) {

@@ -25,20 +25,17 @@ export function checkExecutionOptions(where: string, o: Record<string, unknown>)
     fail(where, 'threads', `'auto' or an integer from 1 to ${MAX_THREADS}`, threads);
   }
   const simd = o.simd ?? 'auto';
-  if (!SIMD_OPTIONS.includes(simd as SimdOption)) fail(where, 'simd', SIMD_OPTIONS.map((s) => `'${s}'`).join(', ').replace(/, (?=[^,]*$)/, ' or '), simd);
+  if (!SIMD_OPTIONS.includes(simd as SimdOption)) fail(where, 'simd', "'auto', 'relaxed' or 'plain'", simd);
   return { threads: threads as ThreadsOption, simd: simd as SimdOption };
 }
 
 /** The backend options for a network of these layers: 'auto' threads become a number. */
 export async function executionFor(o: { layers: readonly number[]; threads: ThreadsOption; simd: SimdOption }): Promise<WasmBackendOptions & { threads: number; auto?: string }> {
   if (o.threads !== 'auto') return { threads: o.threads, simd: o.simd };
-  const cores = Math.min(await availableCores(), AUTO_THREADS_CAP);
   let widest = 0;
   for (let l = 1; l < o.layers.length; l++) widest = Math.max(widest, o.layers[l] * o.layers[l - 1]);
-  if (cores > 1 && widest < AUTO_MIN_WEIGHTS) {
-    return { threads: 1, simd: o.simd, auto: `threads 1 of ${cores} (auto): no layer has ${AUTO_MIN_WEIGHTS} weights or more, too few for threads to pay` };
-  }
-  return { threads: cores, simd: o.simd };
+  if (widest < AUTO_MIN_WEIGHTS) return { threads: 1, simd: o.simd, auto: `threads 1 (auto): every layer has fewer than ${AUTO_MIN_WEIGHTS} weights` };
+  return { threads: Math.min(await availableCores(), AUTO_THREADS_CAP), simd: o.simd };
 }
 
 const printed = new Set<string>();

@@ -80,8 +80,8 @@ export interface ReferenceKernels {
 }
 
 /**
- * The block kernels of the wasm module's shared-memory builds, for threads (the other builds have
- * stubs that trap): gemm_*_part computes the block i0 ≤ i < i1, j0 ≤ j < j1 of the product gemm_*
+ * The block kernels of the wasm module's shared-memory builds (assembly/threads.ts), for threads:
+ * gemm_*_part computes the block i0 ≤ i < i1, j0 ≤ j < j1 of the product gemm_*
  * computes, bit for bit (j0 and j1 multiples of 8, or N), with `scratch` as the packed path's
  * buffers (gemm_scratch_bytes() bytes, 64-byte aligned; 0 for the module's own, which only one
  * thread at a time may use); bias_<act>_part runs bias_<act> on the columns j0 ≤ j < j1 of z and

@@ -357,7 +357,7 @@ export class Pool {
 }
 
 /** Node (worker_threads) rather than a browser (Worker): the same test as modules.ts's isNode. */
-function isNodeHost(): boolean {
+export function isNodeHost(): boolean {
   return typeof process === 'object' && typeof process.versions?.node === 'string';
 }
 

@@ -27,10 +27,10 @@ export interface BrowserSession {
 }
 
 /**
- * Starts the static server over `folders` of `root` (the repository by default) and launches
+ * Starts the static server over `folders` of `root` (default the repository) and launches
  * Chromium; `isolated`: the server sends the cross-origin isolation headers (as npm run demo does).
  */
-export async function startBrowserSession(folders: string[], { isolated = false, root = repoRoot } = {}): Promise<BrowserSession> {
+export async function startBrowserSession(folders: string[], root = repoRoot, { isolated = false } = {}): Promise<BrowserSession> {
   const server: RunningServer = await startServer({ root, folders, isolated });
   let browser: Browser | undefined;
   let launchError: Error | undefined;

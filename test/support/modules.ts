@@ -3,7 +3,8 @@
 // only with --experimental-wasm-relaxed-simd: test/relaxed-simd.test.ts reruns the module tests
 // in such a child process).
 import { createWasmBackend, type Backend } from '../../src/core/backend.js';
-import { relaxedSimdSupported, threadsUnavailable, type SimdName } from '../../src/core/modules.js';
+import { relaxedSimdSupported, threadsUnavailable } from '../../src/core/extra.js';
+import { noSharedMemory, type SimdName } from '../../src/core/modules.js';
 
 export interface ModuleCase {
   label: string;
@@ -13,7 +14,7 @@ export interface ModuleCase {
 
 export function runnableModules(): ModuleCase[] {
   const simds: SimdName[] = relaxedSimdSupported() ? ['plain', 'relaxed'] : ['plain'];
-  const threads = threadsUnavailable() === undefined ? [1, 2] : [1];
+  const threads = noSharedMemory() === undefined && threadsUnavailable() === undefined ? [1, 2] : [1];
   return simds.flatMap((simd) => threads.map((t) => ({ label: `${simd} SIMD, ${t === 1 ? 'own memory' : `shared memory, ${t} threads`}`, simd, threads: t })));
 }
 
