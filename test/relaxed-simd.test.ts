@@ -12,7 +12,8 @@ import { runnableModules } from './support/modules.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // the module-sweeping files, and the kernel tests (their Scratch backend is 'auto': relaxed where it runs)
-const FILES = ['test/threads-kernels.test.ts', 'test/threads-training.test.ts', 'test/kernels.test.ts', 'test/kernels-outputs.test.ts'];
+// and the generated suites (relaxed SIMD is one of their modules where it runs)
+const FILES = ['test/threads-kernels.test.ts', 'test/threads-training.test.ts', 'test/kernels.test.ts', 'test/kernels-outputs.test.ts', 'test/generated-kernels.test.ts', 'test/generated-networks.test.ts'];
 
 describe('relaxed SIMD', () => {
   it('passes the kernel and thread tests on its own and on shared memory', () => {
@@ -42,6 +43,8 @@ describe('relaxed SIMD', () => {
       expect(count(/relaxed SIMD, shared memory, 2 threads'?: the fused layer forward/)).toBeGreaterThanOrEqual(10);
       // test/kernels.test.ts's 'wasm' backend is createWasmBackend()'s default, relaxed SIMD in the child
       expect(count(/^kernels on wasm/)).toBeGreaterThanOrEqual(100);
+      // the generated suites take relaxed SIMD as one more module (test/support/engines.ts)
+      expect(count(/generated (kernel cases|networks) on '?wasm \(relaxed SIMD\)/)).toBeGreaterThanOrEqual(10);
       expect(count(/^relaxed SIMD.*100 steps on 1, 2 and 3 threads/)).toBe(4);
       expect(json.numPassedTests).toBeGreaterThan(400);
     } finally {
