@@ -1,11 +1,11 @@
 /**
  * A pool of worker threads over one shared WebAssembly.Memory. Every worker instantiates the same
  * kernel module on that memory, so a kernel call means the same thing on every thread. A dispatch
- * is a list of independent parts (one or two kernel calls each; parts write disjoint memory), written into shared
- * memory; every thread, the caller included, claims parts one at a time until none is left, and
- * the caller returns once every part is done. A thread that is slow to wake (or not scheduled:
- * a loaded machine) leaves its share to the others, so threads never cost much more than one
- * thread; which thread runs a part never changes its result (each uses its own scratch).
+ * is a list of independent parts (one or two kernel calls each; parts write disjoint memory),
+ * written into shared memory; every thread, the caller included, claims parts one at a time until
+ * none is left, and the caller returns once every part is done. A thread that is slow to wake
+ * leaves its share to the others; which thread runs a part never changes its result (each uses
+ * its own scratch).
  *
  * Synchronisation is a few Int32 words (the control block) in the same memory: the caller writes
  * the parts, resets the claim counter NEXT and bumps GEN; a worker spins briefly on GEN (a dispatch
