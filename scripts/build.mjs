@@ -166,8 +166,9 @@ function main(argv) {
       process.exit(1);
     }
     // outputs at least as new as every input, also when a tool leaves an unchanged file alone
-    // or an input's mtime lies in the future (a file unpacked from elsewhere)
-    const t = new Date(Math.max(Date.now(), newest(step.inputs).t));
+    // or an input's mtime lies in the future (a file unpacked from elsewhere); rounded up to the
+    // millisecond a Date holds, so that an input's sub-millisecond mtime is never the newer one
+    const t = new Date(Math.ceil(Math.max(Date.now(), newest(step.inputs).t)));
     for (const o of step.outputs) utimesSync(abs(o), t, t);
   }
 }
