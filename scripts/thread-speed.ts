@@ -1,6 +1,6 @@
 // Rough speed of threads and of the relaxed-SIMD module, 1 thread against 2 (or `--threads N`) in
 // one process, runs interleaved so that a load change hits both sides alike:
-//   npm run speed:threads [-- --rounds 9] [--only gemm|steps]
+//   npm run speed:threads [-- --rounds 15] [--only gemm|steps]
 // relaxed SIMD is measured where this Node has it (node --experimental-wasm-relaxed-simd on Node 20:
 //   npm run speed:threads:relaxed).
 // Prints the machine's load average before and after: on a shared machine the figures are noisy,
@@ -88,7 +88,7 @@ if (values.only !== 'gemm') {
     const X = { rows: layers[0], cols: m, data: Float32Array.from({ length: layers[0] * m }, (_, i) => Math.sin(i * 0.71)) };
     const Y = { rows: layers[L], cols: m, data: Float32Array.from({ length: layers[L] * m }, (_, i) => (i % 3 === 0 ? 1 : 0)) };
     const flop = 6 * m * layers.slice(1).reduce((s, n, l) => s + n * layers[l], 0);
-    const steps = Math.max(1, Math.round(1e9 / flop)); // about 20–40 ms of work per round
+    const steps = Math.max(1, Math.round(3e9 / flop)); // about 60–120 ms of work per round: train()'s own cost per call (checking and copying X) spread thin
     for (const simd of simds) {
       const nets = [await Network.create({ layers, activations, seed: 1, simd, threads: 1 }), await Network.create({ layers, activations, seed: 1, simd, threads: T })];
       const r = race(nets.map((net) => () => net.train(X, Y, { iterations: steps, learningRate: 0.01 })), 1);

@@ -63,7 +63,8 @@ const BIAS_KERNEL: Partial<Record<Activation, string>> = {
  * caller.
  */
 export function splitKernels(raw: Kernels & ReferenceKernels & PartKernels, pool: Pool): Kernels & ReferenceKernels & FusedKernels {
-  const plan = (M: number, N: number, K: number) => (pool.closed === undefined ? planSplit(M, N, K, pool.threads) : undefined);
+  // (a product below two parts' work is never split: that test first, it is most of the calls)
+  const plan = (M: number, N: number, K: number) => (M * N * K >= 2 * MIN_PART_WORK && pool.closed === undefined ? planSplit(M, N, K, pool.threads) : undefined);
   /**
    * Adds the parts of C = op(A)·op(B) to the dispatch (argument 2 is the scratch of the thread
    * that runs a part); with bias kernels (ids ≥ 0), each part then runs Z += b, A = g(Z) on its
