@@ -1,6 +1,6 @@
 // Rough speed of threads and of the relaxed-SIMD module, 1 thread against 2 (or `--threads N`) in
 // one process, runs interleaved so that a load change hits both sides alike:
-//   npm run speed:threads [-- --rounds 15] [--only gemm|steps]
+//   npm run speed:threads [-- --rounds 15] [--only dispatch|gemm|steps]
 // relaxed SIMD is measured where this Node has it (node --experimental-wasm-relaxed-simd on Node 20:
 //   npm run speed:threads:relaxed).
 // Prints the machine's load average before and after: on a shared machine the figures are noisy,
@@ -59,7 +59,24 @@ console.log(`node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model
 console.log(`cores this process gets now (${T} busy workers' work / 1 worker's): ${(await coresNow()).toFixed(2)}`);
 console.log(`${ROUNDS} interleaved rounds; ratio = time on ${T} threads / time on 1 (median of rounds; best in brackets)\n`);
 
-if (values.only !== 'steps') {
+if (values.only === undefined || values.only === 'dispatch') {
+  // a dispatch of two tiny parts (a 4 × 8 block each): the cost of waking the workers and waiting
+  const be = await createWasmBackend({ simd: 'plain', threads: T });
+  const pool = be.pool!, id = pool.id('gemm_nn_part');
+  const a = be.base, b = a + 1024, c = b + 1024;
+  be.reserve(c + 1024);
+  const once = () => {
+    pool.begin();
+    for (let p = 0; p < T; p++) pool.part(id, 2, c, 0, a, b, 4 * T, 8, 4, 4 * p, 4 * p + 4, 0, 8, 1, 0);
+    pool.run();
+  };
+  const r = race([once], 2000);
+  console.log(`dispatch of ${T} tiny parts (the workers spinning): ${(r.median[0] * 1e3).toFixed(1)} µs (${(r.best[0] * 1e3).toFixed(1)} best)`);
+  be.dispose();
+  console.log('');
+}
+
+if (values.only !== 'steps' && values.only !== 'dispatch') {
   for (const simd of simds) {
     const bes: Backend[] = [await createWasmBackend({ simd, threads: 1 }), await createWasmBackend({ simd, threads: T })];
     for (const [form, M, N, K] of [['nn', 512, 512, 512], ['nn', 256, 256, 256], ['nn', 128, 256, 784], ['nt', 128, 784, 256], ['tn', 256, 256, 256]] as const) {
@@ -80,7 +97,7 @@ if (values.only !== 'steps') {
   console.log('');
 }
 
-if (values.only !== 'gemm') {
+if (values.only !== 'gemm' && values.only !== 'dispatch') {
   for (const w of spec.workloads) {
     const { layers, m } = w;
     const L = layers.length - 1;

@@ -8,9 +8,10 @@
  * its own scratch).
  *
  * Synchronisation is a few Int32 words (the control block) in the same memory: the caller writes
- * the parts, resets the claim counter NEXT and bumps GEN; a worker spins briefly on GEN (a dispatch
- * that follows soon costs no system call), then sleeps in Atomics.wait. Parts are claimed with
- * Atomics.add on NEXT; each done part bumps DONE, on which the caller spins and then waits.
+ * the parts, resets the claim counter NEXT and bumps GEN; a worker spins on GEN for a millisecond
+ * (a dispatch that follows soon costs no system call), then sleeps in Atomics.wait. Parts are
+ * claimed with Atomics.add on NEXT; each done part bumps DONE, on which the caller spins and then
+ * waits.
  * Workers never allocate or grow memory; TypeScript owns all of it (the stub runtime).
  *
  * Faults: a worker catches whatever a part throws and reports it in the control block; a worker
@@ -39,8 +40,12 @@ const LAYOUT = {
   CALL: 15,
   /** doubles per part: two calls, the second run after the first (or none) */
   STRIDE: 30,
-  /** spins on GEN before a worker sleeps (tens of µs) */
-  SPIN: 20000,
+  /**
+   * ms a thread spins on a word before it sleeps in Atomics.wait: a dispatch that follows within
+   * it costs no system call (and no wake-up, which on a VM takes tens of µs, enough to leave one
+   * thread most of a product)
+   */
+  SPIN_MS: 1,
 } as const;
 
 /** Most threads a pool runs (the DEAD word range; backend.ts's MAX_THREADS). */
@@ -51,8 +56,7 @@ export const MAX_PARTS = LAYOUT.WORDS - LAYOUT.OWNER;
 export const CONTROL_BYTES = LAYOUT.TEXT_AT + LAYOUT.TEXT_CHARS * 2;
 /** Bytes of the parts list. */
 export const COMMAND_BYTES = MAX_PARTS * LAYOUT.STRIDE * 8;
-/** Caller spins on DONE before it sleeps; its sleeps are slices of this length (ms). */
-const CALLER_SPIN = 20000;
+/** The caller's sleeps on DONE are slices of this length (ms), after each of which it checks for dead workers. */
 const WAIT_SLICE_MS = 100;
 
 /** Kernel ids: every exported function of the module, by name, in sorted order (the same on every thread). */
@@ -138,8 +142,11 @@ function workerProgram(init: WorkerInit, claim: typeof claimParts, post: (m: unk
   post('ready');
   for (;;) {
     let g = Atomics.load(ctl, L.GEN);
-    for (let spins = 0; g === seen; g = Atomics.load(ctl, L.GEN)) {
-      if (++spins > L.SPIN) Atomics.wait(ctl, L.GEN, seen);
+    for (let spins = 0, t0 = performance.now(); g === seen; g = Atomics.load(ctl, L.GEN)) {
+      if ((++spins & 1023) === 0 && performance.now() - t0 > L.SPIN_MS) {
+        Atomics.wait(ctl, L.GEN, seen);
+        t0 = performance.now();
+      }
     }
     seen = g;
     if (Atomics.load(ctl, L.STOP) !== 0) return;
@@ -305,11 +312,12 @@ export class Pool {
     // (with a fault to inject, a worker must claim a part: the caller waits for one to)
     if (fault || workerFirst) for (let t = Date.now(); Atomics.load(ctl, L.NEXT) === 0 && Date.now() - t < 10_000;) Atomics.wait(ctl, L.NEXT, 0, 1);
     claimParts(ctl, this.#cmd, this.#fns, 0, 0, L, this.#text, () => {});
-    for (let spins = 0; ;) {
+    for (let spins = 0, t0 = performance.now(); ;) {
       const done = Atomics.load(ctl, L.DONE);
       if (done >= n) break;
+      if ((++spins & 1023) !== 0) continue;
       if (done + this.#lostParts(n) >= n) this.#fail(`worker thread ${this.#deadWorker()} (of ${this.threads}) exited during a kernel call`);
-      if (++spins > CALLER_SPIN) Atomics.wait(ctl, L.DONE, done, WAIT_SLICE_MS);
+      if (performance.now() - t0 > L.SPIN_MS) Atomics.wait(ctl, L.DONE, done, WAIT_SLICE_MS);
     }
     const failed = Atomics.load(ctl, L.ERR);
     if (failed !== 0) {
