@@ -50,8 +50,6 @@ export class Network {
   readonly simd: SimdName | 'none';
 
   #be: Backend | undefined;
-  /** why 'auto' chose one thread, if it did */
-  #autoNote: string | undefined;
   /** kernels, plan and heap: what the step works on */
   #e: Engine;
   /** columns of the last forward pass still valid for cost/backward, or 0 */
@@ -82,11 +80,9 @@ export class Network {
   /** Checks the options, instantiates the backend and initialises the parameters (init()). */
   static async create(options: NetworkOptions): Promise<Network> {
     const opts = checkNetworkOptions(options);
-    const ex = await executionFor(opts);
-    const be = await createBackend(opts.backend, ex);
+    const be = await createBackend(opts.backend, executionFor(opts));
     printNotes(be);
     const net = new Network(opts, be);
-    net.#autoNote = ex.auto;
     net.init();
     return net;
   }
@@ -99,10 +95,12 @@ export class Network {
     return this.#be?.threads ?? 1;
   }
 
-  /** Why threads or simd are less than asked ('auto' asks for the cores and relaxed SIMD), one sentence each; [] when not. */
+  /**
+   * Why threads or simd are less than asked ('auto' asks for the cores for a network with a layer
+   * of 4096 weights or more, and for relaxed SIMD), one sentence each; [] when not.
+   */
   get notes(): readonly string[] {
-    const notes = this.#be?.notes ?? [];
-    return this.#autoNote === undefined ? notes : [this.#autoNote, ...notes];
+    return this.#be?.notes ?? [];
   }
 
   /** b = 0 and W random from the network's seed: the same seed gives bit-identical parameters. */

@@ -138,10 +138,12 @@ describe('the options', () => {
   // 'auto' means the available cores, at most 8
   const cores = Math.min(availableParallelism(), 8);
 
-  it("'auto' starts no threads for a small network, and says why", async () => {
+  it("'auto' starts no threads for a small network (every layer under 4096 weights): one thread is what it asks for", async () => {
+    const before = Pool.dispatches;
     const net = await Network.create({ layers: [2, 256, 1] }); // 512 weights
-    expect(net.threads).toBe(1);
-    expect(net.notes).toEqual(['threads 1 (auto): every layer has fewer than 4096 weights']);
+    expect([net.threads, net.notes]).toEqual([1, []]);
+    net.train({ rows: 2, cols: 400, data: randomArray(800, 9) }, { rows: 1, cols: 400, data: randomArray(400, 10, 0, 1) }, { iterations: 3, learningRate: 0.1 });
+    expect(Pool.dispatches).toBe(before);
     net.dispose();
   });
 

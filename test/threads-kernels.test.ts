@@ -214,6 +214,24 @@ describe.each(runnableModules().filter((c) => c.threads > 1))('$label: the fused
     }
   });
 
+  it('a layer\'s two backward products in one dispatch give the two calls\' bits', () => {
+    const products = (be.kernels as unknown as FusedKernels).backProducts;
+    // (nOut, nIn, m): both split, one split and one whole (nOut = 10: dA's K is too small), odd sizes
+    for (const [nOut, nIn, m] of [[256, 256, 256], [10, 128, 256], [53, 37, 211], [128, 784, 64]]) {
+      const dZ = randomArray(nOut * m, nOut + m), A = randomArray(nIn * m, nIn + 3), W = randomArray(nOut * nIn, nOut * nIn);
+      const dz = s.put(dZ), a = s.put(A), w = s.put(W);
+      const dWw = s.put(nOut * nIn), dAw = s.put(nIn * m);
+      be.raw!.gemm_nt(dWw, dz, a, nOut, nIn, m, 1 / m, 0);
+      be.raw!.gemm_tn(dAw, w, dz, nIn, m, nOut, 1, 0);
+      const dW = s.put(nOut * nIn), dA = s.put(nIn * m);
+      const before = Pool.dispatches;
+      products(dW, dA, dz, a, w, nOut, nIn, m, 1 / m);
+      expect(Pool.dispatches - before, `${nOut}×${nIn}×${m}`).toBeLessThanOrEqual(1);
+      expect(bitEqual(s.get(dW, nOut * nIn), s.get(dWw, nOut * nIn)), `dW ${nOut}×${nIn}×${m}`).toBe(true);
+      expect(bitEqual(s.get(dA, nIn * m), s.get(dAw, nIn * m)), `dA ${nOut}×${nIn}×${m}`).toBe(true);
+    }
+  });
+
   it('softmax has no fused forward (it normalises whole columns): the product splits, the rest runs after', () => {
     expect((be.kernels as unknown as FusedKernels).fusedLayerForward('softmax')).toBeUndefined();
   });

@@ -85,7 +85,7 @@ export interface WasmBackendOptions {
 export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<Backend> {
   const notes: string[] = [];
   const asked = options.threads ?? 1;
-  let threads = asked === 'auto' ? Math.min(await availableCores(), AUTO_THREADS_CAP) : Math.min(asked, MAX_THREADS);
+  let threads = asked === 'auto' ? Math.min(await availableCores(), AUTO_THREADS_CAP) : asked;
   if (threads > 1) {
     const why = noSharedMemory();
     if (why !== undefined) {

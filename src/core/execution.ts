@@ -3,8 +3,8 @@
  * threads turned into a number for the backend. A backend that cannot give what was asked steps
  * down (src/core/backend.ts) and says why in its notes; the network prints such a note once.
  */
-import { AUTO_THREADS_CAP, MAX_THREADS, type Backend, type WasmBackendOptions } from './backend.js';
-import { availableCores, SIMD_OPTIONS, type SimdOption } from './modules.js';
+import { MAX_THREADS, type Backend, type WasmBackendOptions } from './backend.js';
+import { SIMD_OPTIONS, type SimdOption } from './modules.js';
 import { fail } from '../util/validate.js';
 
 export type { SimdName, SimdOption } from './modules.js';
@@ -29,13 +29,11 @@ export function checkExecutionOptions(where: string, o: Record<string, unknown>)
   return { threads: threads as ThreadsOption, simd: simd as SimdOption };
 }
 
-/** The backend options for a network of these layers: 'auto' threads become a number. */
-export async function executionFor(o: { layers: readonly number[]; threads: ThreadsOption; simd: SimdOption }): Promise<WasmBackendOptions & { threads: number; auto?: string }> {
-  if (o.threads !== 'auto') return { threads: o.threads, simd: o.simd };
+/** The backend options for a network of these layers: 'auto' threads become 1 for a small one. */
+export function executionFor(o: { layers: readonly number[]; threads: ThreadsOption; simd: SimdOption }): WasmBackendOptions {
   let widest = 0;
   for (let l = 1; l < o.layers.length; l++) widest = Math.max(widest, o.layers[l] * o.layers[l - 1]);
-  if (widest < AUTO_MIN_WEIGHTS) return { threads: 1, simd: o.simd, auto: `threads 1 (auto): every layer has fewer than ${AUTO_MIN_WEIGHTS} weights` };
-  return { threads: Math.min(await availableCores(), AUTO_THREADS_CAP), simd: o.simd };
+  return { threads: o.threads === 'auto' && widest < AUTO_MIN_WEIGHTS ? 1 : o.threads, simd: o.simd };
 }
 
 const printed = new Set<string>();

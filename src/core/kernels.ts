@@ -107,13 +107,25 @@ type BackKernel = (dz: number, da: number, a: number, z: number, n: number) => v
 /** A dense layer's forward in one call: Z = W·A_in (nOut × m, from W (nOut × nIn) and A_in (nIn × m)), then Z += b, A = g(Z). */
 export type LayerForward = (z: number, a: number, w: number, ain: number, b: number, nOut: number, m: number, nIn: number) => void;
 
+/** A layer's two backward products: dW = α·dZ·A_inᵀ (nOut × nIn) and dA_in = Wᵀ·dZ (nIn × m). */
+export type BackProducts = (dW: number, dA: number, dZ: number, ain: number, w: number, nOut: number, nIn: number, m: number, alpha: number) => void;
+
 /**
- * Kernels that also run a dense layer's forward as one dispatch over threads (the wasm backend on
- * threads: each thread its block of Z, then that block's bias and activation): for an activation
- * they have that for, or undefined.
+ * Kernels that also run a dense layer's steps as one dispatch over threads (the wasm backend on
+ * threads): the forward (each thread its block of Z, then that block's bias and activation, for
+ * an activation they have that for, or undefined), and the two backward products together.
  */
 export interface FusedKernels {
   fusedLayerForward(act: Activation): LayerForward | undefined;
+  backProducts: BackProducts;
+}
+
+/** The two backward products: one dispatch where the kernels have it, else the two calls. */
+export function backProducts(k: Kernels): BackProducts {
+  return (k as Kernels & Partial<FusedKernels>).backProducts ?? ((dW, dA, dZ, ain, w, nOut, nIn, m, alpha) => {
+    k.gemm_nt(dW, dZ, ain, nOut, nIn, m, alpha, 0); // dW = α·dZ·A_inᵀ
+    k.gemm_tn(dA, w, dZ, nIn, m, nOut, 1, 0); //      dA_in = Wᵀ·dZ
+  });
 }
 
 /**

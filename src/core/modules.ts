@@ -80,14 +80,12 @@ export function noSharedMemory(): string | undefined {
   return undefined;
 }
 
-let coreCount: Promise<number> | undefined;
-
 /** The number of cores this process may use (at least 1). */
-export function availableCores(): Promise<number> {
-  coreCount ??= isNode
-    ? importNode<typeof import('node:os')>('os').then((os) => os.availableParallelism())
-    : Promise.resolve(Math.max(1, Math.floor((globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1)));
-  return coreCount;
+export async function availableCores(): Promise<number> {
+  const n = isNode
+    ? (await importNode<typeof import('node:os')>('os')).availableParallelism()
+    : (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  return Math.max(1, Math.floor(n ?? 1));
 }
 
 export { isNode };

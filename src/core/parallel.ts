@@ -5,7 +5,7 @@
  * kernel, run on the calling thread, where a dispatch (≈ 10–20 µs) would cost more than it saves.
  */
 import type { Activation } from './architecture.js';
-import type { FusedKernels, Kernels, LayerForward, PartKernels, ReferenceKernels } from './kernels.js';
+import type { BackProducts, FusedKernels, Kernels, LayerForward, PartKernels, ReferenceKernels } from './kernels.js';
 import { MAX_PARTS, type Pool } from './pool.js';
 
 /**
@@ -58,8 +58,8 @@ const BIAS_KERNEL: Partial<Record<Activation, string>> = {
 
 /**
  * The module's kernels with gemm_nn, gemm_nt and gemm_tn split over the pool where that pays,
- * and a dense layer's forward as one dispatch (each part its block of Z, then that block's bias
- * and activation). Once the pool is closed (disposed, or a worker failed) everything runs on the
+ * a dense layer's forward as one dispatch (each part its block of Z, then that block's bias and
+ * activation), and a layer's two backward products as one dispatch. Once the pool is closed (disposed, or a worker failed) everything runs on the
  * caller.
  */
 export function splitKernels(raw: Kernels & ReferenceKernels & PartKernels, pool: Pool): Kernels & ReferenceKernels & FusedKernels {
@@ -112,11 +112,27 @@ export function splitKernels(raw: Kernels & ReferenceKernels & PartKernels, pool
       pool.run();
     };
   };
+  const nt = pool.id('gemm_nt_part'), tn = pool.id('gemm_tn_part');
+  const whole: Split = { parts: 1, byRows: true };
+  // dW = α·dZ·A_inᵀ and dA_in = Wᵀ·dZ read only dZ, A_in and W: the parts of both in one dispatch
+  const backProducts: BackProducts = (dW, dA, dZ, ain, w, nOut, nIn, m, alpha) => {
+    const sw = plan(nOut, nIn, m), sa = plan(nIn, m, nOut);
+    if ((sw?.parts ?? 1) < 2 && (sa?.parts ?? 1) < 2) {
+      raw.gemm_nt(dW, dZ, ain, nOut, nIn, m, alpha, 0);
+      raw.gemm_tn(dA, w, dZ, nIn, m, nOut, 1, 0);
+      return;
+    }
+    pool.begin();
+    parts(sw ?? whole, nt, dW, dZ, ain, nOut, nIn, m, alpha, 0);
+    parts(sa ?? whole, tn, dA, w, dZ, nIn, m, nOut, 1, 0);
+    pool.run();
+  };
   return {
     ...raw,
     gemm_nn: split(raw.gemm_nn, 'gemm_nn_part'),
     gemm_nt: split(raw.gemm_nt, 'gemm_nt_part'),
     gemm_tn: split(raw.gemm_tn, 'gemm_tn_part'),
     fusedLayerForward: layer,
+    backProducts,
   };
 }
