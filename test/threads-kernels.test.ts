@@ -138,18 +138,19 @@ describe.each(runnableModules().filter((c) => c.threads > 1))('$label', (c) => {
 });
 
 describe('the split plan', () => {
-  it('splits a product into up to 2 parts per thread of MIN_PART_WORK multiply-adds or more, into blocks of columns where there are enough', () => {
-    expect(PARTS_PER_THREAD).toBe(2);
-    expect(planSplit(512, 512, 512, 2)).toEqual({ parts: 4, byRows: false });
-    expect(planSplit(10, 1000, 300, 2)).toEqual({ parts: 4, byRows: false });
-    expect(planSplit(64, 64, 96, 2)).toEqual({ parts: 3, byRows: false }); // 393216 = 3 · 2^17
+  it('splits a product into up to PARTS_PER_THREAD parts per thread of MIN_PART_WORK multiply-adds or more, into blocks of columns where there are enough', () => {
+    expect(PARTS_PER_THREAD).toBe(1);
+    expect(planSplit(512, 512, 512, 2)).toEqual({ parts: 2, byRows: false });
+    expect(planSplit(512, 512, 512, 4)).toEqual({ parts: 4, byRows: false });
+    expect(planSplit(10, 1000, 300, 2)).toEqual({ parts: 2, byRows: false });
+    expect(planSplit(64, 64, 96, 4)).toEqual({ parts: 3, byRows: false }); // 393216 = 3 · 2^17
     expect(planSplit(4, 400, 2, 2).parts).toBe(1);
     expect(planSplit(64, 64, 63, 2).parts).toBe(1); // 258048 < 2 · 2^17
     expect(planSplit(64, 64, 64, 2).parts).toBe(2); // exactly 2 · 2^17
     expect(64 * 64 * 64).toBe(2 * MIN_PART_WORK);
     expect(planSplit(512, 512, 512, 1).parts).toBe(1);
     // a C with few columns: blocks of rows (the wide network's dA = Wᵀ·dZ has 1 column per example)
-    expect(planSplit(1024, 8, 4096, 2)).toEqual({ parts: 4, byRows: true });
+    expect(planSplit(1024, 8, 4096, 2)).toEqual({ parts: 2, byRows: true });
     // no more parts than 4-row or 8-column units
     expect(planSplit(8, 8, 1 << 20, 16)).toEqual({ parts: 2, byRows: true });
     expect(planSplit(4, 16, 1 << 20, 16)).toEqual({ parts: 2, byRows: false });
