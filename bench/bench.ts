@@ -31,7 +31,7 @@ import { createPeaks, peakOf, peakSummary, type PeakHere, type PeakSummary } fro
 import { relaxedSimdSupported } from './relaxed.js';
 import { issue14Targets, issue3Targets, plainLabelOf, speedRatios, targetLine, type GemmResult, type Result, type Target } from './report.js';
 import { IMPLS, fmt, flopsPerStep, gemmFlops, gflops, median, parseList, parseSizes, parseThreads, relDiff, table, type Impl } from './stats.js';
-import { TF_FORMS, TfGemm, TfNet, initTf, tfTensorCount, useTf, type TfBackend, type TfForm, type TfInfo } from './tfjs.js';
+import { TfGemm, TfNet, chooseTfForm, initTf, tfTensorCount, useTf, type TfBackend, type TfForm, type TfInfo } from './tfjs.js';
 import { PROTOCOL, roundRobin, timed, type Protocol, type Runner } from './timing.js';
 import { SIMD_MODULES, createVariantBackend, createVariantNetwork, isUnavailable, variantLabel, type Simd, type Variant } from './variants.js';
 import { activationsOf, allWorkloads, gemmOperands, gemmSpec, initialParams, workloadData, workloadNames, type Workload } from './workloads.js';
@@ -142,26 +142,6 @@ async function makeCells(impl: Impl, w: Workload, params: LayerParams[], X: Matr
     time: timed((k) => { for (let i = 0; i < k; i++) tfNet.step(lr); }),
     dispose: () => tfNet.dispose(),
   }];
-}
-
-/**
- * Times both transpose forms of a TF.js step and keeps the faster: per form one untimed warm-up
- * step (the first steps of a backend can take 100× longer), then steps for ≥ 0.2 s, or a single
- * step when it is slower (tfjs-cpu on wide costs four steps here, not minutes).
- */
-async function chooseTfForm(c: Cell, lr: number): Promise<Record<TfForm, number>> {
-  const t = {} as Record<TfForm, number>;
-  await c.before!();
-  for (const form of TF_FORMS) {
-    c.tf!.form = form;
-    c.tf!.step(lr);
-    let steps = 0;
-    const t0 = performance.now();
-    do { c.tf!.step(lr); steps++; } while (performance.now() - t0 < 200);
-    t[form] = (performance.now() - t0) / 1000 / steps;
-  }
-  c.tf!.form = t.explicit <= t.flags ? 'explicit' : 'flags';
-  return t;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -317,7 +297,7 @@ for (const w of workloads) {
     process.exit(1);
   }
   const forms = new Map<string, Record<TfForm, number>>();
-  for (const c of cells) if (c.tf) forms.set(c.label, await chooseTfForm(c, w.learningRate));
+  for (const c of cells) if (c.tf) { await c.before?.(); forms.set(c.label, chooseTfForm(c.tf, w.learningRate)); }
   const timings = await roundRobin(cells.map((c) => ({ impl: c.label, before: c.before, time: c.time })), protocol);
   const flops = flopsPerStep(w.layers, w.m);
   const here: Result[] = [];

@@ -23,7 +23,7 @@ interface PeakExports {
   FLOPS_PER_ITERATION_12: WebAssembly.Global; FLOPS_PER_ITERATION_24: WebAssembly.Global;
   FLOPS_PER_ITERATION_MADD: WebAssembly.Global; FLOPS_PER_ITERATION_FMA: WebAssembly.Global;
 }
-interface PeakLoopRun { loop: PeakLoop; runner: Runner; flopsPerStep: number; samples: number[] }
+export interface PeakLoopRun { loop: PeakLoop; runner: Runner; flopsPerStep: number; samples: number[] }
 export interface Peaks { loops: PeakLoopRun[]; runners: Runner[] }
 /** The peaks of one round-robin (GFLOP/s, medians of its repeats). */
 export interface PeakHere { mulAdd: number; mulAdd12: number; fma: number | null }
