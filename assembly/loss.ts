@@ -1,5 +1,6 @@
 // The output layers' costs: binary cross-entropy (sigmoid), categorical cross-entropy (softmax)
 // and mean squared error (linear).
+import { column_exp_sum, column_max } from './logsumexp';
 import { log1p_exp_neg, tail_in } from './vmath';
 
 // softplus(t) = log(1 + e^t), never overflowing: max(t, 0) + log1p(e^-|t|)
@@ -92,11 +93,8 @@ export function cce_cost(z: usize, y: usize, rows: i32, cols: i32): f64 {
   let total: f64 = 0;
   for (let j = 0; j < cols; j++) {
     const zc = z + (<usize>j << 2), yc = y + (<usize>j << 2);
-    let mx = load<f32>(zc);
-    for (let i = 1; i < rows; i++) mx = max(mx, load<f32>(zc + <usize>i * stride));
-    let s: f64 = 0;
-    for (let i = 0; i < rows; i++) s += Math.exp(<f64>load<f32>(zc + <usize>i * stride) - <f64>mx);
-    const lse = <f64>mx + Math.log(s);
+    const mx = column_max(zc, rows, stride);
+    const lse = <f64>mx + Math.log(column_exp_sum(zc, rows, stride, mx));
     for (let i = 0; i < rows; i++) {
       const yi = <f64>load<f32>(yc + <usize>i * stride);
       if (yi != 0) total += yi * (lse - <f64>load<f32>(zc + <usize>i * stride));

@@ -1,18 +1,16 @@
 // Output-layer activations beyond the element-wise ones: softmax over each column, and the
 // identity (linear output, for regression).
+import { column_exp_sum, column_max } from './logsumexp';
 
 export function softmax_forward(a: usize, z: usize, rows: i32, cols: i32): void {
   // z, a are (rows × cols), one column per example: a[:, j] = exp(z[:, j] − max) / Σ exp(z[:, j] − max).
-  // Subtracting the column's max keeps every exp in (0, 1], so no overflow for any finite z;
-  // the exps and their sum are computed in float64 and rounded once when stored.
+  // The max and the sum are log-sum-exp's (logsumexp.ts); the exps and their sum are computed in
+  // float64 and rounded once when stored.
   const stride = <usize>cols << 2;
   for (let j = 0; j < cols; j++) {
     const zc = z + (<usize>j << 2), ac = a + (<usize>j << 2);
-    let mx = load<f32>(zc);
-    for (let i = 1; i < rows; i++) mx = max(mx, load<f32>(zc + <usize>i * stride));
-    let s: f64 = 0;
-    for (let i = 0; i < rows; i++) s += Math.exp(<f64>load<f32>(zc + <usize>i * stride) - <f64>mx);
-    const inv = 1 / s;
+    const mx = column_max(zc, rows, stride);
+    const inv = 1 / column_exp_sum(zc, rows, stride, mx);
     for (let i = 0; i < rows; i++) {
       const o = <usize>i * stride;
       store<f32>(ac + o, <f32>(Math.exp(<f64>load<f32>(zc + o) - <f64>mx) * inv));

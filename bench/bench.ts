@@ -2,7 +2,7 @@
  * npm run bench: wasm-mlp (per thread count and kernel module) against its pure JS backend,
  * TensorFlow.js 4.22 (wasm and cpu backends) and numpy + OpenBLAS on the shared workloads
  * (bench/workloads.json); square GEMM against this machine's WASM SIMD peaks (mul+add and FMA);
- * the resource checks (JS heap, wasm memory, creation time); the issues' targets. README "Speed".
+ * the resource checks (JS heap, wasm memory, creation time); the targets as PASS/FAIL lines. README "Speed".
  *
  *   npm run bench -- [--quick] [--only wasm,js,tfjs-wasm,tfjs-cpu,numpy] [--workloads planar,deep]
  *                    [--threads 1,2] [--simd plain,relaxed] [--gemm 128,512 | --gemm none]
@@ -29,7 +29,7 @@ import { checkCreate, checkMemory, type Check } from './checks.js';
 import { numpyInfo, runNumpy, type NumpyInfo } from './numpy.js';
 import { createPeaks, peakOf, peakSummary, type PeakHere, type PeakSummary } from './peaks.js';
 import { relaxedSimdSupported } from './relaxed.js';
-import { issue14Targets, issue3Targets, plainLabelOf, speedRatios, targetLine, type GemmResult, type Result, type Target } from './report.js';
+import { variantTargets, speedTargets, plainLabelOf, speedRatios, targetLine, type GemmResult, type Result, type Target } from './report.js';
 import { IMPLS, fmt, flopsPerStep, gemmFlops, gflops, median, parseList, parseSizes, parseThreads, relDiff, table, type Impl } from './stats.js';
 import { TfGemm, TfNet, chooseTfForm, initTf, tfTensorCount, useTf, type TfBackend, type TfForm, type TfInfo } from './tfjs.js';
 import { PROTOCOL, roundRobin, timed, type Protocol, type Runner } from './timing.js';
@@ -430,13 +430,13 @@ if (checks.length > 0) {
   for (const c of checks) line(`${c.pass === null ? 'INFO' : c.pass ? 'PASS' : 'FAIL'}  ${c.name}: ${fmt(c.value)} ${c.unit} (${c.detail})`);
 }
 
-// the issues' targets, from this run
+// the speed, variant and resource targets, checked against this run
 const peakSource = child?.peak ?? (peak.fma !== null ? peak : undefined);
 const fmaOver12 = peakSource?.fma ? peakSource.fma / peakSource.loops.find((l) => l.loop === 'peak-12')!.median : null;
 const targets: Target[] = [
-  ...issue3Targets(ratios, gemm),
-  ...checks.filter((x) => x.pass !== null).map((c): Target => ({ group: 'issue 3', target: c.name, value: c.value, pass: c.pass })),
-  ...issue14Targets(ratios, gemm, results, workloads.map((w) => w.name), fmaOver12),
+  ...speedTargets(ratios, gemm),
+  ...checks.filter((x) => x.pass !== null).map((c): Target => ({ group: 'resources', target: c.name, value: c.value, pass: c.pass })),
+  ...variantTargets(ratios, gemm, results, workloads.map((w) => w.name), fmaOver12),
 ];
 if (!isChild) {
   for (const group of [...new Set(targets.map((t) => t.group))]) {

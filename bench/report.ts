@@ -1,5 +1,5 @@
 /**
- * The benchmark's results as data, the speed ratios between them and the issues' targets as
+ * The benchmark's results as data, the speed ratios between them and the targets as
  * PASS/FAIL lines. Pure functions of the measured numbers (no timing, no I/O), so
  * test/bench.test.ts checks them on made-up results.
  */
@@ -76,9 +76,9 @@ const ratio = (ratios: readonly Record<string, string | number>[], workload: str
 const check = (group: string, target: string, value: number | null, min: number, detail?: string): Target =>
   ({ group, target, value, pass: value === null ? null : value >= min, ...(detail ? { detail } : {}) });
 
-/** Issue 3's targets: wasm against js and TF.js's wasm backend, and the plain GEMM 512 against the peak. */
-export function issue3Targets(ratios: readonly Record<string, string | number>[], gemm: readonly GemmResult[]): Target[] {
-  const g = 'issue 3';
+/** The speed targets: wasm against js and TF.js's wasm backend, and the plain GEMM 512 against the peak. */
+export function speedTargets(ratios: readonly Record<string, string | number>[], gemm: readonly GemmResult[]): Target[] {
+  const g = 'speed against js and TF.js';
   const out: Target[] = [];
   for (const [impl, wl, min] of [['js', 'planar', 5], ['js', 'mnist-shape', 10], ['js', 'wide', 10], ['js', 'deep', 10],
     ['tfjs-wasm', 'planar', 20], ['tfjs-wasm', 'mnist-shape', 1], ['tfjs-wasm', 'wide', 1], ['tfjs-wasm', 'deep', 1]] as [string, string, number][]) {
@@ -96,14 +96,14 @@ export function issue3Targets(ratios: readonly Record<string, string | number>[]
 export const NEVER_SLOWER = 0.97;
 
 /**
- * Issue 14's targets for threads and fused multiply-add. `fmaOverMulAdd12` is the FMA loop's peak
- * over the 12-chain mul+add loop's, both from the process the relaxed rows ran in: the issue asks
- * relaxed ≥ 1.3× plain only where those two peaks differ by 1.8× or more.
+ * The targets for threads and fused multiply-add. `fmaOverMulAdd12` is the FMA loop's peak
+ * over the 12-chain mul+add loop's, both from the process the relaxed rows ran in: relaxed must beat
+ * plain by 1.3× only where those two peaks differ by 1.8× or more.
  */
-export function issue14Targets(ratios: readonly Record<string, string | number>[], gemm: readonly GemmResult[], results: readonly Result[],
+export function variantTargets(ratios: readonly Record<string, string | number>[], gemm: readonly GemmResult[], results: readonly Result[],
   workloads: readonly string[], fmaOverMulAdd12: number | null): Target[] {
   const out: Target[] = [];
-  const gT = 'issue 14: threads', gF = 'issue 14: fused multiply-add', gN = 'issue 14: numpy';
+  const gT = 'threads', gF = 'fused multiply-add', gN = 'numpy';
   const gemmAt = (label: string) => find(gemm, label, (x) => x.n === 512);
   const t1 = gemmAt('wasm'), t2 = gemmAt('wasm t2');
   out.push(check(gT, 'GEMM 512: wasm t2 / wasm ≥ 1.8×', t1 && t2 ? t2.gflops / t1.gflops : null, 1.8));

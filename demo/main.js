@@ -1,10 +1,9 @@
 // The playground page: form ⇄ URL ⇄ worker, and the drawing. Training itself runs in worker.js.
 
-import { DATASET_NAMES as DATASETS, DEFAULT_NOISE } from '../dist/browser/wasm-mlp.js';
+import {
+  BACKENDS, DATASET_NAMES as DATASETS, DEFAULT_NOISE, HIDDEN_ACTIVATIONS as ACTIVATIONS, INIT_SCHEMES as INITS,
+} from '../dist/browser/wasm-mlp.js';
 // DEFAULT_NOISE: the generators' own noise; picking a data set starts from it
-const ACTIVATIONS = ['tanh', 'relu', 'leakyRelu', 'sigmoid'];
-const INITS = ['xavier', 'he', 'random'];
-const BACKENDS = ['wasm', 'js'];
 const LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.6, 1, 1.2, 3, 10];
 const POINTS = [200, 400, 800];
 

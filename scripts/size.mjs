@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-/** the gzip budget of the browser bundle, JS + wasm (issue 4) */
+/** the gzip budget of the browser bundle, JS + wasm */
 const BUDGET = 40 * 1024;
 
 function read(rel) {

@@ -2,7 +2,8 @@
  * gradientCheck: backprop against central differences, the course's check that a network's
  * gradients are right.
  */
-import { Network, type TargetInput } from './network.js';
+import { Network } from './network.js';
+import type { TargetInput } from './data/targets.js';
 import type { MatrixInput } from './util/matrix.js';
 import { checkPositiveFinite, fail } from './util/validate.js';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { plainSimdModule, relaxedSimdModule, relaxedSimdSupported } from '../bench/relaxed.js';
-import { NEVER_SLOWER, issue14Targets, speedRatios, type GemmResult, type Result } from '../bench/report.js';
+import { NEVER_SLOWER, variantTargets, speedRatios, type GemmResult, type Result } from '../bench/report.js';
 import { flopsPerStep, fmt, gemmFlops, gflops, median, parseList, parseSizes, parseThreads, relDiff, stepsFor, table, theilSen } from '../bench/stats.js';
 import { createVariantNetwork, isUnavailable, variantLabel } from '../bench/variants.js';
 import spec from '../bench/workloads.json' with { type: 'json' };
@@ -110,13 +110,13 @@ describe('bench/report: ratios and targets from made-up results', () => {
     expect(r['wasm t2 relaxed/numpy']).toBe(0.625);
   });
 
-  it('issue14Targets: PASS, FAIL, n/a where unmeasured, and the 1.3× target only where the peaks differ ≥ 1.8×', () => {
+  it('variantTargets: PASS, FAIL, n/a where unmeasured, and the 1.3× target only where the peaks differ ≥ 1.8×', () => {
     const gemm: GemmResult[] = [
       { n: 512, impl: 'wasm', label: 'wasm', threads: 1, simd: 'plain', gflops: 30, msPerProduct: 9, repeats: 5, peakGflops: 33, fmaPeakGflops: 60, fractionOfPeak: 30 / 33, process: 'main' },
       { n: 512, impl: 'wasm', label: 'wasm t2', threads: 2, simd: 'plain', gflops: 51, msPerProduct: 5, repeats: 5, peakGflops: 33, fmaPeakGflops: 60, fractionOfPeak: 51 / 33, process: 'main' },
     ];
     const ratios = speedRatios(results, ['mnist-shape']);
-    const byName = (fma: number | null) => new Map(issue14Targets(ratios, gemm, results, ['mnist-shape'], fma).map((t) => [t.target, t]));
+    const byName = (fma: number | null) => new Map(variantTargets(ratios, gemm, results, ['mnist-shape'], fma).map((t) => [t.target, t]));
     const t = byName(2);
     expect(t.get('GEMM 512: wasm t2 / wasm ≥ 1.8×')).toMatchObject({ value: 1.7, pass: false });
     expect(t.get('mnist-shape: wasm t2 / wasm ≥ 1.7×')).toMatchObject({ value: 1.8, pass: true });
@@ -221,7 +221,7 @@ describe('npm run bench: JSON of a tiny run', () => {
       ['wasm memory growth after the first step (planar-wide, 1000 steps)', true, 0],
       ['wasm memory growth after the first step (planar, 1000 steps)', true, 0],
     ]);
-    expect(out.targets.map((t: { group: string }) => t.group)).toContain('issue 14: threads');
+    expect(out.targets.map((t: { group: string }) => t.group)).toContain('threads');
   });
 
   it('--simd relaxed: measured where relaxed SIMD runs (a child with the flag on Node 20), beside the FMA peak', { timeout: 120_000 }, () => {

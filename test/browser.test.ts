@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { readmeBlock } from './readme-blocks.js';
+import { readmeBlock } from './support/readme-blocks.js';
 import { startServer, type RunningServer } from '../scripts/serve.mjs';
 import { Network, datasets } from '../src/index.js';
 

@@ -8,11 +8,11 @@ import {
   blobs,
   xor,
   spiral,
-  trainTestSplit,
   DEFAULT_NOISE,
   type DatasetName,
   type DatasetOptions,
 } from '../src/data/datasets.js';
+import { trainTestSplit } from '../src/data/split.js';
 import { boundarySvg } from '../src/cli/plot.js';
 import type { Matrix } from '../src/util/matrix.js';
 

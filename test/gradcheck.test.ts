@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { Network, type Activation } from '../src/index.js';
 import { createRng } from '../src/util/rng.js';
 import type { Matrix } from '../src/util/matrix.js';
-import { BACKENDS } from './helpers.js';
-import { cost64, numericGrad, relativeDifference, type Params64 } from './reference.js';
+import { BACKENDS } from './support/helpers.js';
+import { cost64, numericGrad, relativeDifference, type Params64 } from './support/reference.js';
 
 const HIDDEN: Activation[] = ['sigmoid', 'tanh', 'relu', 'leakyRelu'];
 const DEPTHS = [[5], [5, 7], [6, 3, 5]];

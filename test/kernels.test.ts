@@ -1,6 +1,6 @@
 // Every kernel of both backends against a naive float64 loop, on odd and non-square sizes.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, Scratch, U32, maxAbsDiff, randomArray } from './helpers.js';
+import { BACKENDS, Scratch, U32, maxAbsDiff, randomArray } from './support/helpers.js';
 import type { Kernels } from '../src/core/kernels.js';
 
 type Form = 'nn' | 'nt' | 'tn';

@@ -11,8 +11,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Network, datasets, type ModelJSON } from '../src/index.js';
 import { MODEL_LIMITS } from '../src/io/model-file.js';
-import { readmeBlock } from './readme-blocks.js';
-import { BACKENDS, bitEqual, maxAbsDiff } from './helpers.js';
+import { readmeBlock } from './support/readme-blocks.js';
+import { BACKENDS, bitEqual, maxAbsDiff } from './support/helpers.js';
 
 type BackendName = (typeof BACKENDS)[number];
 

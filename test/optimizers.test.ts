@@ -3,7 +3,7 @@
 // sigmoid layer (logistic regression), where dW = (1/m)(A − Y)Xᵀ and db = (1/m)Σ(A − Y).
 import { describe, expect, it } from 'vitest';
 import { Network, type TrainOptions } from '../src/index.js';
-import { BACKENDS, maxAbsDiff } from './helpers.js';
+import { BACKENDS, maxAbsDiff } from './support/helpers.js';
 
 const m = 5;
 const X = { rows: 2, cols: m, data: Float32Array.from([0.5, -1.2, 2.0, 0.3, -0.7, 1.5, 0.4, -0.9, -2.1, 0.8]) };

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { declarationClosure } from './support/declarations.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
@@ -20,23 +21,6 @@ const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')
 function runModule(script: string) {
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** The .d.ts files reachable from `entry` through relative imports and re-exports. */
-function declarationClosure(entry: string): Map<string, string> {
-  const seen = new Map<string, string>();
-  const todo = [entry];
-  while (todo.length) {
-    const file = todo.pop()!;
-    if (seen.has(file)) continue;
-    expect(existsSync(file), `${path.relative(repoRoot, file)} (imported by a declaration file) exists`).toBe(true);
-    const text = readFileSync(file, 'utf8');
-    seen.set(file, text);
-    for (const m of text.matchAll(/\bfrom\s+['"](\.{1,2}\/[^'"]+)['"]/g)) {
-      todo.push(path.resolve(path.dirname(file), m[1].replace(/\.js$/, '.d.ts')));
-    }
-  }
-  return seen;
 }
 
 describe('the package', () => {

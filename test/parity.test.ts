@@ -1,7 +1,7 @@
 // The wasm and js backends agree on forward output, cost, every gradient and 100 training steps.
 import { describe, expect, it } from 'vitest';
 import { Network, datasets, type Activation } from '../src/index.js';
-import { bitEqual, maxAbsDiff } from './helpers.js';
+import { bitEqual, maxAbsDiff } from './support/helpers.js';
 
 // The two backends do the same float32 math in a different order (SIMD lanes vs sequential sums,
 // float64 dot products in JS) and with different exp/tanh (AssemblyScript's Mathf vs Math, each

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import { readmeBlock as blockAfter } from './readme-blocks.js';
+import { readmeBlock as blockAfter } from './support/readme-blocks.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 

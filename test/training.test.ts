@@ -1,7 +1,7 @@
 // Training behaviour: the course's result, saturation, determinism, memory planning, fallback.
 import { describe, expect, it, vi } from 'vitest';
 import { Network, accuracy, datasets, fromExamples, fromLabels, toExamples } from '../src/index.js';
-import { BACKENDS, bitEqual } from './helpers.js';
+import { BACKENDS, bitEqual } from './support/helpers.js';
 
 describe.each(BACKENDS)('training on %s', (backend) => {
   it('the flower with the default settings (2-4-1 tanh, α = 1.2, 10 000 iterations) reaches ≥ 88%', async () => {

@@ -5,7 +5,7 @@
 // rounded to float32 (an ulp of a float32 x is the gap to the next float32 away from zero).
 // VMATH_REPORT=1 prints the measured maxima.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, Scratch } from './helpers.js';
+import { BACKENDS, Scratch } from './support/helpers.js';
 
 const MIN_NORMAL = 2 ** -126;
 

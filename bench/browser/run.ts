@@ -151,7 +151,7 @@ for (const s of out) {
 }
 if (targets.length > 0) {
   line();
-  line('targets (issue 14, Chromium):');
+  line('targets (Chromium):');
   for (const t of targets) line(targetLine(t));
 }
 for (const s of out) for (const n of s.notes) line(`note: ${s.name}: ${n}`);

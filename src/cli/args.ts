@@ -1,6 +1,8 @@
 /** Flag parsing shared by the main job, `wasm-mlp train` and `wasm-mlp predict`: every bad value is a UsageError. */
 import { parseArgs } from 'node:util';
-import { UsageError } from './data.js';
+
+/** A bad flag or flag value (exit code 2). */
+export class UsageError extends Error {}
 
 export type Flags = Record<string, string | boolean | undefined>;
 

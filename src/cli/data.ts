@@ -15,9 +15,6 @@ export const MAX_CSV_BYTES = 256 * 2 ** 20;
 /** A problem with the user's files (exit code 1), as opposed to a bad flag (exit code 2). */
 export class DataError extends Error {}
 
-/** A bad flag or flag value (exit code 2). */
-export class UsageError extends Error {}
-
 /** The error for a file with bad rows: every row counted, the first few listed with their lines. */
 export function badRowsError(file: string, problems: readonly CsvProblem[]): DataError {
   const sorted = [...problems].sort((a, b) => a.line - b.line);
@@ -136,19 +133,28 @@ export function extract(t: CsvTable, features: readonly string[], target: { name
   return { X: { rows: n, cols: m, data: X }, target: target ? tv : null, lines: t.rows.map((r) => r.line) };
 }
 
-/** Per-feature mean and standard deviation (population, in float64); a constant column gets std 1. */
+/**
+ * Mean and standard deviation (population, in float64) of the n values at(0) … at(n − 1). A
+ * constant column (or one whose 1/std overflows) gets std 1: it carries no information, and
+ * dividing by 1 keeps it finite (it becomes 0).
+ */
+export function meanStd(n: number, at: (j: number) => number): { mean: number; std: number } {
+  let s = 0;
+  for (let j = 0; j < n; j++) s += at(j);
+  const mean = s / n;
+  let v = 0;
+  for (let j = 0; j < n; j++) v += (at(j) - mean) ** 2;
+  const sd = Math.sqrt(v / n);
+  return { mean, std: sd > 0 && Number.isFinite(1 / sd) ? sd : 1 };
+}
+
+/** Per-feature mean and standard deviation (meanStd of each row of X). */
 export function standardization(X: Matrix): { mean: number[]; std: number[] } {
   const mean: number[] = [], std: number[] = [];
   for (let i = 0; i < X.rows; i++) {
-    let s = 0;
-    for (let j = 0; j < X.cols; j++) s += X.data[i * X.cols + j];
-    const mu = s / X.cols;
-    let v = 0;
-    for (let j = 0; j < X.cols; j++) v += (X.data[i * X.cols + j] - mu) ** 2;
-    const sd = Math.sqrt(v / X.cols);
-    mean.push(mu);
-    // a constant column carries no information; dividing by 1 keeps it finite (it becomes 0)
-    std.push(sd > 0 && Number.isFinite(1 / sd) ? sd : 1);
+    const r = meanStd(X.cols, (j) => X.data[i * X.cols + j]);
+    mean.push(r.mean);
+    std.push(r.std);
   }
   return { mean, std };
 }

@@ -1,21 +1,23 @@
 #!/usr/bin/env node
 /**
- * wasm-mlp's main job: train a small network on a 2-D toy data set, show progress, print the
- * accuracy and speed, and draw the decision boundary as an SVG picture.
+ * The `wasm-mlp` binary. Its main job: train a small network on a 2-D toy data set, show
+ * progress, print the accuracy and speed, and draw the decision boundary as an SVG picture. Its
+ * subcommands, `train` and `predict` on a user's CSV, take over when the first argument names one.
  */
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Network } from '../network.js';
-import { HIDDEN_ACTIVATIONS as ACTIVATIONS, type Activation } from '../core/kernels.js';
+import { HIDDEN_ACTIVATIONS as ACTIVATIONS, type Activation } from '../core/architecture.js';
 import { BACKENDS, type BackendName } from '../core/backend.js';
 import { datasets, DATASET_NAMES, type DatasetName } from '../data/datasets.js';
 import { accuracy } from '../data/metrics.js';
 import { RNG_NAMES, type RngName } from '../util/rng.js';
 import { boundarySvg } from './plot.js';
 import type { Matrix } from '../util/matrix.js';
-import { isSubcommand, runSubcommand } from './sub.js';
-import { isPosInt, layerSizes, num, oneOf, parseFlags, progressBar } from './args.js';
-import { UsageError } from './data.js';
+import { isPosInt, layerSizes, num, oneOf, parseFlags, progressBar, UsageError } from './args.js';
+import { DataError } from './data.js';
+import { predictMain } from './predict.js';
+import { trainMain } from './train.js';
 
 const HELP = `Usage: npm start -- [options]      (or: node dist/cli.js [options])
        wasm-mlp train --data FILE.csv --target COLUMN --save MODEL.json [options]   (train on your CSV; train --help)
@@ -143,6 +145,27 @@ async function main(argv: string[]): Promise<number> {
   }
   net.dispose();
   return 0;
+}
+
+const SUBCOMMANDS = ['train', 'predict'] as const;
+type Subcommand = (typeof SUBCOMMANDS)[number];
+
+function isSubcommand(arg: string | undefined): arg is Subcommand {
+  return (SUBCOMMANDS as readonly (string | undefined)[]).includes(arg);
+}
+
+/** Runs a subcommand; returns the exit code: 0 done, 1 a bad file (or any failure), 2 a bad flag. Each reports its own errors on stderr. */
+async function runSubcommand(name: Subcommand, argv: string[]): Promise<number> {
+  try {
+    return await (name === 'train' ? trainMain(argv) : predictMain(argv));
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`wasm-mlp ${name}: ${e.message} (see wasm-mlp ${name} --help)\n`);
+      return 2;
+    }
+    process.stderr.write(`wasm-mlp ${name}: ${e instanceof DataError ? e.message : (e as Error).message ?? String(e)}\n`);
+    return 1;
+  }
 }
 
 main(process.argv.slice(2)).then(

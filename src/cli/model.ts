@@ -7,7 +7,8 @@
  */
 import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Network, type BackendName } from '../network.js';
+import { Network } from '../network.js';
+import type { BackendName } from '../core/backend.js';
 import { MODEL_LIMITS, type ModelJSON } from '../io/model-file.js';
 import { DataError, show } from './data.js';
 import { describe } from '../util/validate.js';

@@ -6,6 +6,8 @@
 
 import type { Matrix } from '../util/matrix.js';
 import { fail as failArg } from '../util/validate.js';
+import { costPanelSvg } from './plot-cost.js';
+import { axesSvg, CLASS_COLORS, escapeXml, FONT, INK, linearTicks, MUTED, n2, tint, type Box } from './svg.js';
 
 export interface BoundaryPlotOptions {
   /** (2 × m) points, one column per example */
@@ -27,54 +29,15 @@ export interface BoundaryPlotOptions {
   height?: number;
 }
 
-const CLASS_COLORS = ['#2563eb', '#ea580c'] as const; // blue = class 0, orange = class 1
-const INK = '#1f2937';
-const MUTED = '#6b7280';
 const NAN_FILL = '#d1d5db';
 /** confidence levels per class: 2 × LEVELS heatmap buckets in all */
 const LEVELS = 4;
-const FONT = 'Helvetica, Arial, sans-serif';
-const MAX_COST_POINTS = 500;
-
-interface Box {
-  left: number;
-  top: number;
-  width: number;
-  height: number;
-}
 
 interface Domain {
   x0: number;
   x1: number;
   y0: number;
   y1: number;
-}
-
-interface Tick {
-  /** position in px along the axis */
-  at: number;
-  label: string;
-}
-
-/** A number with at most 2 decimals, without trailing zeros (and never "-0"). */
-function n2(v: number): string {
-  const r = Math.round(v * 100) / 100;
-  return r === 0 ? '0' : String(r);
-}
-
-const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-function escapeXml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => XML_ENTITIES[c]);
-}
-
-/** `hex` blended with white: t = 0 is white, t = 1 is the colour itself. */
-function tint(hex: string, t: number): string {
-  const channel = (k: number): string => {
-    const c = parseInt(hex.slice(1 + 2 * k, 3 + 2 * k), 16);
-    return Math.round(255 + (c - 255) * t).toString(16).padStart(2, '0');
-  };
-  return `#${channel(0)}${channel(1)}${channel(2)}`;
 }
 
 /** Heatmap bucket of a probability: 0..LEVELS-1 for class 0 (most confident first), LEVELS..2·LEVELS-1 for class 1, 2·LEVELS for NaN. */
@@ -108,50 +71,6 @@ function checkSize(name: string, v: number | undefined, fallback: number, min: n
 function checkData(X: Matrix, Y: Matrix): void {
   if (!X || X.rows !== 2 || X.data.length !== 2 * X.cols) fail('X', 'a (2 × m) matrix', X && `(${X.rows} × ${X.cols})`);
   if (!Y || Y.rows !== 1 || Y.cols !== X.cols) fail('Y', `a (1 × ${X.cols}) matrix like X`, Y && `(${Y.rows} × ${Y.cols})`);
-}
-
-/** "Nice" step (1, 2 or 5 × 10^k) giving about `count` intervals over `span`. */
-function niceStep(span: number, count: number): number {
-  const raw = span / count;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const f = raw / mag;
-  return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * mag;
-}
-
-/** Values of nice ticks inside [lo, hi], with the labels they need. */
-function linearTicks(lo: number, hi: number, count: number): { value: number; label: string }[] {
-  const step = niceStep(hi - lo, count);
-  const decimals = Math.max(0, Math.ceil(-Math.log10(step) - 1e-9));
-  const out: { value: number; label: string }[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) {
-    const value = Math.abs(v) < step * 1e-9 ? 0 : v;
-    out.push({ value, label: value.toFixed(decimals) });
-  }
-  return out;
-}
-
-/** Short label for a cost value: "0.693", "12.5", "1e-4". */
-function shortNumber(v: number): string {
-  const a = Math.abs(v);
-  if (a !== 0 && (a >= 1e4 || a < 1e-3)) return v.toExponential(0).replace('+', '');
-  return String(Number(v.toPrecision(3)));
-}
-
-/** Frame of a plot area, tick marks and tick labels on the left and bottom edges. */
-function axesSvg(box: Box, xTicks: Tick[], yTicks: Tick[]): string {
-  const bottom = box.top + box.height;
-  const marks = [
-    ...xTicks.map((t) => `M${n2(t.at)} ${n2(bottom)}v4`),
-    ...yTicks.map((t) => `M${n2(box.left)} ${n2(t.at)}h-4`),
-  ].join('');
-  const xLabels = xTicks.map((t) => `<text x="${n2(t.at)}" y="${n2(bottom + 16)}">${escapeXml(t.label)}</text>`);
-  const yLabels = yTicks.map((t) => `<text x="${n2(box.left - 7)}" y="${n2(t.at + 3.5)}">${escapeXml(t.label)}</text>`);
-  return [
-    `<rect x="${n2(box.left)}" y="${n2(box.top)}" width="${n2(box.width)}" height="${n2(box.height)}" fill="none" stroke="${INK}"/>`,
-    marks ? `<path d="${marks}" stroke="${INK}"/>` : '',
-    `<g fill="${INK}" text-anchor="middle">${xLabels.join('')}</g>`,
-    `<g fill="${INK}" text-anchor="end">${yLabels.join('')}</g>`,
-  ].join('\n');
 }
 
 /** Bounding box of the points plus a 10% margin on every side (±1 around a single value). */
@@ -345,79 +264,6 @@ function legendSvg(x: number, y: number): string {
       );
     })
     .join('');
-}
-
-/** Evenly spaced indices into [0, n), at most `max` of them, first and last included. */
-function sampleIndices(n: number, max: number): number[] {
-  if (n <= max) return Array.from({ length: n }, (_, i) => i);
-  return Array.from({ length: max }, (_, k) => Math.round((k * (n - 1)) / (max - 1)));
-}
-
-/** Cost axis: logarithmic when every cost is positive and they span at least a factor 10. */
-function costScale(values: number[]): { log: boolean; lo: number; hi: number; ticks: { value: number; label: string }[] } {
-  const finite = values.filter(Number.isFinite);
-  let lo = finite.length ? Math.min(...finite) : 0;
-  let hi = finite.length ? Math.max(...finite) : 1;
-  if (lo > 0 && hi / lo >= 10) {
-    const candidates: number[] = [];
-    for (let e = Math.floor(Math.log10(lo)) - 1; e <= Math.ceil(Math.log10(hi)); e++) {
-      for (const f of [1, 2, 5]) candidates.push(f * 10 ** e);
-    }
-    // widen to the nearest 1-2-5 values so both ends of the axis carry a label
-    lo = Math.max(...candidates.filter((c) => c <= lo * (1 + 1e-9)));
-    hi = Math.min(...candidates.filter((c) => c >= hi * (1 - 1e-9)));
-    const inside = candidates.filter((c) => c >= lo * (1 - 1e-9) && c <= hi * (1 + 1e-9));
-    const powers = inside.filter((c) => Math.abs(Math.log10(c) - Math.round(Math.log10(c))) < 1e-9);
-    const thin = powers.length >= 3 ? powers.filter((_, i) => i % Math.ceil(powers.length / 6) === 0) : inside;
-    return { log: true, lo, hi, ticks: thin.map((value) => ({ value, label: shortNumber(value) })) };
-  }
-  if (hi === lo) {
-    const pad = Math.abs(hi) * 0.1 || 1;
-    lo -= pad;
-    hi += pad;
-  } else {
-    const pad = 0.05 * (hi - lo);
-    lo = Math.max(lo >= 0 ? 0 : -Infinity, lo - pad);
-    hi += pad;
-  }
-  return { log: false, lo, hi, ticks: linearTicks(lo, hi, 5) };
-}
-
-/**
- * The cost-curve panel, `width` px wide, placed at x = `offset`, its plot area level with `box`;
- * its heading sits on the title's line.
- */
-function costPanelSvg(costs: ArrayLike<number>, offset: number, width: number, box: Box): string {
-  const n = costs.length;
-  const idx = sampleIndices(n, MAX_COST_POINTS);
-  const values = idx.map((i) => Number(costs[i]));
-  const scale = costScale(values);
-  const panel: Box = { left: offset + 58, top: box.top, width: width - 58 - 18, height: box.height };
-  const f = (v: number): number => (scale.log ? Math.log10(v) : v);
-  const py = (v: number): number =>
-    panel.top + panel.height * (1 - (f(v) - f(scale.lo)) / (f(scale.hi) - f(scale.lo) || 1));
-  const span = Math.max(n - 1, 1);
-  const px = (i: number): number => panel.left + (i / span) * panel.width;
-  let d = '';
-  let pen = false;
-  idx.forEach((i, k) => {
-    const v = values[k];
-    const ok = Number.isFinite(v) && (!scale.log || v > 0);
-    if (ok) d += `${pen ? 'L' : 'M'}${n2(px(i))} ${n2(py(v))}`;
-    pen = ok;
-  });
-  const xTicks = linearTicks(0, span, 4).map((t) => ({ at: px(t.value), label: t.label }));
-  const yTicks = scale.ticks.map((t) => ({ at: py(t.value), label: t.label }));
-  const midY = panel.top + panel.height / 2;
-  return [
-    `<g class="cost">`,
-    `<text x="${n2(panel.left)}" y="24" fill="${INK}" font-size="12" font-weight="600">cost per iteration${scale.log ? ' (log scale)' : ''}</text>`,
-    axesSvg(panel, xTicks, yTicks),
-    d ? `<path class="curve" d="${d}" fill="none" stroke="${CLASS_COLORS[0]}" stroke-width="1.5" stroke-linejoin="round"/>` : '',
-    `<text x="${n2(panel.left + panel.width / 2)}" y="${n2(panel.top + panel.height + 34)}" fill="${INK}" text-anchor="middle">iteration</text>`,
-    `<text x="${n2(offset + 14)}" y="${n2(midY)}" fill="${INK}" text-anchor="middle" transform="rotate(-90 ${n2(offset + 14)} ${n2(midY)})">cost</text>`,
-    '</g>',
-  ].join('\n');
 }
 
 /**

@@ -5,11 +5,11 @@
  */
 import path from 'node:path';
 import { BACKENDS, type BackendName } from '../core/backend.js';
-import { applyStandardization, extract, readCsvTable, readText, UsageError } from './data.js';
-import { oneOf, parseFlags, required } from './args.js';
+import { applyStandardization, extract, readCsvTable, readText } from './data.js';
+import { oneOf, parseFlags, required, UsageError } from './args.js';
 import { loadCliModel, writeFileAtomic, type CliModelFile } from './model.js';
 import { csvLine } from '../data/csv.js';
-import type { Matrix } from '../util/matrix.js';
+import { argmaxColumn, sliceColumns, type Matrix } from '../util/matrix.js';
 import type { Network } from '../network.js';
 
 export const PREDICT_HELP = `Usage: wasm-mlp predict --model MODEL.json --data FILE.csv [--out PREDICTIONS.csv]
@@ -79,7 +79,7 @@ export function predictionsCsv(net: Network, model: CliModelFile, X: Matrix): st
   const lines = [csvLine(header)];
   for (let j0 = 0; j0 < X.cols; j0 += CHUNK) {
     const m = Math.min(CHUNK, X.cols - j0);
-    const A = net.predictProba(columns(X, j0, m));
+    const A = net.predictProba(sliceColumns(X, j0, m));
     for (let j = 0; j < m; j++) lines.push(csvLine(predictionRow(A, j, model)));
   }
   return lines.join('');
@@ -99,20 +99,11 @@ function predictionRow(A: Matrix, j: number, model: CliModelFile): string[] {
     p = classes.map((_, k) => A.data[k * A.cols + j]);
   }
   // argmax, the first on a tie; for 2 classes that is p1 > 0.5, the network's own threshold
-  let best = 0;
-  for (let k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
+  const best = argmaxColumn(p, 0, p.length, 1, 0);
   return [classes[best], ...p.map((x) => fmt(x, 6))];
 }
 
 /** float32 values carry about 7 significant digits: print no more than that. */
 function fmt(x: number, digits: number): string {
   return String(Number(x.toPrecision(digits)));
-}
-
-/** Columns [j0, j0 + m) of X as a new (rows × m) matrix. */
-function columns(X: Matrix, j0: number, m: number): Matrix {
-  if (j0 === 0 && m === X.cols) return X;
-  const data = new Float32Array(X.rows * m);
-  for (let i = 0; i < X.rows; i++) data.set(X.data.subarray(i * X.cols + j0, i * X.cols + j0 + m), i * m);
-  return { rows: X.rows, cols: m, data };
 }

@@ -9,15 +9,16 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BACKENDS, type BackendName } from '../core/backend.js';
 import {
-  applyStandardization, classesOf, DataError, extract, readCsvTable, readText, show, standardization, UsageError,
+  applyStandardization, classesOf, DataError, extract, meanStd, readCsvTable, readText, show, standardization,
 } from './data.js';
-import { isPosInt, layerSizes, num, oneOf, parseFlags, progressBar, required } from './args.js';
+import { isPosInt, layerSizes, num, oneOf, parseFlags, progressBar, required, UsageError } from './args.js';
 import { CLI_MODEL_FORMAT, CLI_MODEL_VERSION, writeFileAtomic, type CliModelFile } from './model.js';
-import { HIDDEN_ACTIVATIONS, type Activation } from '../core/kernels.js';
+import { HIDDEN_ACTIVATIONS, OPTIMIZERS, type Activation, type OptimizerName } from '../core/architecture.js';
 import type { Matrix } from '../util/matrix.js';
+import { oneHot } from '../data/targets.js';
 import { accuracy } from '../data/metrics.js';
 import { Network } from '../network.js';
-import { OPTIMIZERS, type OptimizerName, type TrainOptions } from '../train/options.js';
+import type { TrainOptions } from '../train/options.js';
 
 /** the most classes a label column may have (more looks like a numeric target: --regression) */
 const MAX_CLASSES = 1000;
@@ -111,9 +112,7 @@ function makeTarget(values: readonly string[], cfg: TrainConfig): Target {
   if (cfg.regression) {
     // the network learns the standardized target (y − mean) / std; predict maps it back
     const y = values.map(Number);
-    const mean = y.reduce((s, v) => s + v, 0) / m;
-    const sd = Math.sqrt(y.reduce((s, v) => s + (v - mean) ** 2, 0) / m);
-    const std = sd > 0 && Number.isFinite(1 / sd) ? sd : 1;
+    const { mean, std } = meanStd(m, (j) => y[j]);
     return {
       Y: { rows: 1, cols: m, data: Float32Array.from(y, (v) => (v - mean) / std) },
       classes: null, targetScale: { mean, std }, output: 'linear',
@@ -130,9 +129,7 @@ function makeTarget(values: readonly string[], cfg: TrainConfig): Target {
     return { Y: { rows: 1, cols: m, data: Float32Array.from(index) }, classes, targetScale: null, output: 'sigmoid' };
   }
   const k = classes.length;
-  const data = new Float32Array(k * m); // one-hot, (k × m)
-  for (let j = 0; j < m; j++) data[index[j] * m + j] = 1;
-  return { Y: { rows: k, cols: m, data }, classes, targetScale: null, output: 'softmax' };
+  return { Y: { rows: k, cols: m, data: oneHot(index, k) }, classes, targetScale: null, output: 'softmax' };
 }
 
 function checkSaveDir(file: string): void {

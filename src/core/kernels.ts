@@ -1,3 +1,5 @@
+import type { Activation } from './architecture.js';
+
 /**
  * The kernel ABI that both backends implement, name for name with assembly/index.ts.
  * Pointers are BYTE offsets into the backend's memory, sizes are element counts. Kernels trust
@@ -36,7 +38,7 @@ export interface Kernels {
   /** p −= lr·g over n floats */
   sgd_update(p: number, g: number, n: number, lr: number): void;
 
-  // ---- outputs, losses, optimizers and regularisation (issue 5) ----
+  // ---- other outputs, losses, optimizers and regularisation ----
   /** a[:, j] = softmax(z[:, j]) for z, a (rows × cols), one column per example */
   softmax_forward(a: number, z: number, rows: number, cols: number): void;
   /** a = z (identity output) */
@@ -77,12 +79,6 @@ export interface ReferenceKernels {
   bce_cost_ref: Kernels['bce_cost'];
 }
 
-export const ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'leakyRelu', 'softmax', 'linear'] as const;
-export type Activation = (typeof ACTIVATIONS)[number];
-/** the activations a hidden layer may use (softmax and linear are for the output layer only) */
-export const HIDDEN_ACTIVATIONS: readonly Activation[] = ['sigmoid', 'tanh', 'relu', 'leakyRelu'];
-export const OUTPUT_ACTIVATIONS: readonly Activation[] = ['sigmoid', 'softmax', 'linear'];
-
 type ElementKernel = (a: number, z: number, n: number) => void;
 type BiasKernel = (a: number, z: number, b: number, rows: number, cols: number) => void;
 type BackKernel = (dz: number, da: number, a: number, z: number, n: number) => void;
@@ -93,7 +89,9 @@ type BackKernel = (dz: number, da: number, a: number, z: number, n: number) => v
  * column, so its forward takes n = rows·m and splits it. Softmax has no backward of its own: it is
  * only an output, where dZ = A − Y comes straight from the loss.
  */
-export function activationKernels(k: Kernels, act: Activation, rows = 1): { forward: ElementKernel; biasForward: BiasKernel; backward: BackKernel } {
+export interface ActivationKernels { forward: ElementKernel; biasForward: BiasKernel; backward: BackKernel }
+
+export function activationKernels(k: Kernels, act: Activation, rows = 1): ActivationKernels {
   switch (act) {
     case 'softmax': return {
       forward: (a, z, n) => k.softmax_forward(a, z, rows, (n / rows) | 0),

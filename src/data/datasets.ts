@@ -9,10 +9,11 @@
  * their own order and are not meant to match any notebook.
  */
 
-import { matrix, takeColumns, type Matrix, type MatrixInput } from '../util/matrix.js';
-import { checkRngName, createRng, identityPermutation, seededRng, shuffleInPlace, type Rng, type RngName } from '../util/rng.js';
-import { checkSeed } from '../util/validate.js';
-import { checkMatrix, fail as failArg } from '../util/validate.js';
+import { matrix, type Matrix } from '../util/matrix.js';
+import { checkRngName, seededRng, type RngName } from '../util/rng.js';
+import type { Rng } from '../util/rng-stream.js';
+import { shuffledSplit } from './split.js';
+import { fail as failArg } from '../util/validate.js';
 
 export type DatasetName = 'flower' | 'circles' | 'moons' | 'blobs' | 'xor' | 'spiral';
 
@@ -97,10 +98,7 @@ function allocate(m: number): Dataset & { put(j: number, x: number, y: number, l
 
 /** The columns of X and Y in a seeded Fisher–Yates order (the same permutation for both). */
 function shuffleColumns(data: Dataset, rng: Rng): Dataset {
-  const { X, Y } = data;
-  const m = X.cols;
-  const perm = shuffleInPlace(identityPermutation(m), rng);
-  return { X: takeColumns(X, perm, 0, m), Y: takeColumns(Y, perm, 0, m) };
+  return shuffledSplit(data.X, data.Y, 0, rng).kept;
 }
 
 /**
@@ -232,32 +230,3 @@ export function spiral(options?: SpiralOptions): Dataset {
 
 /** All generators by name. */
 export const datasets = { flower, circles, moons, blobs, xor, spiral } as const;
-
-export interface SplitOptions {
-  /** the fraction of the examples held out for testing, in (0, 1); the count is rounded and must leave ≥ 1 on each side */
-  test: number;
-  /** seed of the shuffle; default 1 */
-  seed?: number;
-}
-
-/**
- * Shuffles the examples (columns) of X and Y with a seeded Fisher–Yates and splits them: the
- * first round((1 − test)·m) for training, the rest for testing. Same seed, same split.
- */
-export function trainTestSplit(X: MatrixInput, Y: MatrixInput, options: SplitOptions): { train: Dataset; test: Dataset } {
-  const where = 'trainTestSplit';
-  const Xc = checkMatrix(where, 'X', X);
-  const Yc = checkMatrix(where, 'Y', Y, { cols: Xc.cols, colsWhy: 'the number of examples (columns) in X' });
-  if (typeof options !== 'object' || options === null) failArg(where, 'options', 'an object { test, seed? }', options);
-  const m = Xc.cols;
-  const t = options.test;
-  if (typeof t !== 'number' || !(t > 0 && t < 1)) failArg(where, 'test', 'a fraction between 0 and 1 (exclusive)', t);
-  const nTest = Math.round(t * m);
-  if (nTest < 1 || nTest > m - 1) failArg(where, 'test', `a fraction leaving at least 1 example on each side (X has ${m} columns)`, t, `${t}·${m} rounds to ${nTest}`);
-  const seed = options.seed === undefined ? 1 : checkSeed(where, options.seed);
-  const perm = shuffleInPlace(identityPermutation(m), createRng(seed));
-  return {
-    train: { X: takeColumns(Xc, perm, 0, m - nTest), Y: takeColumns(Yc, perm, 0, m - nTest) },
-    test: { X: takeColumns(Xc, perm, m - nTest, nTest), Y: takeColumns(Yc, perm, m - nTest, nTest) },
-  };
-}

@@ -1,14 +1,7 @@
-import type { Matrix } from '../util/matrix.js';
+import { argmaxColumn, type Matrix } from '../util/matrix.js';
 import { fail } from '../util/validate.js';
 
-/** The row of the largest entry in column j of a (rows × m) row-major block at `base` (the first on a tie). */
-export function argmaxColumn(a: ArrayLike<number>, base: number, rows: number, m: number, j: number): number {
-  let best = 0;
-  for (let i = 1; i < rows; i++) if (a[base + i * m + j] > a[base + best * m + j]) best = i;
-  return best;
-}
-
-/** A label or prediction as a class: 0/1 values are thresholded at 0.5 (as before), larger ones rounded (class indices). */
+/** A label or prediction as a class: 0/1 values are thresholded at 0.5, larger ones rounded (class indices). */
 const classOf = (v: number): number => (v <= 1 ? (v > 0.5 ? 1 : 0) : Math.round(v));
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The model file: a network as plain JSON (architecture, activations, loss, float32 parameters)
- * and back. Built on the public API only (getParams / setParams / Network.create), so it never
- * touches the arena; Network.toJSON / Network.fromJSON are one-line wrappers around this module.
+ * and back. It reads a network through getParams() only and hands Network.fromJSON checked sizes,
+ * names and parameters for Network.create and setParams, so it never touches the arena and never
+ * imports the Network.
  *
  * Reading treats the input as hostile: every field is read as an OWN data property (no prototype
  * chain, no getters), unknown keys are rejected (so `__proto__`, `constructor`, `prototype` never
@@ -10,17 +11,16 @@
  * the network is built. A rejected file throws an Error naming the path of the bad value
  * (e.g. `params[1].W[37]`) and leaves nothing behind.
  */
-import type { BackendName } from '../core/backend.js';
-import { BACKENDS } from '../core/backend.js';
-import { ACTIVATIONS, type Activation } from '../core/kernels.js';
-import type { Network, LayerParamsInput, Loss } from '../network.js';
+import { BACKENDS, type BackendName } from '../core/backend.js';
+import {
+  ACTIVATIONS, LOSSES, paramCount as countParams, type Activation, type LayerParams, type LayerParamsInput, type Loss,
+} from '../core/architecture.js';
 import { fail } from '../util/validate.js';
 
 export const MODEL_FORMAT = 'wasm-mlp';
 export const MODEL_VERSION = 1;
 
-/** The losses a model file may name: the network's Loss (listed here, as network.ts is imported for types only). */
-export const MODEL_LOSSES: readonly Loss[] = ['bce', 'cce', 'mse'];
+/** The losses a model file may name: the network's. */
 export type ModelLoss = Loss;
 
 /** One layer's parameters: W (n_l × n_{l-1}) row-major, b (n_l). */
@@ -61,6 +61,14 @@ const WHERE = 'Network.fromJSON';
 const TOP_KEYS = ['format', 'version', 'layers', 'activations', 'loss', 'params'] as const;
 const LAYER_KEYS = ['W', 'b'] as const;
 
+/** What modelToJSON reads of a network. */
+export interface ModelSource {
+  readonly layers: readonly number[];
+  readonly activations: readonly Activation[];
+  readonly loss: Loss;
+  getParams(): LayerParams[];
+}
+
 /**
  * The network as a ModelJSON object (fresh arrays, nothing shared with the network).
  *
@@ -71,7 +79,7 @@ const LAYER_KEYS = ['W', 'b'] as const;
  * The one bit pattern JSON cannot carry is the sign of a zero: JSON.stringify(-0) is "0" (equal
  * in value, so every prediction is unchanged); the object form returned here keeps -0.
  */
-export function modelToJSON(net: Network): ModelJSON {
+export function modelToJSON(net: ModelSource): ModelJSON {
   return {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
@@ -83,32 +91,21 @@ export function modelToJSON(net: Network): ModelJSON {
 }
 
 /**
- * Builds a network from a model file's text or parsed object. Everything is checked first; a bad
- * file throws an Error naming the path of what is wrong, and no network is left behind.
- * `create` is Network.create (passed in so that this module needs no runtime import of network.ts).
+ * A model file's text or parsed object, checked, and the backend of fromJSON's options: what
+ * Network.fromJSON passes to Network.create and setParams. A bad file throws an Error naming the
+ * path of what is wrong.
  */
-export async function modelFromJSON(
-  json: unknown,
-  options: FromJSONOptions | undefined,
-  create: (o: { layers: number[]; activations: Activation[]; backend: BackendName; loss: ModelLoss }) => Promise<Network>,
-): Promise<Network> {
+export function readModelFile(json: unknown, options: FromJSONOptions | undefined): { backend: BackendName; model: CheckedModel } {
   const backend = checkFromJSONOptions(options);
-  const model = readModel(json);
-  let net: Network;
-  try {
-    net = await create({ layers: model.layers, activations: model.activations, backend, loss: model.loss });
-  } catch (e) {
-    // the architecture passed every check here but Network.create has its own rules (which
-    // activations may be the output, memory): report it as this file's problem
-    throw new Error(`${WHERE}: the model's architecture is not accepted: ${(e as Error).message}`);
-  }
-  try {
-    net.setParams(model.params); // checked above already; should it still throw, nothing survives
-  } catch (e) {
-    net.dispose(); // no half-built network survives a failed load
-    throw e;
-  }
-  return net;
+  return { backend, model: readModel(json) };
+}
+
+/**
+ * The error for an architecture that passed every check here but not Network.create's own rules
+ * (which activations may be the output, memory): reported as the file's problem.
+ */
+export function architectureRejected(e: unknown): Error {
+  return new Error(`${WHERE}: the model's architecture is not accepted: ${(e as Error).message}`);
 }
 
 function checkFromJSONOptions(options: unknown): BackendName {
@@ -119,7 +116,7 @@ function checkFromJSONOptions(options: unknown): BackendName {
   return backend as BackendName;
 }
 
-interface CheckedModel {
+export interface CheckedModel {
   layers: number[];
   activations: Activation[];
   loss: ModelLoss;
@@ -153,8 +150,7 @@ export function readModel(json: unknown): CheckedModel {
     layers.push(n);
   }
   const L = layers.length - 1;
-  let paramCount = 0; // exact: at most 1024 · 2^20 · (2^20 + 1) < 2^53
-  for (let l = 1; l <= L; l++) paramCount += layers[l] * (layers[l - 1] + 1);
+  const paramCount = countParams(layers); // exact: at most 1024 · 2^20 · (2^20 + 1) < 2^53
   if (paramCount > MODEL_LIMITS.params) {
     fail(WHERE, 'layers', `a network of at most ${MODEL_LIMITS.params} parameters`, layersV,
       `[${layers.join(', ')}] has ${paramCount}`);
@@ -174,8 +170,8 @@ export function readModel(json: unknown): CheckedModel {
   }
 
   const loss = ownValue(o, 'loss', '');
-  if (typeof loss !== 'string' || !(MODEL_LOSSES as readonly string[]).includes(loss)) {
-    fail(WHERE, 'loss', `one of ${MODEL_LOSSES.map((x) => `'${x}'`).join(', ')}`, loss);
+  if (typeof loss !== 'string' || !(LOSSES as readonly string[]).includes(loss)) {
+    fail(WHERE, 'loss', `one of ${LOSSES.map((x) => `'${x}'`).join(', ')}`, loss);
   }
 
   const paramsV = ownValue(o, 'params', '');

@@ -2,11 +2,9 @@
  * The options of Network.train / trainAsync: their types, the optimizers' defaults, and the one
  * function that checks them all (before any kernel runs) and turns them into a plain config.
  */
+import { OPTIMIZERS, type OptimizerHyper, type OptimizerName } from '../core/architecture.js';
 import { checkPositiveFinite, checkPositiveInt, checkSeed, describe, fail } from '../util/validate.js';
 import type { MatrixInput } from '../util/matrix.js';
-
-export type OptimizerName = 'sgd' | 'momentum' | 'rmsprop' | 'adam';
-export const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'momentum', 'rmsprop', 'adam'];
 
 /** An optimizer with its hyper-parameters; any left out take the defaults below. */
 export interface OptimizerSpec {
@@ -115,7 +113,7 @@ export interface TrainConfig {
   shuffle: boolean;
   seed: number | undefined;
   learningRate: number;
-  optimizer: { name: OptimizerName; beta: number; beta1: number; beta2: number; epsilon: number };
+  optimizer: OptimizerHyper;
   decay: DecaySpec | undefined;
   l2: number;
   /** per hidden layer, the drop probability */

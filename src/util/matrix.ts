@@ -81,14 +81,44 @@ export function toExamples(a: Matrix): number[][] {
   return out;
 }
 
+/** dst[d0 + i·count + j] = src[i·m + perm[from + j]]: the columns perm[from …] of src (rows × m) into a (rows × count) block of dst. */
+export function gatherColumnsInto(
+  dst: Float32Array, d0: number, src: ArrayLike<number>, rows: number, m: number, perm: Int32Array, from: number, count: number,
+): void {
+  for (let i = 0; i < rows; i++) {
+    const s = i * m, d = d0 + i * count;
+    for (let j = 0; j < count; j++) dst[d + j] = src[s + perm[from + j]];
+  }
+}
+
 /** The columns perm[from … from + count − 1] of src (rows × m), as a new (rows × count) Float32Array. */
 export function gatherColumns(src: ArrayLike<number>, rows: number, m: number, perm: Int32Array, from: number, count: number): Float32Array {
   const out = new Float32Array(rows * count);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < count; j++) out[i * count + j] = src[i * m + perm[from + j]];
+  gatherColumnsInto(out, 0, src, rows, m, perm, from, count);
   return out;
 }
 
 /** The columns perm[from … from + count − 1] of M, as a new (M.rows × count) matrix. */
 export function takeColumns(M: { rows: number; cols: number; data: ArrayLike<number> }, perm: Int32Array, from: number, count: number): Matrix {
   return { rows: M.rows, cols: count, data: gatherColumns(M.data, M.rows, M.cols, perm, from, count) };
+}
+
+/** The columns from … from + count − 1 of src (rows × m) into a (rows × count) block of dst at float index d0. */
+export function sliceColumnsInto(dst: Float32Array, d0: number, src: Float32Array, rows: number, m: number, from: number, count: number): void {
+  for (let i = 0; i < rows; i++) dst.set(src.subarray(i * m + from, i * m + from + count), d0 + i * count);
+}
+
+/** Columns from … from + count − 1 of M as a new (M.rows × count) matrix; M itself when that is all of it. */
+export function sliceColumns(M: Matrix, from: number, count: number): Matrix {
+  if (from === 0 && count === M.cols) return M;
+  const data = new Float32Array(M.rows * count);
+  sliceColumnsInto(data, 0, M.data, M.rows, M.cols, from, count);
+  return { rows: M.rows, cols: count, data };
+}
+
+/** The row of the largest entry in column j of a (rows × m) row-major block at `base` (the first on a tie). */
+export function argmaxColumn(a: ArrayLike<number>, base: number, rows: number, m: number, j: number): number {
+  let best = 0;
+  for (let i = 1; i < rows; i++) if (a[base + i * m + j] > a[base + best * m + j]) best = i;
+  return best;
 }

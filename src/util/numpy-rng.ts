@@ -12,7 +12,7 @@
  * operation (the logarithm too: logRounded, not Math.log, see log-exact.ts), so the stream is the
  * same on every engine and matches numpy built on a C library whose log is correctly rounded.
  */
-import type { Rng } from './rng.js';
+import { pairedNormals, uniform53, type Rng } from './rng-stream.js';
 import { logRounded } from './log-exact.js';
 
 /** An Rng that also exposes the raw 32-bit words (for tests against the reference MT19937). */
@@ -66,15 +66,9 @@ export function createNumpyRng(seed: number): NumpyRng {
   };
 
   /** random_sample: 27 + 26 bits → a multiple of 2⁻⁵³ in [0, 1) */
-  const uniform = (): number => ((nextU32() >>> 5) * 67108864 + (nextU32() >>> 6)) / 9007199254740992;
+  const uniform = (): number => uniform53(nextU32);
 
-  let cached = 0;
-  let hasCached = false;
-  const normal = (): number => {
-    if (hasCached) {
-      hasCached = false;
-      return cached;
-    }
+  const normal = pairedNormals((keep) => {
     // polar method: a point uniform in the unit disc (without its centre)
     let x1: number, x2: number, r2: number;
     do {
@@ -83,10 +77,9 @@ export function createNumpyRng(seed: number): NumpyRng {
       r2 = x1 * x1 + x2 * x2;
     } while (r2 >= 1 || r2 === 0);
     const f = Math.sqrt((-2 * logRounded(r2)) / r2);
-    cached = f * x1;
-    hasCached = true;
+    keep(f * x1); // numpy's legacy gauss cache: the second value of a pair is returned first
     return f * x2;
-  };
+  });
 
   return { uniform, normal, nextU32 };
 }

@@ -1,17 +1,11 @@
 /**
  * Seeded, deterministic random numbers: xoshiro128** seeded through splitmix32, Gaussians by
  * Box–Muller. Pure JS arithmetic on 32-bit integers, so the same seed gives the same stream on
- * every engine and both backends. `seededRng` also offers numpy's legacy stream (rng-numpy.ts).
+ * every engine and both backends. `seededRng` also offers numpy's legacy stream (numpy-rng.ts).
  */
 import { createNumpyRng, NUMPY_SEED_MAX } from './numpy-rng.js';
+import { pairedNormals, uniform53, type Rng } from './rng-stream.js';
 import { fail } from './validate.js';
-
-export interface Rng {
-  /** uniform in [0, 1), 53 random bits */
-  uniform(): number;
-  /** standard normal N(0, 1) */
-  normal(): number;
-}
 
 function splitmix32(seed: number): () => number {
   let s = seed >>> 0;
@@ -35,22 +29,15 @@ export function createRng(seed: number): Rng {
     a >>>= 0; b >>>= 0; c >>>= 0;
     return r;
   };
-  const uniform = (): number => ((nextU32() >>> 5) * 67108864 + (nextU32() >>> 6)) / 9007199254740992;
-  let spare = 0;
-  let hasSpare = false;
-  const normal = (): number => {
-    if (hasSpare) {
-      hasSpare = false;
-      return spare;
-    }
+  const uniform = (): number => uniform53(nextU32);
+  const normal = pairedNormals((keep) => {
     let u = 0;
     while (u === 0) u = uniform(); // log(0) would be -Infinity
     const v = uniform();
     const r = Math.sqrt(-2 * Math.log(u));
-    spare = r * Math.sin(2 * Math.PI * v);
-    hasSpare = true;
+    keep(r * Math.sin(2 * Math.PI * v));
     return r * Math.cos(2 * Math.PI * v);
-  };
+  });
   return { uniform, normal };
 }
 
@@ -71,7 +58,7 @@ export function checkRngName(where: string, v: unknown): RngName {
 }
 
 /**
- * The seeded stream of the given kind. 'numpy' is `np.random.seed(seed)` (see rng-numpy.ts), so its
+ * The seeded stream of the given kind. 'numpy' is `np.random.seed(seed)` (see numpy-rng.ts), so its
  * seed must be an integer from 0 to 2³² − 1 like numpy's; 'default' takes any safe integer.
  */
 export function seededRng(where: string, kind: RngName, seed: number): Rng {

@@ -1,4 +1,5 @@
 // Pure JS twins of assembly/loss.ts.
+import { column_exp_sum, column_max } from './logsumexp.js';
 
 // log(1 + e^t) without overflow
 function softplus(t: number): number {
@@ -30,11 +31,8 @@ export function cce_cost(h: Float32Array, z: number, y: number, rows: number, co
   const z0 = z >> 2, y0 = y >> 2;
   let total = 0;
   for (let j = 0; j < cols; j++) {
-    let mx = h[z0 + j];
-    for (let i = 1; i < rows; i++) mx = Math.max(mx, h[z0 + i * cols + j]);
-    let s = 0;
-    for (let i = 0; i < rows; i++) s += Math.exp(h[z0 + i * cols + j] - mx);
-    const lse = mx + Math.log(s);
+    const mx = column_max(h, z0, rows, cols, j);
+    const lse = mx + Math.log(column_exp_sum(h, z0, rows, cols, j, mx));
     for (let i = 0; i < rows; i++) {
       const yi = h[y0 + i * cols + j];
       if (yi !== 0) total += yi * (lse - h[z0 + i * cols + j]);

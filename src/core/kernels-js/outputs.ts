@@ -1,14 +1,12 @@
 // Pure JS twins of assembly/outputs.ts. Pointers are byte offsets into the heap h.
+import { column_exp_sum, column_max } from './logsumexp.js';
 
 // a[:, j] = softmax(z[:, j]) for z, a (rows × cols); exps and sum in float64, max subtracted first
 export function softmax_forward(h: Float32Array, a: number, z: number, rows: number, cols: number): void {
   const a0 = a >> 2, z0 = z >> 2;
   for (let j = 0; j < cols; j++) {
-    let mx = h[z0 + j];
-    for (let i = 1; i < rows; i++) mx = Math.max(mx, h[z0 + i * cols + j]);
-    let s = 0;
-    for (let i = 0; i < rows; i++) s += Math.exp(h[z0 + i * cols + j] - mx);
-    const inv = 1 / s;
+    const mx = column_max(h, z0, rows, cols, j);
+    const inv = 1 / column_exp_sum(h, z0, rows, cols, j, mx);
     for (let i = 0; i < rows; i++) h[a0 + i * cols + j] = Math.exp(h[z0 + i * cols + j] - mx) * inv;
   }
 }

@@ -3,7 +3,7 @@
 // determinism and wasm/js parity of the seeded parts. Both backends.
 import { describe, expect, it } from 'vitest';
 import { Network, accuracy, datasets, type Matrix, type TrainProgress } from '../src/index.js';
-import { BACKENDS, bitEqual, maxAbsDiff } from './helpers.js';
+import { BACKENDS, bitEqual, maxAbsDiff } from './support/helpers.js';
 
 const paramsOf = (net: Network) => net.getParams().flatMap((p) => [p.W.data, p.b]);
 const sameBits = (a: Float32Array[], b: Float32Array[]) => a.length === b.length && a.every((x, i) => bitEqual(x, b[i]));

@@ -1,13 +1,13 @@
 /**
  * `wasm-mlp predict` as a user runs it (`node dist/cli.js predict …`, built by `npm run build`), on
  * a model file made here with the library's API, so this file tests predict on its own; the
- * train → predict round trip is in cli-train.test.ts. Everything goes to a temporary directory.
+ * train → predict round trip is in cli-train-command.test.ts. Everything goes to a temporary directory.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Network, datasets, type Matrix } from '../src/index.js';
 import { parseCsv } from '../src/data/csv.js';
-import { cliSandbox } from './cli-sandbox.js';
+import { cliSandbox } from './support/cli-sandbox.js';
 
 const box = cliSandbox('wasm-mlp-predict-');
 const { run, at } = box;

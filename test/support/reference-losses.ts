@@ -1,8 +1,8 @@
-// The float64 reference of test/reference.ts extended to every output and loss of issue 5:
+// The float64 reference of reference.ts extended to every output and loss:
 // sigmoid + BCE, softmax + CCE, linear + MSE, sigmoid + MSE, each with an optional L2 term.
 // Written from the formulas, independent of the library's kernels.
-import type { Activation } from '../src/core/kernels.js';
-import type { Matrix } from '../src/util/matrix.js';
+import type { Activation } from '../../src/core/architecture.js';
+import type { Matrix } from '../../src/util/matrix.js';
 import { centralDifferences, logits64, type Params64 } from './reference.js';
 
 export type Loss64 = 'bce' | 'cce' | 'mse';

@@ -1,6 +1,6 @@
 // Shared test helpers: a scratch memory on either backend, seeded data, float64 references.
-import { createJsBackend, createWasmBackend, type Backend } from '../src/core/backend.js';
-import { createRng } from '../src/util/rng.js';
+import { createJsBackend, createWasmBackend, type Backend } from '../../src/core/backend.js';
+import { createRng } from '../../src/util/rng.js';
 
 export const BACKENDS = ['wasm', 'js'] as const;
 

@@ -1,7 +1,7 @@
 // A float64 reference MLP written straight from the course's equations, independent of the
 // library's kernels: used for gradient checks and to compare costs.
-import type { Activation } from '../src/core/kernels.js';
-import type { Matrix } from '../src/util/matrix.js';
+import type { Activation } from '../../src/core/architecture.js';
+import type { Matrix } from '../../src/util/matrix.js';
 
 export interface Params64 { W: Float64Array[]; b: Float64Array[] }
 
@@ -11,7 +11,7 @@ const G: Record<Activation, (z: number) => number> = {
   relu: (z) => Math.max(0, z),
   leakyRelu: (z) => Math.max(0.01 * z, z),
   // output-only activations: logits64 returns the output layer's Z, never its A; softmax (per
-  // column) lives in test/reference-train.ts
+  // column) lives in test/support/reference-losses.ts
   linear: (z) => z,
   softmax: (z) => z,
 };

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 
-export const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+export const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
 /** The text of the first fenced block after `<!-- marker -->` in the README. */
 export function readmeBlock(marker: string): string {

@@ -1,12 +1,12 @@
-// Backprop of the issue-5 outputs and losses (softmax + CCE, linear + MSE, sigmoid + MSE) and of
+// Backprop of the softmax, linear and sigmoid-with-MSE outputs and losses (softmax + CCE, linear + MSE, sigmoid + MSE) and of
 // the L2 term against central differences of a float64 reference; and the exported
 // gradientCheck on correct and on deliberately wrong gradients. Both backends.
 import { describe, expect, it } from 'vitest';
 import { Network, gradientCheck, type Activation, type Loss, type Matrix } from '../src/index.js';
 import { createRng } from '../src/util/rng.js';
-import { BACKENDS } from './helpers.js';
-import { relativeDifference, type Params64 } from './reference.js';
-import { cost64x, numericGrad64x } from './reference-train.js';
+import { BACKENDS } from './support/helpers.js';
+import { relativeDifference, type Params64 } from './support/reference.js';
+import { cost64x, numericGrad64x } from './support/reference-losses.js';
 
 interface Case { name: string; layers: number[]; acts: Activation[]; loss?: Loss }
 const CASES: Case[] = [
@@ -15,7 +15,7 @@ const CASES: Case[] = [
   { name: 'linear + MSE, tanh hidden, 2 outputs', layers: [3, 7, 2], acts: ['tanh', 'linear'] },
   { name: 'linear + MSE, leakyRelu hidden, 1 output', layers: [3, 5, 6, 1], acts: ['leakyRelu', 'tanh', 'linear'] },
   { name: 'sigmoid + MSE (loss option), tanh hidden', layers: [3, 5, 2], acts: ['tanh', 'sigmoid'], loss: 'mse' },
-  { name: 'sigmoid + BCE (as before)', layers: [3, 5, 1], acts: ['tanh', 'sigmoid'] },
+  { name: 'sigmoid + BCE', layers: [3, 5, 1], acts: ['tanh', 'sigmoid'] },
 ];
 
 function problem(c: Case, m: number, seed: number) {
@@ -38,7 +38,7 @@ function problem(c: Case, m: number, seed: number) {
 
 const loss64 = (c: Case) => c.loss ?? ({ sigmoid: 'bce', softmax: 'cce', linear: 'mse' } as const)[c.acts[c.acts.length - 1] as 'sigmoid'];
 
-describe.each(BACKENDS)('gradients of the issue-5 losses on %s', (backend) => {
+describe.each(BACKENDS)('gradients of every output and loss, with L2, on %s', (backend) => {
   it.each(CASES.flatMap((c) => [1, 23].flatMap((m) => [0, 0.7].map((l2) => [c.name, m, l2, c] as const))))(
     '%s, m = %i, l2 = %s',
     async (_name, m, l2, c) => {

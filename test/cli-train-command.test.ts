@@ -11,8 +11,8 @@ import path from 'node:path';
 import { datasets } from '../src/index.js';
 import { createRng } from '../src/util/rng.js';
 import { csvLine, parseCsv } from '../src/data/csv.js';
-import { readmeBlock } from './readme-blocks.js';
-import { CLI, cliSandbox, repoRoot } from './cli-sandbox.js';
+import { readmeBlock } from './support/readme-blocks.js';
+import { CLI, cliSandbox, repoRoot } from './support/cli-sandbox.js';
 
 const box = cliSandbox('wasm-mlp-train-');
 const { run, at } = box;

@@ -1,5 +1,6 @@
 /**
- * The bad-input table of the issue-5 options: every rejected call throws a plain Error (never a
+ * The bad-input table of the output and loss options of Network.create and of every train option
+ * (mini-batches, optimizers, decay, L2, dropout, validation, early stopping): every rejected call throws a plain Error (never a
  * WebAssembly trap) whose message names the call, the argument, what was expected and what was
  * given; the parameters are bit-identical afterwards, and a good call then gives the same bits as
  * on a network that never saw the bad one.
@@ -148,7 +149,7 @@ describe('the table itself', () => {
   });
 });
 
-describe.each(['wasm', 'js'] as BackendName[])('issue-5 bad input, backend %s', (backend) => {
+describe.each(['wasm', 'js'] as BackendName[])('bad output, loss and training input, backend %s', (backend) => {
   it.each(createCases.map((c) => [c.name, c] as const))('Network.create: %s', async (_n, c) => {
     const e = await thrown(() => Network.create({ ...c.options, backend } as NetworkOptions));
     expect(e).toBeInstanceOf(Error);

@@ -1,7 +1,8 @@
-// The issue-5 kernels (softmax, CCE, MSE, optimizer updates, L2, dropout) of both backends
+// The output, loss, optimizer and regularisation kernels (softmax, CCE, MSE, momentum, RMSprop,
+// Adam, L2, dropout) of both backends
 // against float64 loops written here from the formulas, on odd sizes.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, Scratch, U32, bitEqual, maxAbsDiff, randomArray } from './helpers.js';
+import { BACKENDS, Scratch, U32, bitEqual, maxAbsDiff, randomArray } from './support/helpers.js';
 
 const SIZES: [number, number][] = [[2, 1], [3, 5], [10, 17], [5, 33], [2, 400]];
 
@@ -24,7 +25,7 @@ function oneHot(rows: number, cols: number, seed: number): Float32Array {
   return y;
 }
 
-describe.each(BACKENDS)('issue-5 kernels on %s', (backend) => {
+describe.each(BACKENDS)('output, loss, optimizer and regularisation kernels on %s', (backend) => {
   let s: Scratch;
   beforeAll(async () => {
     s = await Scratch.of(backend);

@@ -1,0 +1,137 @@
+/**
+ * The step as kernel calls over the arena that planArena() laid out. For a network of L dense
+ * layers and a batch X = A[0] (n_x × m), one column per example, the seed's math is:
+ *
+ *   forward,  l = 1 … L    Z[l] = W[l]·A[l-1] + b[l]                    (n_l × m)
+ *                          A[l] = g[l](Z[l])                            (n_l × m)
+ *   cost                   J = -(1/m) Σ [Y log A[L] + (1 − Y) log(1 − A[L])]   (BCE; or CCE, MSE)
+ *                              + (λ/(2m)) Σ_l ‖W[l]‖²                   (with L2)
+ *   backward, l = L … 1    dZ[L] = A[L] − Y                             (n_L × m)
+ *                          dW[l] = (1/m)·dZ[l]·A[l-1]ᵀ (+ (λ/m)·W[l])   (n_l × n_{l-1})
+ *                          db[l] = (1/m)·Σ_columns dZ[l]                (n_l)
+ *                          dZ[l-1] = W[l]ᵀ·dZ[l] ⊙ g'[l-1](Z[l-1])      (n_{l-1} × m)
+ *   update                 W[l] −= α·dW[l],  b[l] −= α·db[l]            (or momentum, RMSprop, Adam)
+ *
+ * Each function below is that list as kernel calls, with each buffer's shape beside it; backward
+ * is forward read in reverse. Nothing here checks or allocates: the Network checks every input
+ * before it calls in, and the plan holds every buffer. Dropout comes in as an argument.
+ */
+import type { Activation, Loss, OptimizerHyper } from './architecture.js';
+import { needsOutputChain } from './architecture.js';
+import { activationKernels, type ActivationKernels, type Kernels } from './kernels.js';
+import type { ArenaPlan } from './plan.js';
+import type { Rng } from '../util/rng-stream.js';
+
+/** A network's kernels, plan and heap: everything the step reads and writes. */
+export interface Engine {
+  readonly k: Kernels;
+  /** layer l's activation kernels (index 0 is layer 1) */
+  readonly acts: readonly ActivationKernels[];
+  readonly loss: Loss;
+  /** the output is not the loss's canonical pair (sigmoid + mse): dZ[L] = (A − Y) ⊙ g'(Z[L]) */
+  readonly outputChain: boolean;
+  /** replaced, with heap, whenever the arena is replanned */
+  plan: ArenaPlan;
+  heap: Float32Array;
+}
+
+export function createEngine(
+  k: Kernels, layers: readonly number[], activations: readonly Activation[], loss: Loss, plan: ArenaPlan, heap: Float32Array,
+): Engine {
+  const acts = activations.map((a, l) => activationKernels(k, a, layers[l + 1]));
+  return { k, acts, loss, outputChain: needsOutputChain(activations[activations.length - 1], loss), plan, heap };
+}
+
+/** Inverted dropout while training: per layer 1…L the keep probability (1 = none), and the mask stream. */
+export interface Dropout {
+  keep: Float32Array;
+  rng: Rng;
+}
+
+/** A[1…L] for the m columns in the X slot; Z and A of every layer stay for cost and backward. */
+export function forwardPass(e: Engine, m: number, drop: Dropout | null = null): void {
+  const { k, acts } = e;
+  const layers = e.plan.layer;
+  for (let l = 0; l < layers.length; l++) {
+    const s = layers[l]; //                                W (nOut × nIn), Ain = A[l-1] (nIn × m)
+    k.gemm_nn(s.Z, s.W, s.Ain, s.nOut, m, s.nIn, 1, 0); // Z = W·A_prev                 (nOut × m)
+    acts[l].biasForward(s.A, s.Z, s.b, s.nOut, m); //      Z += b (broadcast), A = g(Z) (nOut × m)
+    if (drop !== null && drop.keep[l] < 1) dropout(e, s.A, s.mask, s.nOut * m, drop.keep[l], drop.rng); // A ⊙ mask / keep
+  }
+}
+
+/** Draws a seeded 0/1 mask (1 with probability keep) into the arena and applies A ⊙ mask / keep. */
+function dropout(e: Engine, a: number, mask: number, n: number, keep: number, rng: Rng): void {
+  const h = e.heap;
+  const m0 = mask >> 2;
+  for (let i = 0; i < n; i++) h[m0 + i] = rng.uniform() < keep ? 1 : 0;
+  e.k.dropout_apply(a, mask, n, 1 / keep);
+}
+
+/** The loss of the last forward pass of m columns against the Y slot (n_L × m), divided by m. */
+export function cost(e: Engine, m: number): number {
+  const p = e.plan, out = p.layer[p.layer.length - 1];
+  if (e.loss === 'cce') return e.k.cce_cost(out.Z, p.Y, out.nOut, m); //   from the logits Z[L], log-sum-exp
+  if (e.loss === 'mse') return e.k.mse_cost(out.A, p.Y, out.nOut * m, m); // (1/(2m)) Σ (A − Y)²
+  return e.k.bce_cost(out.Z, p.Y, out.nOut * m, m); //                      from the logits Z[L], softplus form
+}
+
+/** (λ/(2m))·Σ_l ‖W_l‖² */
+export function l2Cost(e: Engine, m: number, l2: number): number {
+  let s = 0;
+  for (const l of e.plan.layer) s += e.k.sum_squares(l.W, l.nOut * l.nIn);
+  return (l2 / (2 * m)) * s;
+}
+
+/** dW and db of every layer for the last forward pass of m columns against the Y slot. */
+export function backwardPass(e: Engine, m: number, l2 = 0, drop: Dropout | null = null): void {
+  const { k, acts } = e;
+  const layers = e.plan.layer;
+  const L = layers.length;
+  const out = layers[L - 1];
+  // dZ[L] = A[L] − Y for sigmoid + BCE, softmax + CCE and linear + MSE (with MSE's 1/(2m))
+  k.output_delta(out.dZ, out.A, e.plan.Y, out.nOut * m); //                          dZ[L] = A[L] − Y    (nL × m)
+  if (e.outputChain) acts[L - 1].backward(out.dZ, out.dZ, out.A, out.Z, out.nOut * m); // MSE with a sigmoid: ⊙ g'(Z[L])
+  for (let l = L - 1; l >= 0; l--) {
+    const s = layers[l];
+    k.gemm_nt(s.dW, s.dZ, s.Ain, s.nOut, s.nIn, m, 1 / m, 0); //     dW = (1/m)·dZ·A_prevᵀ (nOut × nIn)
+    k.row_sum(s.db, s.dZ, s.nOut, m, 1 / m); //                      db = (1/m)·Σ_cols dZ   (nOut)
+    if (l2 > 0) k.l2_grad_add(s.dW, s.W, s.nOut * s.nIn, l2 / m); // dW += (λ/m)·W
+    if (l > 0) {
+      const prev = layers[l - 1];
+      k.gemm_tn(prev.dZ, s.W, s.dZ, s.nIn, m, s.nOut, 1, 0); //      dA_prev = Wᵀ·dZ         (nIn × m)
+      if (drop !== null && drop.keep[l - 1] < 1) {
+        // the dropped A_prev fed dW above; g' needs the undropped one: dA ⊙ mask / keep, then A = g(Z) again
+        k.dropout_apply(prev.dZ, prev.mask, s.nIn * m, 1 / drop.keep[l - 1]);
+        acts[l - 1].forward(prev.A, prev.Z, s.nIn * m);
+      }
+      acts[l - 1].backward(prev.dZ, prev.dZ, prev.A, prev.Z, s.nIn * m); // dZ_prev = dA_prev ⊙ g'(Z_prev)
+    }
+  }
+}
+
+/** W −= α·dW, b −= α·db: one flat loop over the parameter block (gradients share its layout). */
+export function sgdUpdate(e: Engine, lr: number): void {
+  e.k.sgd_update(e.plan.params, e.plan.grads, e.plan.paramFloats, lr);
+}
+
+/**
+ * One update of every parameter by the named optimizer, over the flat parameter, gradient and
+ * state blocks (the plan must hold the optimizer's state blocks); t is the step, from 1 (Adam's
+ * bias corrections).
+ */
+export function optimizerUpdate(e: Engine, o: OptimizerHyper, lr: number, t: number): void {
+  const k = e.k, p = e.plan, n = p.paramFloats;
+  switch (o.name) {
+    case 'sgd': sgdUpdate(e, lr); break; //                                                      p −= lr·g
+    case 'momentum': k.momentum_update(p.params, p.state[0], p.grads, n, lr, o.beta); break; //   v = β·v + (1 − β)·g; p −= lr·v
+    case 'rmsprop': k.rmsprop_update(p.params, p.state[0], p.grads, n, lr, o.beta, o.epsilon); break; // s = β·s + (1 − β)·g²; p −= lr·g / (√s + ε)
+    case 'adam': {
+      // the bias corrections of the β the kernel actually uses: float32(β) (1 − float32(β) is
+      // exact in float32, so the moments are exact averages with that β; with the float64 β,
+      // 1 − 0.999 would be off by 1.3e-5 relative and so would the first steps)
+      const c1 = 1 / (1 - Math.fround(o.beta1) ** t), c2 = 1 / (1 - Math.fround(o.beta2) ** t);
+      k.adam_update(p.params, p.state[0], p.state[1], p.grads, n, lr, o.beta1, o.beta2, o.epsilon, c1, c2);
+    }
+  }
+}

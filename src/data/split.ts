@@ -1,0 +1,58 @@
+/**
+ * One seeded shuffle-and-split of the examples (columns), used by trainTestSplit and by
+ * training's `validation: fraction`: a Fisher–Yates permutation from the given stream, the first
+ * m − held columns on one side and the last `held` on the other.
+ */
+import { takeColumns, type Matrix, type MatrixInput } from '../util/matrix.js';
+import { createRng, identityPermutation, shuffleInPlace } from '../util/rng.js';
+import type { Rng } from '../util/rng-stream.js';
+import { checkMatrix, checkSeed, fail } from '../util/validate.js';
+
+type Columns = { rows: number; cols: number; data: ArrayLike<number> };
+
+/** Examples X (n_x × m) and their targets Y (n_y × m), one column per example. */
+export interface Examples { X: Matrix; Y: Matrix }
+
+/** The examples held out of m for a fraction: round(fraction·m), which must leave at least 1 on each side. */
+export function heldOutCount(where: string, what: string, fraction: number, m: number): number {
+  const n = Math.round(fraction * m);
+  if (n < 1 || n > m - 1) {
+    fail(where, what, `a fraction leaving at least 1 example on each side (X has ${m} columns)`, fraction, `${fraction}·${m} rounds to ${n}`);
+  }
+  return n;
+}
+
+/** X and Y (m columns each) shuffled by one permutation drawn from rng, split into the first m − held and the last held. */
+export function shuffledSplit(X: Columns, Y: Columns, held: number, rng: Rng): { kept: Examples; held: Examples } {
+  const m = X.cols;
+  const perm = shuffleInPlace(identityPermutation(m), rng);
+  return {
+    kept: { X: takeColumns(X, perm, 0, m - held), Y: takeColumns(Y, perm, 0, m - held) },
+    held: { X: takeColumns(X, perm, m - held, held), Y: takeColumns(Y, perm, m - held, held) },
+  };
+}
+
+export interface SplitOptions {
+  /** the fraction of the examples held out for testing, in (0, 1); the count is rounded and must leave ≥ 1 on each side */
+  test: number;
+  /** seed of the shuffle; default 1 */
+  seed?: number;
+}
+
+/**
+ * Shuffles the examples (columns) of X and Y with a seeded Fisher–Yates and splits them: the
+ * first round((1 − test)·m) for training, the rest for testing. Same seed, same split.
+ */
+export function trainTestSplit(X: MatrixInput, Y: MatrixInput, options: SplitOptions): { train: Examples; test: Examples } {
+  const where = 'trainTestSplit';
+  const Xc = checkMatrix(where, 'X', X);
+  const Yc = checkMatrix(where, 'Y', Y, { cols: Xc.cols, colsWhy: 'the number of examples (columns) in X' });
+  if (typeof options !== 'object' || options === null) fail(where, 'options', 'an object { test, seed? }', options);
+  const m = Xc.cols;
+  const t = options.test;
+  if (typeof t !== 'number' || !(t > 0 && t < 1)) fail(where, 'test', 'a fraction between 0 and 1 (exclusive)', t);
+  const nTest = heldOutCount(where, 'test', t, m);
+  const seed = options.seed === undefined ? 1 : checkSeed(where, options.seed);
+  const { kept, held } = shuffledSplit(Xc, Yc, nTest, createRng(seed));
+  return { train: kept, test: held };
+}

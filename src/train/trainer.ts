@@ -1,0 +1,231 @@
+/**
+ * One run of Network.train() / trainAsync() as plain functions over the engine: epochs of batches
+ * (each step forward, cost, backward, one optimizer update), learning-rate decay, shuffling,
+ * validation, early stopping, progress, and time slices for trainAsync. The Network checks the
+ * options and the data and plans the arena first; everything here trusts what it is given.
+ */
+import { OPTIMIZER_STATE_BLOCKS, type OptimizerName } from '../core/architecture.js';
+import { backwardPass, cost, forwardPass, l2Cost, optimizerUpdate, type Dropout, type Engine } from '../core/engine.js';
+import type { PlanExtras } from '../core/plan.js';
+import { argmaxColumn, gatherColumnsInto, sliceColumnsInto } from '../util/matrix.js';
+import { identityPermutation, shuffleInPlace } from '../util/rng.js';
+import type { Rng } from '../util/rng-stream.js';
+import type { TrainConfig, TrainProgress, TrainResult } from './options.js';
+
+/** The checked data of a run: training columns (row-major (rows × m)) and the validation data. */
+export interface RunData {
+  Xt: ArrayLike<number>; Yt: ArrayLike<number>; m: number;
+  Xv: Float32Array | undefined; Yv: Float32Array | undefined; mv: number;
+}
+
+/** The state of one train() / trainAsync() call, created once before the first step. */
+export interface Run {
+  where: string;
+  cfg: TrainConfig;
+  data: RunData;
+  /** input and output sizes n_x, n_y */
+  nX: number; nY: number;
+  /** batch size and batches per epoch */
+  mb: number; nb: number;
+  /** column order of this epoch (reused every epoch) */
+  perm: Int32Array;
+  /** shuffles and dropout masks draw from this stream */
+  rng: Rng;
+  /** with dropout: the keep probabilities and the mask stream, passed to every training step */
+  drop: Dropout | null;
+  lr: number;
+  total: number;
+  costs: Float64Array; epochCosts: Float64Array | undefined; valCosts: Float64Array; checks: number;
+  step: number; epoch: number; batch: number;
+  epochCost: number; right: number; count: number; countRight: boolean;
+  best: number; bestParams: Float32Array | undefined; wait: number;
+  /** the training X and Y (full batch) are in their arena slots */
+  resident: boolean;
+  stopped: TrainResult['stopped'] | undefined;
+}
+
+export const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+/** Per layer 1…L the keep probability (the output layer keeps all), or null without dropout. */
+export function dropoutKeep(dropout: readonly number[]): Float32Array | null {
+  return dropout.some((p) => p > 0) ? Float32Array.from([...dropout.map((p) => 1 - p), 1]) : null;
+}
+
+/** What the arena must hold for a run beyond what it holds (`have`): the optimizer's state blocks, the dropout masks. */
+export function runExtras(optimizer: OptimizerName, keep: Float32Array | null, have: Required<PlanExtras>): Required<PlanExtras> {
+  return {
+    stateBlocks: Math.max(have.stateBlocks, OPTIMIZER_STATE_BLOCKS[optimizer]),
+    dropout: have.dropout.map((d, l) => d || (keep !== null && keep[l] < 1)),
+  };
+}
+
+/** The run's state, over an arena already planned for it; the optimizer state starts at zero. */
+export function createRun(e: Engine, where: string, cfg: TrainConfig, data: RunData, rng: Rng, keep: Float32Array | null): Run {
+  const p = e.plan;
+  for (const st of p.state) e.heap.fill(0, st >> 2, (st >> 2) + p.paramFloats); // fresh optimizer state
+  const mb = cfg.batchSize ?? data.m;
+  const nb = Math.ceil(data.m / mb);
+  const total = cfg.epochs * nb;
+  const checks = Math.ceil(cfg.epochs / cfg.progressEvery) + 1;
+  return {
+    where, cfg, data, nX: p.layers[0], nY: p.layers[p.layers.length - 1], mb, nb, perm: identityPermutation(data.m), rng,
+    drop: keep ? { keep, rng } : null, lr: cfg.learningRate, total,
+    // sized for the whole run up to 2^16 entries, then doubled as needed (a run stopped early by
+    // a signal or a callback never holds memory for steps it did not take)
+    costs: new Float64Array(Math.min(total, 1 << 16)),
+    epochCosts: cfg.form === 'epochs' ? new Float64Array(Math.min(cfg.epochs, 1 << 16)) : undefined,
+    valCosts: new Float64Array(data.Xv ? Math.min(checks, 1 << 16) : 0), checks: 0,
+    step: 0, epoch: 0, batch: 0, epochCost: 0, right: 0, count: 0, countRight: false,
+    best: Infinity, bestParams: undefined, wait: 0, resident: false, stopped: undefined,
+  };
+}
+
+/**
+ * Runs steps until training ends (returns true) or the clock passes `deadline` (returns false;
+ * call again to continue). Per step: forward, cost, backward, one optimizer update.
+ */
+export function runSteps(e: Engine, r: Run, deadline: number): boolean {
+  const cfg = r.cfg;
+  while (r.stopped === undefined) {
+    if (r.epoch >= cfg.epochs) {
+      r.stopped = 'done';
+      break;
+    }
+    if (cfg.signal?.aborted) {
+      r.stopped = 'aborted';
+      break;
+    }
+    if (r.batch === 0) startEpoch(e, r);
+    const start = r.batch * r.mb;
+    const mb = Math.min(r.mb, r.data.m - start);
+    if (r.nb > 1 || !r.resident) putBatch(e, r, start, mb);
+    forwardPass(e, mb, r.drop);
+    let J = cost(e, mb);
+    if (cfg.l2 > 0) J += l2Cost(e, mb, cfg.l2);
+    if (!Number.isFinite(J)) {
+      throw new Error(`${r.where}: the cost became ${J} at step ${r.step + 1}; the parameters diverged (try a smaller learningRate than ${r.lr}), call init() to start again`);
+    }
+    if (r.step === r.costs.length) r.costs = grown(r.costs);
+    r.costs[r.step] = J;
+    r.epochCost += J * mb;
+    if (r.countRight) {
+      r.right += rightCount(e, mb);
+      r.count += e.loss === 'cce' ? mb : r.nY * mb;
+    }
+    backwardPass(e, mb, cfg.l2, r.drop);
+    optimizerUpdate(e, cfg.optimizer, r.lr, r.step + 1);
+    r.step++;
+    if (++r.batch === r.nb) {
+      r.batch = 0;
+      r.epoch++;
+      endEpoch(e, r);
+    }
+    if (deadline !== Infinity && (r.step & 3) === 0 && now() > deadline) return r.stopped !== undefined;
+  }
+  return true;
+}
+
+/** The learning rate for this epoch, a new permutation, fresh accumulators. */
+function startEpoch(e: Engine, r: Run): void {
+  const { decay, shuffle, form, onProgress, progressEvery, epochs } = r.cfg;
+  const ep = r.epoch;
+  if (decay !== undefined) {
+    r.lr = r.cfg.learningRate * (decay.type === 'step' ? decay.factor ** Math.floor(ep / decay.every) : decay.rate ** ep);
+  }
+  if (form === 'epochs' && shuffle && r.nb > 1) shuffleInPlace(r.perm, r.rng);
+  r.epochCost = 0;
+  r.right = 0;
+  r.count = 0;
+  const reports = (ep + 1) % progressEvery === 0 || ep + 1 === epochs;
+  r.countRight = onProgress !== undefined && reports && e.loss !== 'mse';
+}
+
+/** Copies the batch's columns (in this epoch's order) into the X and Y slots; allocates nothing. */
+function putBatch(e: Engine, r: Run, start: number, mb: number): void {
+  const h = e.heap, p = e.plan, d = r.data;
+  gatherColumnsInto(h, p.X >> 2, d.Xt, r.nX, d.m, r.perm, start, mb); // X (n_x × mb)
+  gatherColumnsInto(h, p.Y >> 2, d.Yt, r.nY, d.m, r.perm, start, mb); // Y (n_y × mb)
+  r.resident = r.nb === 1;
+}
+
+/** After an epoch: epoch cost; at a check, validation, onProgress and early stopping. */
+function endEpoch(e: Engine, r: Run): void {
+  const cfg = r.cfg, ep = r.epoch;
+  const epochCost = r.epochCost / r.data.m;
+  if (r.epochCosts) {
+    if (ep > r.epochCosts.length) r.epochCosts = grown(r.epochCosts);
+    r.epochCosts[ep - 1] = epochCost;
+  }
+  if (ep % cfg.progressEvery !== 0 && ep !== cfg.epochs) return;
+  let val: { cost: number; accuracy: number | undefined } | undefined;
+  if (r.data.Xv) {
+    val = evaluate(e, r);
+    if (r.checks === r.valCosts.length) r.valCosts = grown(r.valCosts);
+    r.valCosts[r.checks++] = val.cost;
+  }
+  if (cfg.onProgress) {
+    const progress: TrainProgress = { epoch: ep, epochs: cfg.epochs, iteration: r.step, iterations: r.total, cost: epochCost };
+    if (r.countRight) progress.accuracy = r.right / r.count;
+    if (val) {
+      progress.validationCost = val.cost;
+      if (val.accuracy !== undefined) progress.validationAccuracy = val.accuracy;
+    }
+    if (cfg.onProgress(progress) === false) r.stopped = 'callback';
+  }
+  const es = cfg.earlyStopping;
+  if (es && val) {
+    if (val.cost < r.best - es.minDelta) {
+      r.best = val.cost;
+      r.wait = 0;
+      const p = e.plan;
+      r.bestParams ??= new Float32Array(p.paramFloats);
+      r.bestParams.set(e.heap.subarray(p.params >> 2, (p.params >> 2) + p.paramFloats));
+    } else if (++r.wait >= es.patience && r.stopped === undefined) r.stopped = 'earlyStopping';
+  }
+}
+
+/** Cost (without L2) and accuracy on the validation data, in chunks of the batch capacity, no dropout. */
+function evaluate(e: Engine, r: Run): { cost: number; accuracy: number | undefined } {
+  const p = e.plan, h = e.heap, { Xv, Yv, mv } = r.data;
+  let total = 0, right = 0;
+  for (let c0 = 0; c0 < mv; c0 += p.mCap) {
+    const mc = Math.min(p.mCap, mv - c0);
+    sliceColumnsInto(h, p.X >> 2, Xv!, r.nX, mv, c0, mc); // X (n_x × mc)
+    sliceColumnsInto(h, p.Y >> 2, Yv!, r.nY, mv, c0, mc); // Y (n_y × mc)
+    forwardPass(e, mc);
+    total += cost(e, mc) * mc;
+    if (e.loss !== 'mse') right += rightCount(e, mc);
+  }
+  r.resident = false;
+  const count = e.loss === 'cce' ? mv : r.nY * mv;
+  return { cost: total / mv, accuracy: e.loss === 'mse' ? undefined : right / count };
+}
+
+/** Right predictions in the last forward pass of m columns against the Y slot (classification). */
+function rightCount(e: Engine, m: number): number {
+  const h = e.heap, out = e.plan.layer[e.plan.layer.length - 1];
+  const a0 = out.A >> 2, y0 = e.plan.Y >> 2, n = out.nOut;
+  let right = 0;
+  if (e.loss === 'cce') {
+    for (let j = 0; j < m; j++) if (h[y0 + argmaxColumn(h, a0, n, m, j) * m + j] === 1) right++;
+  } else {
+    for (let i = 0; i < n * m; i++) if ((h[a0 + i] > 0.5) === (h[y0 + i] > 0.5)) right++;
+  }
+  return right;
+}
+
+/** The run's result; with early stopping, the best parameters seen at a check are restored first. */
+export function finishRun(e: Engine, r: Run): TrainResult {
+  if (r.cfg.earlyStopping && r.bestParams) e.heap.set(r.bestParams, e.plan.params >> 2);
+  const result: TrainResult = { costs: r.costs.subarray(0, r.step), iterations: r.step, epochs: r.epoch, stopped: r.stopped ?? 'done' };
+  if (r.epochCosts) result.epochCosts = r.epochCosts.subarray(0, r.epoch);
+  if (r.data.Xv) result.validationCosts = r.valCosts.subarray(0, r.checks);
+  return result;
+}
+
+/** a copy of a with twice the length (for the per-step records of a long run) */
+function grown(a: Float64Array): Float64Array {
+  const b = new Float64Array(a.length * 2);
+  b.set(a);
+  return b;
+}

@@ -1,0 +1,35 @@
+/**
+ * dist/types as the package ships it: the declarations of the public API only. Every file in it is
+ * reached from index.d.ts through imports and re-exports (tsc emits one per source file the
+ * library imports; scripts/prune-types.mjs removes those no public declaration refers to), and
+ * none of the command line, the JS kernels, the engine or the trainer is among them.
+ */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { declarationClosure } from './support/declarations.js';
+
+const types = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'types');
+
+function allFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? allFiles(path.join(dir, d.name)) : [path.join(dir, d.name)]);
+}
+
+describe('dist/types', () => {
+  const files = allFiles(types).map((f) => path.relative(types, f).split(path.sep).join('/')).sort();
+
+  it('holds exactly what index.d.ts reaches', () => {
+    const reached = [...declarationClosure(path.join(types, 'index.d.ts')).keys()]
+      .map((f) => path.relative(types, f).split(path.sep).join('/')).sort();
+    expect(files).toEqual(reached);
+  });
+
+  it('holds nothing of the command line, the JS kernels, the engine or the trainer', () => {
+    expect(files).toContain('index.d.ts');
+    expect(files).toContain('network.d.ts');
+    const internal = files.filter((f) => /^cli\/|kernels-js\/|^core\/engine|^train\/trainer|^core\/plan/.test(f));
+    expect(internal).toEqual([]);
+  });
+});
