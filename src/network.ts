@@ -3,6 +3,7 @@
  * the engine (src/core/engine.ts: the step as kernel calls over the planned arena) or, for
  * train() and trainAsync(), to the trainer (src/train/trainer.ts).
  */
+import { Batch, batchData, makeBatch, type BatchData } from './batch.js';
 import { createBackend, MAX_ARENA_BYTES, mib, type Backend, type BackendName } from './core/backend.js';
 import {
   DEFAULT_INIT_SCALE, INIT_SCHEMES, initFactor, paramCount,
@@ -42,6 +43,13 @@ export class Network {
   #extras: Required<PlanExtras>;
   /** an asynchronous train is running */
   #busy = false;
+  /** identifies the batches this network made (batch()) */
+  readonly #token = {};
+  /** the batch whose X / Y is in the slot, which then needs no copy (undefined once anything else is written there) */
+  #xFrom: Batch | undefined;
+  #yFrom: Batch | undefined;
+  /** the view forward(batch) returns (A[L] in the arena), kept while it stays valid */
+  #view: Matrix | undefined;
 
   private constructor(opts: Required<NetworkOptions>, be: Backend) {
     this.layers = Object.freeze([...opts.layers]);
@@ -120,35 +128,73 @@ export class Network {
     return this;
   }
 
-  /** A[L] for X (n_x × m); keeps Z and A of every layer for cost() and backward(). */
-  forward(X: MatrixInput): Matrix {
-    const m = this.#putX('Network.forward', this.#checkX('Network.forward', X));
+  /**
+   * X (n_x × m) and, if given, its targets Y checked once for this network and kept as a Batch
+   * (copies: changing X or Y afterwards does not change the batch). forward(batch), cost(batch)
+   * and backward(batch) then check nothing, and copy nothing while the batch is the data this
+   * network last read: a loop of forward, cost, backward and update runs at train()'s speed.
+   */
+  batch(X: MatrixInput, Y?: TargetInput): Batch {
+    const where = 'Network.batch';
+    const Xc = this.#checkX(where, X);
+    const Yc = Y === undefined ? undefined : this.#checkY(where, Y, Xc.cols);
+    return makeBatch(this.#token, Xc.cols, Xc.data, Yc?.data);
+  }
+
+  /**
+   * A[L] for X (n_x × m), or for a batch's X; keeps Z and A of every layer for cost() and
+   * backward(). For a matrix X the result is a copy. For a batch it is a view of the network's
+   * memory, copied nothing: read it before the next call on this network (which may overwrite or
+   * move it), copy it to keep it (`Float32Array.from(A.data)`), and do not write to it.
+   */
+  forward(X: MatrixInput | Batch): Matrix {
+    const m = this.#forward('Network.forward', X);
+    const out = this.#e.plan.layer[this.#e.plan.layer.length - 1];
+    return X instanceof Batch ? this.#outputView(out.A, out.nOut, m) : this.#copyMatrix(out.A, out.nOut, m);
+  }
+
+  /** The forward pass of X (or a batch) and its bookkeeping; returns m. */
+  #forward(where: string, X: MatrixInput | Batch): number {
+    const m = this.#putX(where, X);
     forwardPass(this.#e, m);
     this.#forwardM = m;
     this.#gradsReady = false;
+    return m;
+  }
+
+  /** A[L] of the last forward pass as a copy. */
+  #output(m: number): Matrix {
     const out = this.#e.plan.layer[this.#e.plan.layer.length - 1];
     return this.#copyMatrix(out.A, out.nOut, m);
+  }
+
+  /** A view of (rows × cols) at ptr, made again only when the heap, the slot or the size changed. */
+  #outputView(ptr: number, rows: number, cols: number): Matrix {
+    const v = this.#view, h = this.#e.heap;
+    if (v !== undefined && v.cols === cols && v.data.buffer === h.buffer && v.data.byteOffset === h.byteOffset + ptr) return v;
+    return (this.#view = { rows, cols, data: h.subarray(ptr >> 2, (ptr >> 2) + rows * cols) });
   }
 
   /**
    * The cost of the last forward pass against Y: binary cross-entropy (sigmoid output, Y in
    * [0, 1]), categorical cross-entropy (softmax; Y one-hot or class indices) or mean squared error
-   * (Y any finite values), divided by m; with `l2: λ` plus (λ/(2m))·Σ‖W‖².
+   * (Y any finite values), divided by m; with `l2: λ` plus (λ/(2m))·Σ‖W‖². Y may be a batch
+   * with targets (the batch of the forward pass, or any of the same size).
    */
-  cost(Y: TargetInput, options: CostOptions = {}): number {
+  cost(Y: TargetInput | Batch, options: CostOptions = {}): number {
     const where = 'Network.cost';
     const m = this.#needForward(where, 'cost(Y)');
     const l2 = checkCostOptions(where, options);
-    this.#e.heap.set(this.#checkY(where, Y, m).data, this.#e.plan.Y >> 2);
+    this.#putY(where, Y, m);
     return cost(this.#e, m) + (l2 > 0 ? l2Cost(this.#e, m, l2) : 0);
   }
 
   /** Gradients of cost(Y, options) for the last forward pass; read them with getGrads(). */
-  backward(Y: TargetInput, options: CostOptions = {}): this {
+  backward(Y: TargetInput | Batch, options: CostOptions = {}): this {
     const where = 'Network.backward';
     const m = this.#needForward(where, 'backward(Y)');
     const l2 = checkCostOptions(where, options);
-    this.#e.heap.set(this.#checkY(where, Y, m).data, this.#e.plan.Y >> 2);
+    this.#putY(where, Y, m);
     backwardPass(this.#e, m, l2);
     this.#gradsReady = true;
     return this;
@@ -190,6 +236,7 @@ export class Network {
       runSteps(this.#e, r, Infinity);
       return finishRun(this.#e, r);
     } finally {
+      this.#afterSteps();
       this.#invalidate();
     }
   }
@@ -205,6 +252,7 @@ export class Network {
     this.#busy = true;
     try {
       while (!runSteps(this.#e, r, now() + 10)) {
+        this.#afterSteps();
         this.#invalidate();
         await new Promise<void>((resolve) => setTimeout(resolve, 0));
         this.#live(where);
@@ -213,21 +261,22 @@ export class Network {
       return finishRun(this.#e, r);
     } finally {
       this.#busy = false;
+      this.#afterSteps();
       this.#invalidate();
     }
   }
 
-  /** Output activations A[L] for X (n_y × m): probabilities for sigmoid and softmax, values for linear. */
-  predictProba(X: MatrixInput): Matrix {
-    return this.forward(X);
+  /** Output activations A[L] for X (n_y × m): probabilities for sigmoid and softmax, values for linear. A copy. */
+  predictProba(X: MatrixInput | Batch): Matrix {
+    return this.#output(this.#forward('Network.predictProba', X));
   }
 
   /**
    * Predictions for X: sigmoid → (n_y × m) of 0/1 (A > 0.5); softmax → (1 × m) class indices
    * (argmax of each column); linear → (n_y × m) the outputs.
    */
-  predict(X: MatrixInput): Matrix {
-    const A = this.forward(X);
+  predict(X: MatrixInput | Batch): Matrix {
+    const A = this.#output(this.#forward('Network.predict', X));
     const act = this.activations[this.activations.length - 1];
     if (act === 'linear') return A;
     if (act === 'softmax') return { rows: 1, cols: A.cols, data: Float32Array.from({ length: A.cols }, (_, j) => argmaxColumn(A.data, 0, A.rows, A.cols, j)) };
@@ -294,6 +343,11 @@ export class Network {
     return createRun(this.#e, where, cfg, data, rng, keep);
   }
 
+  /** After training steps: the slots hold the run's data, no batch's. */
+  #afterSteps(): void {
+    this.#xFrom = this.#yFrom = undefined;
+  }
+
   /** The training columns and the validation data: a seeded split of X and Y, or the given { X, Y }, checked. */
   #runData(where: string, cfg: TrainConfig, Xc: CheckedMatrix, Yc: CheckedMatrix, rng: Rng): RunData {
     const v = cfg.validation, m = Xc.cols;
@@ -342,13 +396,57 @@ export class Network {
     return checkTargets(where, Y, m, this.layers[this.layers.length - 1], this.loss, name);
   }
 
-  /** Makes room for a checked X's m columns (the only place the arena may grow) and copies it in. */
-  #putX(where: string, Xc: CheckedMatrix): number {
-    const m = Xc.cols;
-    if (m > this.#e.plan.mCap) this.#replan(where, m);
-    this.#e.heap.set(Xc.data, this.#e.plan.X >> 2);
-    this.#invalidate(); // the cached forward pass belonged to the X just overwritten
+  /**
+   * Puts X, or a batch's X, into the X slot and returns its m columns: a matrix is checked first,
+   * a batch is copied only when the slot does not hold it already. Makes room for m columns first
+   * (the only place the arena may grow outside train()).
+   */
+  #putX(where: string, X: MatrixInput | Batch): number {
+    this.#live(where);
+    let m: number;
+    if (X instanceof Batch) {
+      const d = this.#batchData(where, 'X', X);
+      m = d.m;
+      if (m > this.#e.plan.mCap) this.#replan(where, m);
+      if (this.#xFrom !== X) {
+        this.#e.heap.set(d.X, this.#e.plan.X >> 2);
+        this.#xFrom = X;
+      }
+    } else {
+      const Xc = this.#checkX(where, X);
+      m = Xc.cols;
+      if (m > this.#e.plan.mCap) this.#replan(where, m);
+      this.#e.heap.set(Xc.data, this.#e.plan.X >> 2);
+      this.#xFrom = undefined;
+    }
+    this.#invalidate(); // the cached forward pass belonged to the previous X
     return m;
+  }
+
+  /**
+   * Puts the targets of the last forward pass (m columns) into the Y slot: a matrix or class
+   * indices are checked first, a batch's targets are copied only when the slot does not hold them.
+   */
+  #putY(where: string, Y: TargetInput | Batch, m: number): void {
+    if (Y instanceof Batch) {
+      const d = this.#batchData(where, 'Y', Y);
+      if (d.Y === undefined) throw new Error(`${where}: the batch has no targets; make it with net.batch(X, Y) to pass it to cost() and backward()`);
+      if (d.m !== m) throw new Error(`${where}: the batch has ${d.m} examples (columns) but the last forward pass had ${m}; pass the batch the forward pass ran on`);
+      if (this.#yFrom !== Y) {
+        this.#e.heap.set(d.Y, this.#e.plan.Y >> 2);
+        this.#yFrom = Y;
+      }
+      return;
+    }
+    this.#e.heap.set(this.#checkY(where, Y, m).data, this.#e.plan.Y >> 2);
+    this.#yFrom = undefined;
+  }
+
+  /** The data of a batch this network made; another network's batch is refused. */
+  #batchData(where: string, name: string, b: Batch): BatchData {
+    const d = batchData(b, this.#token);
+    if (d === undefined) throw new Error(`${where}: ${name} is a batch made by another network; make one with this network's batch(X, Y)`);
+    return d;
   }
 
   #replan(where: string, m: number): void {
@@ -359,6 +457,7 @@ export class Network {
     // the parameter and gradient blocks do not depend on m, so they stay where they are
     this.#e.heap = this.#be!.reserve(plan.end);
     this.#e.plan = plan;
+    this.#xFrom = this.#yFrom = undefined; // the X and Y slots may have moved
     this.#invalidate();
   }
 
