@@ -6,7 +6,8 @@
  *
  *   npm run bench -- [--quick] [--only wasm,js,tfjs-wasm,tfjs-cpu,numpy] [--workloads planar,deep]
  *                    [--threads 1,2] [--simd plain,relaxed] [--gemm 128,512 | --gemm none]
- *                    [--no-checks] [--json FILE] [--repeats 5 --min-seconds 0.3]
+ *                    [--no-checks] [--no-step-api] [--baseline build/baseline/index.js] [--json FILE]
+ *                    [--repeats 5 --min-seconds 0.3]
  *
  * Protocol (bench/timing.ts): every implementation starts from the same data and parameters;
  * step 1's cost must agree (relative 1e-4) or the run aborts; warm-up and calibration; then
@@ -20,7 +21,8 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createJsBackend, type Backend } from '../src/core/backend.js';
@@ -29,11 +31,11 @@ import { checkCreate, checkMemory, type Check } from './checks.js';
 import { numpyInfo, runNumpy, type NumpyInfo } from './numpy.js';
 import { createPeaks, peakOf, peakSummary, type PeakHere, type PeakSummary } from './peaks.js';
 import { relaxedSimdSupported } from './relaxed.js';
-import { variantTargets, speedTargets, plainLabelOf, speedRatios, targetLine, type GemmResult, type Result, type Target } from './report.js';
+import { STEP_MODES, plainLabelOf, speedRatios, speedTargets, stepApiTargets, targetLine, variantTargets, type GemmResult, type Result, type StepMode, type Target } from './report.js';
 import { IMPLS, fmt, flopsPerStep, gemmFlops, gflops, median, parseList, parseSizes, parseThreads, relDiff, table, type Impl } from './stats.js';
 import { TfGemm, TfNet, chooseTfForm, initTf, tfTensorCount, useTf, type TfBackend, type TfForm, type TfInfo } from './tfjs.js';
-import { PROTOCOL, roundRobin, timed, type Protocol, type Runner } from './timing.js';
-import { SIMD_MODULES, createVariantBackend, createVariantNetwork, isUnavailable, variantLabel, type Simd, type Variant } from './variants.js';
+import { PROTOCOL, roundRobin, timed, timedFrom, type Protocol, type Runner } from './timing.js';
+import { SIMD_MODULES, createVariantBackend, createVariantNetwork, isDefault, isUnavailable, variantLabel, type Simd, type Variant } from './variants.js';
 import { activationsOf, allWorkloads, gemmOperands, gemmSpec, initialParams, workloadData, workloadNames, type Workload } from './workloads.js';
 
 /** step-1 costs must agree to this relative difference (float32 sums of up to 10·m terms in different orders: ~1e-6) */
@@ -55,6 +57,10 @@ const { values } = usage(() => parseArgs({
     // a shorter protocol for smoke tests (the figures then mean less)
     repeats: { type: 'string' }, 'min-seconds': { type: 'string' },
     json: { type: 'string' }, 'no-checks': { type: 'boolean' },
+    // the step API's rows (forward/cost/backward/update on a batch; train with iterations 1), on by default
+    'no-step-api': { type: 'boolean' },
+    // an older build of the library (its dist/index.js) timed beside this one: scripts/bench-baseline.mjs builds one
+    baseline: { type: 'string' },
     // internal: this process is the relaxed-SIMD child of another bench run
     child: { type: 'boolean' },
   },
@@ -86,25 +92,62 @@ const relaxedHere = relaxedSimdSupported();
 const variants: Variant[] = impls.includes('wasm')
   ? threadCounts.flatMap((threads) => simds.filter((s) => s === 'plain' || relaxedHere).map((simd) => ({ threads, simd })))
   : [];
+const stepModes = values['no-step-api'] !== true;
+const baseline = values.baseline === undefined ? undefined : await loadBaseline(values.baseline);
+async function loadBaseline(file: string) {
+  try {
+    return { lib: await import(pathToFileURL(resolve(file)).href) as { Network: { create(o: object): Promise<unknown> } }, what: file };
+  } catch (e) {
+    console.error(`bench: --baseline takes the path of a built wasm-mlp bundle (node scripts/bench-baseline.mjs REV prints one); ${file}: ${(e as Error).message.split('\n')[0]}`);
+    process.exit(2);
+  }
+}
 const relaxedInChild = !isChild && impls.includes('wasm') && simds.includes('relaxed') && !relaxedHere;
 
 // ---------------------------------------------------------------------------------------------
 // the implementations of one workload
 
 interface Cell {
-  impl: Impl; label: string; threads: number; simd: Simd | null;
+  impl: Impl; label: string; threads: number; simd: Simd | null; mode?: StepMode; baseline?: string;
   step1(): number; time(k: number): number; before?(): Promise<void>; dispose(): void; tf?: TfNet;
 }
 interface Unavailable { where: string; label: string; reason: string }
 const unavailable: Unavailable[] = [];
 
-function wasmCell(net: Network, v: Variant, w: Workload, X: Matrix, Y: Matrix): Cell {
+/** What the bench needs of a Network: this build's, or the baseline build's (which may lack batch()). */
+interface NetLike {
+  train(X: Matrix, Y: Matrix, o: { iterations: number; learningRate: number }): { costs: Float64Array };
+  setParams(p: LayerParams[]): unknown;
+  dispose(): void;
+  batch?: Network['batch'];
+  forward(X: unknown): unknown;
+  cost(Y: unknown): number;
+  backward(Y: unknown): unknown;
+  update(lr: number): unknown;
+}
+
+/**
+ * A cell timing a network from the workload's initial parameters (reset before every timed call):
+ * `train` steps inside one train(X, Y, { iterations: k }); `step-api` k loops of forward, cost,
+ * backward, update on a batch (net.batch(X, Y)); `train-1` k calls of train(X, Y, { iterations: 1 }).
+ */
+function netCell(net: NetLike, mode: StepMode, id: Pick<Cell, 'impl' | 'label' | 'threads' | 'simd'> & { baseline?: string },
+  w: Workload, params: LayerParams[], X: Matrix, Y: Matrix): Cell {
   const lr = w.learningRate;
+  const reset = () => { net.setParams(params); };
+  const base = { ...id, mode, dispose: () => net.dispose() };
+  if (mode === 'step-api') {
+    const b = net.batch!(X, Y);
+    const step = () => { net.forward(b); const J = net.cost(b); net.backward(b); net.update(lr); return J; };
+    return { ...base, step1: step, time: timedFrom(reset, (k) => { for (let i = 0; i < k; i++) step(); }) };
+  }
+  const one = { iterations: 1, learningRate: lr };
   return {
-    impl: 'wasm', label: variantLabel(v), threads: v.threads, simd: v.simd,
-    step1: () => net.train(X, Y, { iterations: 1, learningRate: lr }).costs[0],
-    time: timed((k) => { net.train(X, Y, { iterations: k, learningRate: lr }); }),
-    dispose: () => net.dispose(),
+    ...base,
+    step1: () => net.train(X, Y, one).costs[0],
+    time: mode === 'train-1'
+      ? timedFrom(reset, (k) => { for (let i = 0; i < k; i++) net.train(X, Y, one); })
+      : timedFrom(reset, (k) => { net.train(X, Y, { iterations: k, learningRate: lr }); }),
   };
 }
 
@@ -114,22 +157,26 @@ async function makeCells(impl: Impl, w: Workload, params: LayerParams[], X: Matr
   if (impl === 'wasm') {
     const cells: Cell[] = [];
     for (const v of variants) {
-      const net = await createVariantNetwork(v, netOptions);
-      if (isUnavailable(net)) { unavailable.push({ where: w.name, label: variantLabel(v), reason: net.unavailable }); continue; }
-      net.setParams(params);
-      cells.push(wasmCell(net, v, w, X, Y));
+      // the step API's rows and the baseline run on the default variant (one thread, plain module)
+      for (const mode of isDefault(v) && !isChild && stepModes ? STEP_MODES : ['train'] as const) {
+        const net = await createVariantNetwork(v, netOptions);
+        const label = mode === 'train' ? variantLabel(v) : `${variantLabel(v)} ${mode}`;
+        if (isUnavailable(net)) { unavailable.push({ where: w.name, label, reason: net.unavailable }); continue; }
+        net.setParams(params);
+        cells.push(netCell(net, mode, { impl, label, threads: v.threads, simd: v.simd }, w, params, X, Y));
+      }
+      if (isDefault(v) && baseline) {
+        const net = await baseline.lib.Network.create({ ...netOptions, backend: 'wasm' }) as unknown as NetLike;
+        net.setParams(params);
+        cells.push(netCell(net, 'train', { impl, label: 'wasm baseline', threads: 1, simd: 'plain', baseline: baseline.what }, w, params, X, Y));
+      }
     }
     return cells;
   }
   if (impl === 'js') {
     const net = await Network.create({ ...netOptions, backend: 'js' });
     net.setParams(params);
-    return [{
-      impl, label: 'js', threads: 1, simd: null,
-      step1: () => net.train(X, Y, { iterations: 1, learningRate: lr }).costs[0],
-      time: timed((k) => { net.train(X, Y, { iterations: k, learningRate: lr }); }),
-      dispose: () => net.dispose(),
-    }];
+    return [netCell(net, 'train', { impl, label: 'js', threads: 1, simd: null }, w, params, X, Y)];
   }
   if (impl === 'numpy') return []; // its own process, after the round-robin (runNumpyRow)
   const backend = tfBackendOf(impl);
@@ -139,7 +186,7 @@ async function makeCells(impl: Impl, w: Workload, params: LayerParams[], X: Matr
     impl, label: impl, threads: 1, simd: null, tf: tfNet,
     before: () => useTf(backend),
     step1: () => tfNet.step(lr),
-    time: timed((k) => { for (let i = 0; i < k; i++) tfNet.step(lr); }),
+    time: timedFrom(() => tfNet.reset(), (k) => { for (let i = 0; i < k; i++) tfNet.step(lr); }),
     dispose: () => tfNet.dispose(),
   }];
 }
@@ -263,6 +310,7 @@ if (impls.includes('numpy')) {
   }
 }
 line(`protocol: warm-up, then ${protocol.repeats} repeats per implementation alternating round-robin, each ≥ ${protocol.minSeconds} s (or one step when longer); medians`);
+if (baseline) line(`baseline: ${baseline.what} (an older build of wasm-mlp, timed beside this one)`);
 line(`implementations: ${impls.join(', ')}; wasm variants: threads ${threadCounts.join(', ')} × simd ${simds.join(', ')}; workloads: ${workloads.map((w) => w.name).join(', ') || 'none'}; GEMM: ${gemmSizes.join(', ') || 'none'}`);
 line();
 
@@ -275,7 +323,7 @@ function numpyRow(w: Workload, params: LayerParams[], X: Matrix, Y: Matrix): Res
   if ('unavailable' in r) { notes.push(`${w.name}/numpy: ${r.unavailable}`); return undefined; }
   const t = median(r.perStep);
   return {
-    workload: w.name, layers: w.layers, m: w.m, impl: 'numpy', label: 'numpy', threads: 1, simd: null,
+    workload: w.name, layers: w.layers, m: w.m, impl: 'numpy', label: 'numpy', threads: 1, simd: null, mode: 'train',
     stepsPerSec: 1 / t, msPerStep: t * 1000, gflops: gflops(flopsPerStep(w.layers, w.m), t), repeats: r.perStep.length,
     stepsPerRepeat: r.stepsPerRepeat, firstCost: r.firstCost, process: 'main',
   };
@@ -308,6 +356,7 @@ for (const w of workloads) {
     if (tm.stepsPerRepeat === 1 && t > protocol.minSeconds) notes.push(`${w.name}/${c.label}: one step takes ${t.toFixed(2)} s, so each of its ${protocol.repeats} repeats is a single step`);
     here.push({
       workload: w.name, layers: w.layers, m: w.m, impl: c.impl, label: c.label, threads: c.threads, simd: c.simd,
+      mode: c.mode ?? 'train', ...(c.baseline ? { baseline: c.baseline } : {}),
       stepsPerSec: 1 / t, msPerStep: t * 1000, gflops: gflops(flops, t),
       repeats: tm.perStep.length, stepsPerRepeat: tm.stepsPerRepeat, firstCost: first[i], process: 'main',
       ...(c.tf ? { tfForm: c.tf.form, tfFormMsPerStep: { flags: forms.get(c.label)!.flags * 1000, explicit: forms.get(c.label)!.explicit * 1000 } } : {}),
@@ -437,6 +486,7 @@ const targets: Target[] = [
   ...speedTargets(ratios, gemm),
   ...checks.filter((x) => x.pass !== null).map((c): Target => ({ group: 'resources', target: c.name, value: c.value, pass: c.pass })),
   ...variantTargets(ratios, gemm, results, workloads.map((w) => w.name), fmaOver12),
+  ...stepApiTargets(ratios, workloads.map((w) => w.name), baseline !== undefined),
 ];
 if (!isChild) {
   for (const group of [...new Set(targets.map((t) => t.group))]) {

@@ -6,8 +6,12 @@
 import type { Impl } from './stats.js';
 import type { Simd } from './variants.js';
 
-/** How a wasm-mlp row steps: train(X, Y, { iterations: k }), or the step API (see the bench's step rows). */
+/**
+ * How a row steps: inside one train(X, Y, { iterations: k }); the step API (forward, cost,
+ * backward, update on a batch); or k calls of train(X, Y, { iterations: 1 }).
+ */
 export type StepMode = 'train' | 'step-api' | 'train-1';
+export const STEP_MODES: readonly StepMode[] = ['train', 'step-api', 'train-1'];
 
 export interface Result {
   workload: string; layers: number[]; m: number;
@@ -18,6 +22,9 @@ export interface Result {
   threads: number;
   /** wasm-mlp's kernel module; null for the other implementations */
   simd: Simd | null;
+  mode: StepMode;
+  /** a row of an older build of wasm-mlp (--baseline): which */
+  baseline?: string;
   stepsPerSec: number; msPerStep: number; gflops: number; repeats: number; stepsPerRepeat: number; firstCost: number;
   /** the process the row was timed in: this one, or the child started with relaxed SIMD on */
   process: 'main' | 'relaxed-child';
@@ -53,7 +60,8 @@ export const plainLabelOf = (label: string): string => label.replace(/ relaxed$/
 export function speedRatios(results: readonly Result[], workloads: readonly string[]): Record<string, string | number>[] {
   const out: Record<string, string | number>[] = [];
   for (const w of workloads) {
-    const here = results.filter((r) => r.workload === w);
+    const all = results.filter((r) => r.workload === w);
+    const here = all.filter((r) => r.mode === 'train' && r.baseline === undefined);
     const entry: Record<string, string | number> = { workload: w };
     const wasm = here.find((r) => r.label === 'wasm');
     const numpy = here.find((r) => r.impl === 'numpy');
@@ -64,6 +72,8 @@ export function speedRatios(results: readonly Result[], workloads: readonly stri
       } else if (wasm) entry[`${v.label}/wasm`] = v.stepsPerSec / wasm.stepsPerSec;
     }
     if (numpy) for (const v of here.filter((r) => r.impl === 'wasm' && r.label !== 'wasm')) entry[`${v.label}/numpy`] = v.stepsPerSec / numpy.stepsPerSec;
+    // a step inside train() against the step API, train({ iterations: 1 }) and an older build: how many times slower they are
+    for (const o of all.filter((r) => r.mode !== 'train' || r.baseline !== undefined)) if (wasm) entry[`wasm/${o.label}`] = wasm.stepsPerSec / o.stepsPerSec;
     out.push(entry);
   }
   return out;
@@ -125,6 +135,28 @@ export function variantTargets(ratios: readonly Record<string, string | number>[
     out.push(check(gF, `${r.workload}: ${r.label} never slower than ${plainLabelOf(r.label)} (≥ ${NEVER_SLOWER})`, r.stepsPerSec / r.plainSameRun!, NEVER_SLOWER));
   }
   if (workloads.includes('mnist-shape')) out.push(check(gN, 'mnist-shape: wasm t2 relaxed / numpy ≥ 0.6×', ratio(ratios, 'mnist-shape', 'wasm t2 relaxed/numpy'), 0.6));
+  return out;
+}
+
+/**
+ * The step API's targets: its loop (forward, cost, backward, update on a batch) within 1.2× of a
+ * step inside train() on planar and planar-wide and 1.05× on mnist-shape; train({ iterations: 1 })
+ * within 2× of a step inside a long train(); with a baseline build, planar inside train() ≥ 1.5×
+ * the baseline's steps/s.
+ */
+export function stepApiTargets(ratios: readonly Record<string, string | number>[], workloads: readonly string[], withBaseline: boolean): Target[] {
+  const g = 'step API';
+  const out: Target[] = [];
+  const atMost = (target: string, value: number | null, max: number): Target => ({ group: g, target, value, pass: value === null ? null : value <= max });
+  for (const [wl, max] of [['planar', 1.2], ['planar-wide', 1.2], ['mnist-shape', 1.05]] as [string, number][]) {
+    if (workloads.includes(wl)) out.push(atMost(`${wl}: a step-API step ≤ ${max}× a step inside train()`, ratio(ratios, wl, 'wasm/wasm step-api'), max));
+  }
+  for (const wl of workloads) out.push(atMost(`${wl}: train({ iterations: 1 }) ≤ 2× a step inside train()`, ratio(ratios, wl, 'wasm/wasm train-1'), 2));
+  if (workloads.includes('planar')) {
+    const v = ratio(ratios, 'planar', 'wasm/wasm baseline');
+    out.push(check(g, 'planar: steps/s inside train() ≥ 1.5× the baseline build\'s', v === null ? null : v, 1.5,
+      withBaseline ? undefined : 'run with --baseline (scripts/bench-baseline.mjs builds one)'));
+  }
   return out;
 }
 

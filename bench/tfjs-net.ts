@@ -33,6 +33,7 @@ export class TfNet {
   readonly #Y: tf.Tensor2D;
   readonly #oneMinusY: tf.Tensor2D;
   readonly #m: number;
+  readonly #initial: readonly LayerParams[];
   form: TfForm = 'explicit';
 
   /** Call with `backend` active (useTf): every tensor lives on it. */
@@ -45,6 +46,17 @@ export class TfNet {
     this.#Y = tf.tensor2d(Y.data, [Y.rows, Y.cols]);
     this.#oneMinusY = tf.tidy(() => tf.sub(1, this.#Y));
     this.#m = X.cols;
+    this.#initial = params;
+  }
+
+  /** Puts the initial parameters back (untimed, before every timed call of the bench). */
+  reset(): void {
+    this.#initial.forEach((p, l) => {
+      tf.tidy(() => {
+        this.#W[l].assign(tf.tensor2d(p.W.data, [p.W.rows, p.W.cols]));
+        this.#b[l].assign(tf.tensor2d(p.b, [p.b.length, 1]));
+      });
+    });
   }
 
   /** One full-batch step; returns the cost of the forward pass (before the update). */

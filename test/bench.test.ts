@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { plainSimdModule, relaxedSimdModule, relaxedSimdSupported } from '../bench/relaxed.js';
-import { NEVER_SLOWER, variantTargets, speedRatios, type GemmResult, type Result } from '../bench/report.js';
+import { NEVER_SLOWER, speedRatios, stepApiTargets, variantTargets, type GemmResult, type Result } from '../bench/report.js';
 import { flopsPerStep, fmt, gemmFlops, gflops, median, parseList, parseSizes, parseThreads, relDiff, stepsFor, table, theilSen } from '../bench/stats.js';
 import { createVariantNetwork, isUnavailable, variantLabel } from '../bench/variants.js';
 import spec from '../bench/workloads.json' with { type: 'json' };
@@ -92,7 +92,7 @@ describe('bench/report: ratios and targets from made-up results', () => {
   const row = (workload: string, label: string, stepsPerSec: number, extra: Partial<Result> = {}): Result => ({
     workload, layers: [1, 1], m: 1, impl: label.startsWith('wasm') ? 'wasm' : label as Result['impl'], label,
     threads: / t2/.test(label) ? 2 : 1, simd: label.startsWith('wasm') ? (label.endsWith('relaxed') ? 'relaxed' : 'plain') : null,
-    stepsPerSec, msPerStep: 1000 / stepsPerSec, gflops: 1, repeats: 5, stepsPerRepeat: 1, firstCost: 0.69, process: 'main', ...extra,
+    stepsPerSec, msPerStep: 1000 / stepsPerSec, gflops: 1, repeats: 5, stepsPerRepeat: 1, firstCost: 0.69, process: 'main', mode: 'train', ...extra,
   });
   const results = [
     row('mnist-shape', 'wasm', 400), row('mnist-shape', 'wasm t2', 720), row('mnist-shape', 'numpy', 800),
@@ -127,6 +127,25 @@ describe('bench/report: ratios and targets from made-up results', () => {
     expect(t.get('mnist-shape: wasm t2 relaxed / numpy ≥ 0.6×')).toMatchObject({ value: 0.625, pass: true });
     // peaks only 1.5× apart: the 1.3× target does not apply (reported, neither PASS nor FAIL)
     expect(byName(1.5).get('mnist-shape: wasm relaxed / wasm ≥ 1.3× (peaks differ ≥ 1.8×)')).toMatchObject({ pass: null, detail: expect.stringMatching(/does not apply/) });
+  });
+});
+
+describe('bench/report: the step API\'s rows and targets', () => {
+  const row = (label: string, mode: Result['mode'], msPerStep: number, baseline?: string): Result => ({
+    workload: 'planar', layers: [2, 4, 1], m: 400, impl: 'wasm', label, threads: 1, simd: 'plain', mode, ...(baseline ? { baseline } : {}),
+    stepsPerSec: 1000 / msPerStep, msPerStep, gflops: 1, repeats: 5, stepsPerRepeat: 1, firstCost: 0.69, process: 'main',
+  });
+  it('times against a step inside train(), kept out of the variant ratios; PASS at or below the limits', () => {
+    const results = [row('wasm', 'train', 0.004), row('wasm step-api', 'step-api', 0.0048), row('wasm train-1', 'train-1', 0.0088),
+      row('wasm baseline', 'train', 0.006, 'build/baseline/x/index.js')];
+    const [r] = speedRatios(results, ['planar']);
+    expect(Object.keys(r).sort()).toEqual(['wasm/wasm baseline', 'wasm/wasm step-api', 'wasm/wasm train-1', 'workload']);
+    const t = new Map(stepApiTargets([r], ['planar'], true).map((x) => [x.target, x]));
+    expect(t.get('planar: a step-API step ≤ 1.2× a step inside train()')).toMatchObject({ value: expect.closeTo(1.2, 12), pass: true });
+    expect(t.get('planar: train({ iterations: 1 }) ≤ 2× a step inside train()')).toMatchObject({ value: expect.closeTo(2.2, 12), pass: false });
+    expect(t.get("planar: steps/s inside train() ≥ 1.5× the baseline build's")).toMatchObject({ value: expect.closeTo(1.5, 12), pass: true });
+    // without a baseline the last target is not measured, and says how to measure it
+    expect(stepApiTargets([{ workload: 'planar' }], ['planar'], false).at(-1)).toMatchObject({ pass: null, detail: expect.stringMatching(/--baseline/) });
   });
 });
 
@@ -242,6 +261,21 @@ describe('npm run bench: JSON of a tiny run', () => {
       expect(out.unavailable).toContainEqual({ where: 'planar', label: 'wasm relaxed', reason: expect.stringMatching(/relaxed/) });
     }
     expect(out.results.filter((r: { simd: string }) => r.simd === 'plain')).toEqual([]); // the child's plain anchor is not a row
+  });
+
+  it('the step API\'s rows (and a baseline build) start from the same parameters: the same step-1 cost, bit for bit', { timeout: 120_000 }, () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'wasm-mlp-bench-')), 'bench.json');
+    // any build of the library serves as the baseline here; the built dist/ is one
+    const run = spawnSync(process.execPath, ['--expose-gc', 'build/bench.mjs', '--only', 'wasm', '--threads', '1', '--simd', 'plain',
+      '--workloads', 'planar', '--gemm', 'none', '--no-checks', '--repeats', '1', '--min-seconds', '0.05', '--baseline', 'dist/index.js', '--json', file], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const out = JSON.parse(readFileSync(file, 'utf8'));
+    const rows = out.results.map((r: Result) => [r.label, r.mode, r.baseline ?? null]);
+    expect(rows).toEqual([['wasm', 'train', null], ['wasm step-api', 'step-api', null], ['wasm train-1', 'train-1', null], ['wasm baseline', 'train', 'dist/index.js']]);
+    expect(new Set(out.results.map((r: Result) => r.firstCost)).size).toBe(1);
+    const names = out.targets.filter((t: { group: string }) => t.group === 'step API').map((t: { target: string }) => t.target);
+    expect(names).toContain("planar: steps/s inside train() ≥ 1.5× the baseline build's");
+    expect(out.ratios[0]['wasm/wasm baseline']).toBeGreaterThan(0);
   });
 
   it('an unknown implementation is one line on stderr and exit code 2', () => {

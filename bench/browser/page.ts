@@ -12,7 +12,7 @@ import { peakOf, peakSummary, type PeakLoopRun, type PeakSummary, type Peaks } f
 import type { GemmResult, Result } from '../report.js';
 import { flopsPerStep, gemmFlops, gflops, median, relDiff } from '../stats.js';
 import { TfGemm, TfNet, chooseTfForm } from '../tfjs-net.js';
-import { roundRobin, timed, type Protocol, type Runner } from '../timing.js';
+import { roundRobin, timed, timedFrom, type Protocol, type Runner } from '../timing.js';
 import { variantLabel, type Variant } from '../variants.js';
 import { allWorkloads, gemmOperands } from '../workloads.js';
 import type { Replies, Request, WorkerInfo } from './messages.js';
@@ -102,7 +102,7 @@ async function session(cfg: SessionConfig): Promise<SessionResult> {
       cells.push({
         impl: 'tfjs-wasm', label: 'tfjs-wasm', threads: tfInfo.threadsActual, simd: null, tf: net,
         step1: async () => net.step(w.learningRate),
-        time: timed((k) => { for (let i = 0; i < k; i++) net.step(w.learningRate); }),
+        time: timedFrom(() => net.reset(), (k) => { for (let i = 0; i < k; i++) net.step(w.learningRate); }),
         dispose: () => net.dispose(),
       });
     }
@@ -121,7 +121,7 @@ async function session(cfg: SessionConfig): Promise<SessionResult> {
       out.results.push({
         workload: name, layers: w.layers, m: w.m, impl: c.impl, label: c.label, threads: c.threads, simd: c.simd,
         stepsPerSec: 1 / t, msPerStep: t * 1000, gflops: gflops(flops, t), repeats: tm.perStep.length, stepsPerRepeat: tm.stepsPerRepeat,
-        firstCost: first[i], process: 'main',
+        firstCost: first[i], process: 'main', mode: 'train',
         ...(c.tf ? { tfForm: c.tf.form, tfFormMsPerStep: { flags: forms.get(c.label)!.flags * 1000, explicit: forms.get(c.label)!.explicit * 1000 } } : {}),
       });
     }

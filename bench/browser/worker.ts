@@ -6,7 +6,7 @@
 import { Network } from '../../src/index.js';
 import { createPeaks, type Peaks } from '../peaks.js';
 import { relaxedSimdSupported } from '../relaxed.js';
-import { timed } from '../timing.js';
+import { timed, timedFrom } from '../timing.js';
 import { createVariantBackend, createVariantNetwork, isUnavailable } from '../variants.js';
 import { activationsOf, allWorkloads, gemmOperands, initialParams, workloadData, type Workload } from '../workloads.js';
 import type { Replies, Request } from './messages.js';
@@ -43,7 +43,7 @@ async function handle(req: Request): Promise<Replies[Request['op']]> {
       const lr = w.learningRate;
       cells.set(req.id, {
         step1: () => (net as Network).train(d.X, d.Y, { iterations: 1, learningRate: lr }).costs[0],
-        time: timed((k) => { (net as Network).train(d.X, d.Y, { iterations: k, learningRate: lr }); }),
+        time: timedFrom(() => (net as Network).setParams(d.params), (k) => { (net as Network).train(d.X, d.Y, { iterations: k, learningRate: lr }); }),
         dispose: () => (net as Network).dispose(),
       });
       return { ok: true };
