@@ -7,11 +7,11 @@
  * (or this engine) cannot run comes back as `{ unavailable: reason }` and the bench prints the
  * reason instead of a number; threads 1 with the plain module always runs.
  *
- * The library asks for a variant with `Network.create({ threads, simd })` and reports the one it
- * runs in `net.threads` and `net.simd`; a build without those options runs one thread on the plain
+ * The library asks for a variant with `Network.create({ threads, simd })` (networks) and
+ * `createWasmBackend({ threads, simd })` (raw kernels), and reports what runs in `threads`, `simd`
+ * and `notes`; a build without variants ignores the options and runs one thread on the plain
  * module, which is what `{ threads: 1, simd: 'plain' }` asks for.
  */
-import * as backendModule from '../src/core/backend.js';
 import { createWasmBackend, type Backend } from '../src/core/backend.js';
 import { Network, type NetworkOptions } from '../src/index.js';
 
@@ -53,27 +53,37 @@ export async function createVariantNetwork(v: Variant, options: NetworkOptions):
   const simd = r.simd === undefined ? 'plain' : r.simd;
   if (threads !== v.threads || simd !== v.simd) {
     net.dispose();
+    const notes = Reflect.get(net, 'notes') as readonly string[] | undefined;
     const got = r.threads === undefined && r.simd === undefined
       ? 'this build of wasm-mlp has one thread and the plain module only'
-      : `the network runs threads ${String(threads)}, simd '${String(simd)}'`;
+      : `the network runs threads ${String(threads)}, simd '${String(simd)}'${notes?.length ? ` (${notes.join('; ')})` : ''}`;
     return { unavailable: `asked for threads ${v.threads}, simd '${v.simd}'; ${got}` };
   }
   return net;
 }
 
-/** A raw backend (kernels on their own memory, for the GEMM rows) running variant `v`, or why there is none. */
+/**
+ * A raw backend (kernels on their own memory, for the GEMM rows) running variant `v`, or why there
+ * is none: createWasmBackend({ threads, simd }), which reports what it runs in `threads` and `simd`
+ * (a build without variants ignores the options and reports neither: one thread, plain).
+ */
 export async function createVariantBackend(v: Variant): Promise<(Backend & { dispose?(): void }) | Unavailable> {
-  // a build with variants exports createVariantBackend({ threads, simd }) from its backend module
-  const create = Reflect.get(backendModule, 'createVariantBackend') as unknown;
-  if (typeof create === 'function') {
-    try {
-      return await (create as (o: Variant) => Promise<Backend & { dispose?(): void }>)({ threads: v.threads, simd: v.simd });
-    } catch (e) {
-      return { unavailable: `createVariantBackend({ threads: ${v.threads}, simd: '${v.simd}' }) failed: ${(e as Error).message}` };
-    }
+  const create = createWasmBackend as unknown as (o: Variant) => Promise<Backend & { dispose?(): void }>;
+  let be: Backend & { dispose?(): void };
+  try {
+    be = await create({ threads: v.threads, simd: v.simd });
+  } catch (e) {
+    return { unavailable: `createWasmBackend({ threads: ${v.threads}, simd: '${v.simd}' }) failed: ${(e as Error).message}` };
   }
-  if (isDefault(v)) return createWasmBackend();
-  return { unavailable: `asked for threads ${v.threads}, simd '${v.simd}'; this build of wasm-mlp has one thread and the plain module only` };
+  const threads = Reflect.get(be, 'threads') ?? 1, simd = Reflect.get(be, 'simd') ?? 'plain';
+  if (threads === v.threads && simd === v.simd) return be;
+  be.dispose?.();
+  const notes = Reflect.get(be, 'notes') as readonly string[] | undefined;
+  return {
+    unavailable: `asked for threads ${v.threads}, simd '${v.simd}'; ${Reflect.get(be, 'threads') === undefined
+      ? 'this build of wasm-mlp has one thread and the plain module only'
+      : `the backend runs threads ${String(threads)}, simd '${String(simd)}'${notes?.length ? ` (${notes.join('; ')})` : ''}`}`,
+  };
 }
 
 export const isUnavailable = (x: object): x is Unavailable => 'unavailable' in x;
