@@ -1,5 +1,5 @@
-// Keeps in dist/types only the declaration files the public API reaches: index.d.ts and what its
-// imports and re-exports reach, transitively. tsc emits a declaration for every file the sources
+// Keeps in dist/types only the declaration files the public API reaches: the entries' declarations
+// (index.d.ts, export.d.ts) and what their imports and re-exports reach, transitively. tsc emits a declaration for every file the sources
 // import (the JS kernels, the trainer, …); those that no public declaration refers to are deleted.
 import { readdirSync, readFileSync, rmSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
@@ -14,7 +14,8 @@ const visit = (file) => {
     visit(path.resolve(path.dirname(file), (m[1] ?? m[2]).replace(/\.js$/, '.d.ts')));
   }
 };
-visit(path.join(root, 'index.d.ts'));
+// the package's two entries: "." (index.d.ts) and "./export" (export.d.ts) of package.json's exports
+for (const entry of ['index.d.ts', 'export.d.ts']) visit(path.join(root, entry));
 
 const prune = (dir) => {
   for (const d of readdirSync(dir, { withFileTypes: true })) {

@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import {
   datasets,
   DATASET_NAMES,
+  REGRESSION_DATASET_NAMES,
   flower,
   circles,
   moons,
@@ -28,7 +29,8 @@ function ofClass(Y: Matrix, label: number): number[] {
 
 describe('datasets: every generator', () => {
   it('is listed under its name', () => {
-    expect([...DATASET_NAMES].sort()).toEqual(Object.keys(datasets).sort());
+    // the classification sets here; the regression sets (test/datasets-regression.test.ts) beside them
+    expect([...DATASET_NAMES, ...REGRESSION_DATASET_NAMES].sort()).toEqual(Object.keys(datasets).sort());
     expect(DATASET_NAMES).toHaveLength(6);
     const byName: Record<DatasetName, unknown> = { flower, circles, moons, blobs, xor, spiral };
     for (const name of DATASET_NAMES) expect(datasets[name]).toBe(byName[name]);

@@ -1,10 +1,10 @@
 /**
  * dist/types as the package ships it: the declarations of the public API only. Every file in it is
- * reached from index.d.ts through imports and re-exports (tsc emits one per source file the
+ * reached from an entry's declarations (index.d.ts, export.d.ts) through imports and re-exports (tsc emits one per source file the
  * library imports; scripts/prune-types.mjs removes those no public declaration refers to), and
  * none of the command line, the JS kernels, the engine or the trainer is among them.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -20,8 +20,11 @@ function allFiles(dir: string): string[] {
 describe('dist/types', () => {
   const files = allFiles(types).map((f) => path.relative(types, f).split(path.sep).join('/')).sort();
 
-  it('holds exactly what index.d.ts reaches', () => {
-    const reached = [...declarationClosure(path.join(types, 'index.d.ts')).keys()]
+  it("holds exactly what the entries' declarations reach (index.d.ts, and export.d.ts of wasm-mlp/export)", () => {
+    const pkg = JSON.parse(readFileSync(path.join(types, '..', '..', 'package.json'), 'utf8')) as { exports: Record<string, { types?: string } | string> };
+    const entries = Object.values(pkg.exports).flatMap((e) => (typeof e === 'object' && e.types ? [path.resolve(types, '..', '..', e.types)] : []));
+    expect(entries.map((e) => path.basename(e))).toEqual(['index.d.ts', 'export.d.ts']);
+    const reached = [...new Set(entries.flatMap((e) => [...declarationClosure(e).keys()]))]
       .map((f) => path.relative(types, f).split(path.sep).join('/')).sort();
     expect(files).toEqual(reached);
   });

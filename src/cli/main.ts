@@ -2,7 +2,8 @@
 /**
  * The `wasm-mlp` binary. Its main job: train a small network on a 2-D toy data set, show
  * progress, print the accuracy and speed, and draw the decision boundary as an SVG picture. Its
- * subcommands, `train` and `predict` on a user's CSV, take over when the first argument names one.
+ * subcommands — `train` and `predict` on a user's CSV, `export` to ONNX and TF.js, `import` from
+ * TF.js — take over when the first argument names one.
  */
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -16,12 +17,15 @@ import { boundarySvg } from './plot.js';
 import type { Matrix } from '../util/matrix.js';
 import { isPosInt, layerSizes, num, oneOf, parseFlags, progressBar, UsageError } from './args.js';
 import { DataError } from './data.js';
+import { exportMain, importMain } from './export.js';
 import { predictMain } from './predict.js';
 import { trainMain } from './train.js';
 
 const HELP = `Usage: npm start -- [options]      (or: node dist/cli.js [options])
        wasm-mlp train --data FILE.csv --target COLUMN --save MODEL.json [options]   (train on your CSV; train --help)
        wasm-mlp predict --model MODEL.json --data FILE.csv [--out FILE.csv]       (predict --help)
+       wasm-mlp export --model MODEL.json --onnx FILE.onnx | --tfjs DIR            (to ONNX / TF.js; export --help)
+       wasm-mlp import --tfjs DIR/model.json --save MODEL.json                     (from TF.js; import --help)
 
 Trains a network with hidden layers of the given sizes and a sigmoid output on a seeded 2-D data
 set with full-batch gradient descent, then writes the decision boundary as an SVG picture.
@@ -147,7 +151,7 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-const SUBCOMMANDS = ['train', 'predict'] as const;
+const SUBCOMMANDS = ['train', 'predict', 'export', 'import'] as const;
 type Subcommand = (typeof SUBCOMMANDS)[number];
 
 function isSubcommand(arg: string | undefined): arg is Subcommand {
@@ -157,7 +161,8 @@ function isSubcommand(arg: string | undefined): arg is Subcommand {
 /** Runs a subcommand; returns the exit code: 0 done, 1 a bad file (or any failure), 2 a bad flag. Each reports its own errors on stderr. */
 async function runSubcommand(name: Subcommand, argv: string[]): Promise<number> {
   try {
-    return await (name === 'train' ? trainMain(argv) : predictMain(argv));
+    const run = { train: trainMain, predict: predictMain, export: exportMain, import: importMain }[name];
+    return await run(argv);
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`wasm-mlp ${name}: ${e.message} (see wasm-mlp ${name} --help)\n`);

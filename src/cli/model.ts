@@ -153,11 +153,11 @@ function mismatchOf(desc: CliModelFile, net: Network): string {
 }
 
 /**
- * Writes `text` to `file` so that a reader never sees half of it: into a temporary file in the
+ * Writes `text` (or bytes) to `file` so that a reader never sees half of it: into a temporary file in the
  * same directory (same file system), then renamed over the target in one step. On any failure
  * the temporary file is removed and the target is left as it was.
  */
-export function writeFileAtomic(file: string, text: string): void {
+export function writeFileAtomic(file: string, text: string | Uint8Array): void {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   try {
     writeFileSync(tmp, text, { flag: 'wx' });

@@ -1,7 +1,9 @@
 /**
- * Seeded 2-D toy data sets for binary classification. Every generator returns X (2 × m), one
- * column per example (row 0 = x, row 1 = y), and Y (1 × m) with labels 0 or 1. The same options
- * and seed always give bit-identical matrices.
+ * Seeded toy data sets. The classification generators return X (2 × m), one column per example
+ * (row 0 = x, row 1 = y), and Y (1 × m) with labels 0 or 1 (0 … K−1 for `spiral` and `blobs` with
+ * `classes: K`); the regression generators (`plane`, `gaussian`, `sine`) return real-valued
+ * targets Y (1 × m), with X (2 × m), or (1 × m) for the 1-D `sine`. The same options and seed
+ * always give bit-identical matrices.
  *
  * With `rng: 'numpy'` every generator draws from numpy's legacy stream seeded by
  * np.random.seed(seed). Only `flower` then reproduces a specific numpy program (the course's
@@ -15,7 +17,10 @@ import type { Rng } from '../util/rng-stream.js';
 import { shuffledSplit } from './split.js';
 import { fail as failArg } from '../util/validate.js';
 
+/** The classification generators (2 classes; `spiral` and `blobs` take `classes`). */
 export type DatasetName = 'flower' | 'circles' | 'moons' | 'blobs' | 'xor' | 'spiral';
+/** The regression generators: a real-valued target y. */
+export type RegressionDatasetName = 'plane' | 'gaussian' | 'sine';
 
 export const DATASET_NAMES: readonly DatasetName[] = Object.freeze([
   'flower',
@@ -26,9 +31,12 @@ export const DATASET_NAMES: readonly DatasetName[] = Object.freeze([
   'spiral',
 ] as const);
 
-/** Each generator's noise when `noise` is not given. */
-export const DEFAULT_NOISE: Readonly<Record<DatasetName, number>> = Object.freeze({
+export const REGRESSION_DATASET_NAMES: readonly RegressionDatasetName[] = Object.freeze(['plane', 'gaussian', 'sine'] as const);
+
+/** Each generator's noise when `noise` is not given (for the regression sets: the std of the noise on y). */
+export const DEFAULT_NOISE: Readonly<Record<DatasetName | RegressionDatasetName, number>> = Object.freeze({
   flower: 0.2, circles: 0.1, moons: 0.1, blobs: 1.0, xor: 0, spiral: 0.2,
+  plane: 0.05, gaussian: 0.05, sine: 0.1,
 });
 
 export interface DatasetOptions {
@@ -52,10 +60,15 @@ export interface SpiralOptions extends DatasetOptions {
   classes?: number;
 }
 
+export interface BlobsOptions extends DatasetOptions {
+  /** number of blobs (classes), an integer from 2 to 10; default 2. Labels are 0 … classes−1 */
+  classes?: number;
+}
+
 export interface Dataset {
-  /** (2 × m) points, one column per example */
+  /** (2 × m) points, one column per example ((1 × m) for `sine`) */
   X: Matrix;
-  /** (1 × m) labels, 0 or 1 (0 … classes−1 for a spiral with `classes`) */
+  /** (1 × m) labels, 0 or 1 (0 … classes−1 with `classes`); the target values for the regression sets */
   Y: Matrix;
 }
 
@@ -71,7 +84,7 @@ function fail(name: string, arg: string, expected: string, got: unknown): never 
 }
 
 /** Validates the common options, fills in defaults and creates the seeded rng. */
-function parse(name: DatasetName, opts: DatasetOptions | undefined, defaultNoise: number, even = false): Parsed {
+function parse(name: DatasetName | RegressionDatasetName, opts: DatasetOptions | undefined, defaultNoise: number, even = false): Parsed {
   if (opts !== undefined && (opts === null || typeof opts !== 'object')) fail(name, 'options', 'an object', opts);
   const { m = 400, seed = 1, noise = defaultNoise } = opts ?? {};
   const mOk = typeof m === 'number' && Number.isInteger(m) && m >= 2 && (!even || m % 2 === 0);
@@ -184,13 +197,34 @@ export function moons(options?: DatasetOptions): Dataset {
   });
 }
 
-/** Two Gaussian blobs of std `noise` around (−2, −2) (label 0) and (2, 2) (label 1), shuffled. */
-export function blobs(options?: DatasetOptions): Dataset {
+/** Radius of the circle the blobs' centres lie on when there are 3 or more. */
+const BLOB_RADIUS = 3;
+
+/**
+ * Gaussian blobs of std `noise`, shuffled: two around (−2, −2) (label 0) and (2, 2) (label 1);
+ * with `classes: K` ≥ 3, K around centres evenly spaced on the circle of radius 3, class c at the
+ * angle 5π/4 + 2πc/K (class 0 to the lower left, as with two).
+ */
+export function blobs(options?: BlobsOptions): Dataset {
   const p = parse('blobs', options, DEFAULT_NOISE.blobs);
+  const K = checkClasses('blobs', options?.classes, p.m);
+  const centre = (label: number): [number, number] => {
+    if (K === 2) return label === 0 ? [-2, -2] : [2, 2];
+    const a = (5 * Math.PI) / 4 + (2 * Math.PI * label) / K;
+    return [BLOB_RADIUS * Math.cos(a), BLOB_RADIUS * Math.sin(a)];
+  };
   return twoClasses(p, (label) => {
-    const c = label === 0 ? -2 : 2;
-    return [c + p.noise * p.rng.normal(), c + p.noise * p.rng.normal()];
-  });
+    const [cx, cy] = centre(label);
+    return [cx + p.noise * p.rng.normal(), cy + p.noise * p.rng.normal()];
+  }, true, K);
+}
+
+/** `classes` of spiral and blobs: an integer from 2 to 10, at most m; default 2. */
+function checkClasses(name: DatasetName, classes: unknown, m: number): number {
+  const K = classes ?? 2;
+  if (typeof K !== 'number' || !Number.isInteger(K) || K < 2 || K > 10) fail(name, 'classes', 'an integer from 2 to 10', K);
+  if (K > m) fail(name, 'classes', `at most m = ${m}`, K);
+  return K;
 }
 
 /**
@@ -218,9 +252,7 @@ const SPIRAL_TURNS = 1.75;
  */
 export function spiral(options?: SpiralOptions): Dataset {
   const p = parse('spiral', options, DEFAULT_NOISE.spiral);
-  const K = options?.classes ?? 2;
-  if (typeof K !== 'number' || !Number.isInteger(K) || K < 2 || K > 10) fail('spiral', 'classes', 'an integer from 2 to 10', K);
-  if (K > p.m) fail('spiral', 'classes', `at most m = ${p.m}`, K);
+  const K = checkClasses('spiral', options?.classes, p.m);
   return twoClasses(p, (label, i, n) => {
     const r = n === 1 ? 0 : i / (n - 1);
     const a = 2 * Math.PI * SPIRAL_TURNS * r + label * ((2 * Math.PI) / K) + p.noise * p.rng.normal();
@@ -228,5 +260,44 @@ export function spiral(options?: SpiralOptions): Dataset {
   }, true, K);
 }
 
-/** All generators by name. */
-export const datasets = { flower, circles, moons, blobs, xor, spiral } as const;
+/**
+ * Regression data: m points (x₁, x₂) uniform in [−1, 1]² (x uniform in [−π, π] for the 1-D `sine`),
+ * each with the target f(point) + noise·N(0, 1). Drawn in order (x₁, x₂, then the noise), so the
+ * examples are already in random order.
+ */
+function regression(
+  name: RegressionDatasetName, options: DatasetOptions | undefined, dims: 1 | 2, f: (x1: number, x2: number) => number,
+): Dataset {
+  const { m, noise, rng } = parse(name, options, DEFAULT_NOISE[name]);
+  const X = matrix(dims, m);
+  const Y = matrix(1, m);
+  for (let j = 0; j < m; j++) {
+    const x1 = dims === 1 ? Math.PI * (2 * rng.uniform() - 1) : 2 * rng.uniform() - 1;
+    const x2 = dims === 1 ? 0 : 2 * rng.uniform() - 1;
+    X.data[j] = x1;
+    if (dims === 2) X.data[m + j] = x2;
+    Y.data[j] = f(x1, x2) + noise * rng.normal();
+  }
+  return { X, Y };
+}
+
+/** A tilted plane: y = (x₁ + x₂)/2 + noise, X (2 × m) in [−1, 1]², y in about [−1, 1]. */
+export function plane(options?: DatasetOptions): Dataset {
+  return regression('plane', options, 2, (x1, x2) => (x1 + x2) / 2);
+}
+
+/** Width (standard deviation) of the Gaussian bump. */
+const BUMP_SIGMA = 0.4;
+
+/** A Gaussian bump: y = exp(−(x₁² + x₂²)/(2·0.4²)) + noise, X (2 × m) in [−1, 1]², y in about [0, 1]. */
+export function gaussian(options?: DatasetOptions): Dataset {
+  return regression('gaussian', options, 2, (x1, x2) => Math.exp(-(x1 * x1 + x2 * x2) / (2 * BUMP_SIGMA * BUMP_SIGMA)));
+}
+
+/** One period of a sine, in one dimension: X (1 × m) uniform in [−π, π], y = sin x + noise. */
+export function sine(options?: DatasetOptions): Dataset {
+  return regression('sine', options, 1, (x) => Math.sin(x));
+}
+
+/** All generators by name: the classification sets (DATASET_NAMES) and the regression sets (REGRESSION_DATASET_NAMES). */
+export const datasets = { flower, circles, moons, blobs, xor, spiral, plane, gaussian, sine } as const;

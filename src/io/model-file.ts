@@ -16,6 +16,7 @@ import {
   ACTIVATIONS, LOSSES, paramCount as countParams, type Activation, type LayerParams, type LayerParamsInput, type Loss,
 } from '../core/architecture.js';
 import { fail } from '../util/validate.js';
+import { element as elementOf, ownValue as ownValueOf, parseJSONText, plainObject } from './untrusted.js';
 
 export const MODEL_FORMAT = 'wasm-mlp';
 export const MODEL_VERSION = 1;
@@ -60,6 +61,14 @@ export const MODEL_LIMITS = {
 const WHERE = 'Network.fromJSON';
 const TOP_KEYS = ['format', 'version', 'layers', 'activations', 'loss', 'params'] as const;
 const LAYER_KEYS = ['W', 'b'] as const;
+
+// the readers of src/io/untrusted.ts, reporting as Network.fromJSON
+const ownValue = (o: object, key: string, path: string): unknown => ownValueOf(WHERE, o, key, path);
+const element = (a: unknown[], i: number, path: string): unknown => elementOf(WHERE, a, i, path);
+const checkRecord = (v: unknown, path: string, keys: readonly string[], expected: string): object =>
+  plainObject(WHERE, v, path, expected, { keys, noun: path === 'the model' ? 'model' : 'layer' });
+const parseModelText = (text: string): unknown =>
+  parseJSONText(WHERE, text, MODEL_LIMITS.textLength, 'json', { text: 'a model text', file: 'a model file' });
 
 /** What modelToJSON reads of a network. */
 export interface ModelSource {
@@ -195,60 +204,6 @@ export function readModel(json: unknown): CheckedModel {
     b: readFloats(b, `params[${l}].b`),
   }));
   return { layers, activations, loss: loss as ModelLoss, params };
-}
-
-/** JSON.parse with a length limit first and an error that says where the text is broken. */
-function parseModelText(text: string): unknown {
-  if (text.length > MODEL_LIMITS.textLength) {
-    throw new Error(`${WHERE}: json must be a model text of at most ${MODEL_LIMITS.textLength} characters; got a string of ${text.length} characters (not parsed)`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    const msg = (e as Error).message;
-    const truncated = /end of (JSON )?input/i.test(msg) || /Unterminated/i.test(msg);
-    const pos = /at position (\d+)/.exec(msg);
-    let where = '';
-    if (pos) {
-      const at = Number(pos[1]);
-      const before = text.slice(0, at);
-      const line = before.split('\n').length;
-      where = ` (line ${line}, column ${at - before.lastIndexOf('\n')})`;
-    }
-    throw new Error(`${WHERE}: json must be a model file's JSON text; it does not parse${where}: ${msg}${truncated ? '. The text ends too early: the file looks truncated' : ''}`);
-  }
-}
-
-/**
- * Checks that v is a plain object (prototype Object.prototype or null, as JSON.parse and object
- * literals give) with no keys other than `allowed`: a `__proto__`, `constructor` or `prototype`
- * key, or any other stray key, is an error naming it.
- */
-function checkRecord(v: unknown, path: string, allowed: readonly string[], expected: string): object {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(WHERE, path, expected, v);
-  const proto = Object.getPrototypeOf(v);
-  if (proto !== Object.prototype && proto !== null) fail(WHERE, path, `${expected} (a plain object)`, v);
-  for (const k of Reflect.ownKeys(v)) {
-    if (typeof k !== 'string' || !allowed.includes(k)) {
-      const at = path === 'the model' ? '' : ` in ${path}`;
-      throw new Error(`${WHERE}: unexpected key ${typeof k === 'string' ? JSON.stringify(k) : String(k)}${at}; a ${path === 'the model' ? 'model' : 'layer'} has only the keys ${allowed.join(', ')}`);
-    }
-  }
-  return v;
-}
-
-/** An own data property's value, or undefined; a getter is an error (it would run code). */
-function ownValue(o: object, key: string, path: string): unknown {
-  const d = Object.getOwnPropertyDescriptor(o, key);
-  if (d === undefined) return undefined;
-  if (!('value' in d)) fail(WHERE, path ? `${path}.${key}` : key, 'a plain value', 'an accessor property');
-  return d.value;
-}
-
-/** a[i] as an own element: a hole (which would read through the prototype chain) is an error. */
-function element(a: unknown[], i: number, path: string): unknown {
-  if (!Object.hasOwn(a, i)) fail(WHERE, `${path}[${i}]`, 'present', 'a hole in the array');
-  return a[i];
 }
 
 /** Copies a checked-length array into a Float32Array; every value a finite number in float32 range. */

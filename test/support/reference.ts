@@ -5,7 +5,8 @@ import type { Matrix } from '../../src/util/matrix.js';
 
 export interface Params64 { W: Float64Array[]; b: Float64Array[] }
 
-const G: Record<Activation, (z: number) => number> = {
+/** Each activation in float64 (linear and softmax as the identity: logits64 returns the output's Z). */
+export const G64: Record<Activation, (z: number) => number> = {
   sigmoid: (z) => 1 / (1 + Math.exp(-z)),
   tanh: Math.tanh,
   relu: (z) => Math.max(0, z),
@@ -31,7 +32,7 @@ export function logits64(layers: number[], acts: Activation[], p: Params64, X: M
         Z[i * m + j] = s;
       }
     }
-    A = Z.map(G[acts[l - 1]]);
+    A = Z.map(G64[acts[l - 1]]);
   }
   return Z;
 }
