@@ -108,12 +108,15 @@ const TQ4: f32 = -0.005704993847757578;
 @inline export function tanh4(z: v128): v128 {
   const az = f32x4.abs(z);
   const small = f32x4.lt(az, f32x4.splat(TANH_SMALL));
-  if (v128.all_true<i32>(small)) return tanh_small(z);
-  if (!v128.any_true(small)) {
-    if (v128.all_true<i32>(f32x4.ge(az, f32x4.splat(TANH_ONE)))) return v128.or(f32x4.splat(1), v128.and(z, i32x4.splat(<i32>0x80000000)));
-    return tanh_big(z, az);
+  // each branch's code appears once: a lane takes it only if its own test says so
+  let s = f32x4.splat(0), b = s;
+  if (v128.any_true(small)) s = tanh_small(z);
+  if (!v128.all_true<i32>(small)) {
+    b = v128.all_true<i32>(f32x4.ge(az, f32x4.splat(TANH_ONE)))
+      ? v128.or(f32x4.splat(1), v128.and(z, i32x4.splat(<i32>0x80000000)))
+      : tanh_big(z, az);
   }
-  return v128.bitselect(tanh_small(z), tanh_big(z, az), small);
+  return v128.bitselect(s, b, small);
 }
 
 /** 1 / (1 + e^-z) without overflow: with e = e^-|z|, 1/(1 + e) for z ≥ 0 and e/(1 + e) for z < 0. */
