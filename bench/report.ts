@@ -100,10 +100,12 @@ export function speedTargets(ratios: readonly Record<string, string | number>[],
 }
 
 /**
- * Relaxed against plain may not be slower anywhere; measured side by side, two cells of the same
- * code still differ by run-to-run noise, so "slower" means below this fraction (see README Speed).
+ * Relaxed against plain may not be slower anywhere. Measured side by side, two cells of the same
+ * code still differ by noise: on the shared 2-core VM, the plain module in both cells gave 0.99×
+ * and 1.04×, and planar (no product large enough for FMA to matter) relaxed/plain 0.97× to 1.05×;
+ * so "slower" means below 0.95.
  */
-export const NEVER_SLOWER = 0.97;
+export const NEVER_SLOWER = 0.95;
 
 /**
  * The targets for threads and fused multiply-add. `fmaOverMulAdd12` is the FMA loop's peak
