@@ -13,7 +13,7 @@
  * and with navigator.hardwareConcurrency overridden on the page (2 × the threads) before TF.js
  * loads. Each session is a fresh page; within it the implementations alternate round-robin.
  */
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -73,6 +73,12 @@ for (const t of threadCounts) {
 
 const line = (s = '') => console.log(s);
 const started = performance.now();
+// the kernel modules the library ships as files of their own (dist/*.wasm, where it has any) go beside
+// the bench's bundle, where the library looks for them (as a bundler's user copies them)
+const dist = path.join(repoRoot, 'dist');
+for (const f of existsSync(dist) ? readdirSync(dist).filter((x) => x.endsWith('.wasm')) : []) {
+  copyFileSync(path.join(dist, f), path.join(repoRoot, 'build', 'bench-browser', f));
+}
 // the playground's static server, loaded from the repository (not bundled: its command-line part
 // runs when the importing file is the one node started)
 const { startServer } = await import(pathToFileURL(path.join(repoRoot, 'scripts/serve.mjs')).href) as typeof import('../../scripts/serve.mjs');
