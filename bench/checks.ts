@@ -3,7 +3,7 @@
  * a batch size, and the time of Network.create (see README "Speed").
  */
 import { PerformanceObserver, performance } from 'node:perf_hooks';
-import { lastWasmMemory } from '../src/core/backend.js';
+import { observeWasmMemory } from '../src/core/backend.js';
 import { Network, type Matrix } from '../src/index.js';
 import { median, theilSen } from './stats.js';
 import { activationsOf, allWorkloads, workloadData } from './workloads.js';
@@ -37,8 +37,10 @@ export async function checkMemory(): Promise<Check[]> {
   for (const name of ['planar-wide', 'planar']) {
     const w = allWorkloads.find((x) => x.name === name)!;
     const { X, Y } = workloadData(w);
+    let memory: WebAssembly.Memory | undefined;
+    observeWasmMemory((m) => { memory = m; });
     const net = await Network.create({ layers: w.layers, activations: activationsOf(w), backend: 'wasm', seed: w.seed });
-    const memory = lastWasmMemory();
+    observeWasmMemory(undefined);
     const initial = memory?.buffer.byteLength ?? NaN;
     net.train(X, Y, { iterations: 1, learningRate: w.learningRate }); // reserves the batch region for this m
     const before = memory?.buffer.byteLength ?? NaN;

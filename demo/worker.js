@@ -234,19 +234,26 @@ function trainable() {
   return false;
 }
 
-/** a thrown divergence ("the cost became NaN at step k") stops training with the step and the rate */
+/**
+ * a thrown divergence ("the cost became NaN at step k", or "a parameter became infinite by step k")
+ * stops training with the step and the rate; the network holds the parameters the library kept or
+ * put back ("as they were after step s", or "before training")
+ */
 function failed(err, base) {
   const text = err instanceof Error ? err.message : String(err);
-  const m = /the cost became (\S+) at step (\d+)/.exec(text);
+  const m = /the cost became (\S+) at step (\d+)|a parameter became (\S+) by step (\d+)/.exec(text);
   playing = false;
   if (!m) {
     postMessage({ type: 'error', message: text });
     return;
   }
   diverged = true;
-  const step = base + Number(m[2]);
-  steps = step - 1; // the failing step computed the cost and stopped before its update
-  postMessage({ type: 'diverged', step, cost: m[1], learningRate: training.learningRate, decayedRate: learningRateAt(liveEpochs()) });
+  const step = base + Number(m[2] ?? m[4]);
+  const kept = /as they were after step (\d+)/.exec(text);
+  steps = base + (kept ? Number(kept[1]) : 0);
+  // an infinite parameter makes the next loss infinite (or NaN) too
+  const cost = m[1] ?? (m[3] === 'NaN' ? 'NaN' : 'Infinity');
+  postMessage({ type: 'diverged', step, cost, learningRate: training.learningRate, decayedRate: learningRateAt(liveEpochs()) });
 }
 
 function play() {

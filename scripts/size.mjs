@@ -34,6 +34,7 @@ const rows = [
   ['  JS alone (without the inlined wasm)', jsOnly],
   ['  build/mlp.wasm (as a separate file)', wasm],
   ['dist/index.js (Node / bundlers)', read('dist/index.js')],
+  ['dist/browser/wasm-mlp-data.js (wasm-mlp/data)', read('dist/browser/wasm-mlp-data.js')],
   ['dist/browser/export.js (wasm-mlp/export)', read('dist/browser/export.js')],
 ];
 console.log(`${'size'.padEnd(46)}${'raw'.padStart(10)}${'gzip'.padStart(10)}`);

@@ -5,11 +5,11 @@
 import { BACKENDS, MAX_ARENA_BYTES, mib, type BackendName } from './core/backend.js';
 import {
   ACTIVATIONS, ALLOWED_LOSSES, DEFAULT_HIDDEN_ACTIVATION, DEFAULT_LOSS, DEFAULT_OUTPUT_ACTIVATION, HIDDEN_ACTIVATIONS,
-  LOSSES, OUTPUT_ACTIVATIONS, type Activation, type InitScheme, type Loss,
+  LOSSES, NETWORK_LIMITS, OUTPUT_ACTIVATIONS, paramCount, type Activation, type InitScheme, type Loss,
 } from './core/architecture.js';
 import { planArena } from './core/plan.js';
 import { checkRngName, checkRngSeed, type RngName } from './util/rng.js';
-import { checkPositiveInt, checkSeed, fail } from './util/validate.js';
+import { checkPositiveInt, checkSeed, fail, ownElements, ownOptions } from './util/validate.js';
 
 export interface NetworkOptions {
   /** [n_x, n_h1, …, n_y]: at least 2 sizes, each a positive integer */
@@ -45,22 +45,32 @@ export interface InitOptions {
   seed?: number;
 }
 
+/** The keys of each options object; any other key is an error naming the closest of these. */
+export const CREATE_KEYS = ['layers', 'activations', 'backend', 'seed', 'rng', 'loss'];
+export const INIT_KEYS = ['scheme', 'scale', 'seed'];
+
 export function checkNetworkOptions(options: unknown): Required<NetworkOptions> {
   const where = 'Network.create';
-  if (typeof options !== 'object' || options === null) fail(where, 'options', 'an object { layers, activations?, backend?, seed?, loss? }', options);
-  const o = options as Record<string, unknown>;
-  const layers = o.layers;
-  if (!Array.isArray(layers) || layers.length < 2) {
-    fail(where, 'layers', 'an array of at least 2 layer sizes [n_x, …, n_y]', layers);
+  const o = ownOptions(where, options, CREATE_KEYS, 'an object { layers, activations?, backend?, seed?, rng?, loss? }');
+  const layersV = o.layers;
+  if (!Array.isArray(layersV) || layersV.length < 2 || layersV.length > NETWORK_LIMITS.layers) {
+    fail(where, 'layers', `an array of at least 2 layer sizes [n_x, …, n_y] (at most ${NETWORK_LIMITS.layers})`, layersV);
   }
-  layers.forEach((n, i) => checkPositiveInt(where, `layers[${i}]`, n, 1 << 20));
+  const layers = ownElements(where, 'layers', layersV) as number[];
+  layers.forEach((n, i) => checkPositiveInt(where, `layers[${i}]`, n, NETWORK_LIMITS.layerSize));
+  const params = paramCount(layers);
+  if (params > NETWORK_LIMITS.params) {
+    fail(where, 'layers', `a network of at most ${NETWORK_LIMITS.params} parameters (the most a model file holds)`, layersV,
+      `[${layers.join(', ')}] has ${params}`);
+  }
   const L = layers.length - 1;
-  const activations = o.activations === undefined
+  const activationsV = o.activations === undefined
     ? [...Array(L - 1).fill(DEFAULT_HIDDEN_ACTIVATION), DEFAULT_OUTPUT_ACTIVATION]
     : o.activations;
-  if (!Array.isArray(activations) || activations.length !== L) {
-    fail(where, 'activations', `an array of ${L} activation names (one per layer after the input)`, activations);
+  if (!Array.isArray(activationsV) || activationsV.length !== L) {
+    fail(where, 'activations', `an array of ${L} activation names (one per layer after the input)`, activationsV);
   }
+  const activations = ownElements(where, 'activations', activationsV) as Activation[];
   const list = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ');
   activations.forEach((a, i) => {
     if (!ACTIVATIONS.includes(a)) fail(where, `activations[${i}]`, `one of ${list(ACTIVATIONS)}`, a);
@@ -94,8 +104,7 @@ export function checkNetworkOptions(options: unknown): Required<NetworkOptions> 
 }
 
 export function checkCostOptions(where: string, options: unknown): number {
-  if (typeof options !== 'object' || options === null) fail(where, 'options', 'an object { l2? }', options);
-  const l2 = (options as CostOptions).l2 ?? 0;
+  const l2 = ownOptions(where, options, ['l2'], 'an object { l2? }').l2 ?? 0;
   if (typeof l2 !== 'number' || !Number.isFinite(l2) || l2 < 0) fail(where, 'l2', 'a finite number ≥ 0', l2);
   return l2;
 }

@@ -9,18 +9,32 @@ import {
   DEFAULT_INIT_SCALE, INIT_SCHEMES, initFactor, paramCount,
   type Activation, type LayerGrads, type LayerParams, type LayerParamsInput, type Loss,
 } from './core/architecture.js';
+import type { Kernels } from './core/kernels.js';
 import { backwardPass, cost, createEngine, forwardPass, l2Cost, sgdUpdate, type Engine } from './core/engine.js';
 import { planArena, type PlanExtras } from './core/plan.js';
 import { EXAMPLES_HINT, checkTargets, type TargetInput } from './data/targets.js';
 import { heldOutCount, shuffledSplit } from './data/split.js';
 import { architectureRejected, modelToJSON, readModelFile, type FromJSONOptions, type ModelJSON } from './io/model-file.js';
-import { checkCostOptions, checkNetworkOptions, type CostOptions, type InitOptions, type NetworkOptions } from './network-options.js';
+import {
+  INIT_KEYS, checkCostOptions, checkNetworkOptions, type CostOptions, type InitOptions, type NetworkOptions,
+} from './network-options.js';
 import { checkTrainOptions, type TrainConfig, type TrainOptions, type TrainResult } from './train/options.js';
 import { createRun, dropoutKeep, finishRun, now, runExtras, runSteps, type Run, type RunData } from './train/trainer.js';
 import { argmaxColumn, type Matrix, type MatrixInput } from './util/matrix.js';
 import { createRng, seededRng, type RngName } from './util/rng.js';
 import type { Rng } from './util/rng-stream.js';
-import { checkMatrix, checkPositiveFinite, checkSeed, checkVector, fail, type CheckedMatrix } from './util/validate.js';
+import {
+  checkMatrix, checkPositiveFinite, checkSeed, checkVector, fail, ownElements, ownOptions, type CheckedMatrix,
+} from './util/validate.js';
+
+/**
+ * predict and predictProba give back memory that their pass needed beyond this (a large X):
+ * below it, keeping the batch region saves re-growing it on the next call of the same size.
+ */
+export const RELEASE_BYTES = 32 * 2 ** 20;
+
+/** The kernels of a disposed network: none (every public method checks #live before a kernel runs). */
+const DISPOSED_KERNELS = new Proxy({}, { get: () => () => { throw new Error('wasm-mlp: this network has been disposed'); } }) as Kernels;
 
 export class Network {
   /** layer sizes [n_x, …, n_y] */
@@ -42,7 +56,10 @@ export class Network {
   /** what the arena holds beyond the basics (optimizer state, dropout masks); only grows */
   #extras: Required<PlanExtras>;
   /** an asynchronous train is running */
-  #busy = false;
+  /** a train() or trainAsync() is running on this network (its callbacks and, for trainAsync, the code between its slices may run) */
+  #running: 'Network.train' | 'Network.trainAsync' | undefined;
+  /** writes into the batch region by forward, cost and backward (a run puts its batch back after them) */
+  #batchWrites = 0;
   /** identifies the batches this network made (batch()) */
   readonly #token = {};
   /** the batch whose X / Y is in the slot, which then needs no copy (undefined once anything else is written there) */
@@ -76,12 +93,13 @@ export class Network {
   init(options: InitOptions = {}): this {
     const where = 'Network.init';
     this.#live(where);
-    if (typeof options !== 'object' || options === null) fail(where, 'options', 'an object { scheme?, scale?, seed? }', options);
-    const scheme = options.scheme ?? 'random';
+    this.#notTraining(where);
+    const o = ownOptions(where, options, INIT_KEYS, 'an object { scheme?, scale?, seed? }') as InitOptions;
+    const scheme = o.scheme ?? 'random';
     if (!INIT_SCHEMES.includes(scheme)) fail(where, 'scheme', `one of ${INIT_SCHEMES.map((s) => `'${s}'`).join(', ')}`, scheme);
-    const scale = options.scale === undefined ? DEFAULT_INIT_SCALE : checkPositiveFinite(where, 'scale', options.scale);
-    if (options.scale !== undefined && scheme !== 'random') fail(where, 'scale', `unset with scheme '${scheme}' (it sets its own)`, options.scale);
-    const rng = seededRng(where, this.rng, options.seed === undefined ? this.seed : checkSeed(where, options.seed));
+    const scale = o.scale === undefined ? DEFAULT_INIT_SCALE : checkPositiveFinite(where, 'scale', o.scale);
+    if (o.scale !== undefined && scheme !== 'random') fail(where, 'scale', `unset with scheme '${scheme}' (it sets its own)`, o.scale);
+    const rng = seededRng(where, this.rng, o.seed === undefined ? this.seed : checkSeed(where, o.seed));
     const { heap: h, plan } = this.#e;
     h.fill(0, plan.params >> 2, (plan.params >> 2) + plan.paramFloats);
     for (const s of plan.layer) {
@@ -106,11 +124,14 @@ export class Network {
   setParams(params: readonly LayerParamsInput[]): this {
     const where = 'Network.setParams';
     this.#live(where);
+    this.#notTraining(where);
     const slots = this.#e.plan.layer;
     const L = slots.length;
     if (!Array.isArray(params) || params.length !== L) fail(where, 'params', `an array of ${L} { W, b } (one per layer)`, params);
+    const layerObjs = ownElements(where, 'params', params);
+    // every value is read once into a copy and checked there; only then is anything written
     const checked = slots.map((s, l) => {
-      const p = params[l] as unknown;
+      const p = layerObjs[l];
       if (typeof p !== 'object' || p === null) fail(where, `params[${l}]`, 'an object { W, b }', p);
       const { W, b } = p as Record<string, unknown>;
       const Wc = checkMatrix(where, `params[${l}].W`, W, {
@@ -162,12 +183,6 @@ export class Network {
     return m;
   }
 
-  /** A[L] of the last forward pass as a copy. */
-  #output(m: number): Matrix {
-    const out = this.#e.plan.layer[this.#e.plan.layer.length - 1];
-    return this.#copyMatrix(out.A, out.nOut, m);
-  }
-
   /** A view of (rows × cols) at ptr, made again only when the heap, the slot or the size changed. */
   #outputView(ptr: number, rows: number, cols: number): Matrix {
     const v = this.#view, h = this.#e.heap;
@@ -215,6 +230,7 @@ export class Network {
   update(learningRate: number): this {
     const where = 'Network.update';
     this.#live(where);
+    this.#notTraining(where);
     if (!this.#gradsReady) {
       throw new Error(`${where}: no gradients to apply; call forward(X) and backward(Y) before update() (each gradient is applied once)`);
     }
@@ -231,52 +247,61 @@ export class Network {
    * Synchronous; trainAsync() runs the same steps and yields to the event loop.
    */
   train(X: MatrixInput, Y: TargetInput, options: TrainOptions): TrainResult {
-    const r = this.#startRun('Network.train', X, Y, options);
+    const where = 'Network.train';
+    const r = this.#startRun(where, X, Y, options);
+    this.#running = where;
     try {
       runSteps(this.#e, r, Infinity);
       return finishRun(this.#e, r);
     } finally {
-      this.#afterSteps();
+      this.#running = undefined;
+      this.#xFrom = this.#yFrom = undefined; // the run's data is in the slots now
       this.#invalidate();
     }
   }
 
   /**
    * train() that yields to the event loop about every 10 ms, so that timers, a UI and an
-   * AbortSignal aborted from elsewhere take effect. Another train on this network while it runs
-   * is refused; forward/predict calls in between are allowed (training resumes correctly).
+   * AbortSignal aborted from elsewhere take effect. While it runs, code in between may read the
+   * network (forward, predict, cost, getParams, toJSON: training resumes exactly as without them)
+   * but not change its parameters (init, setParams, update, another train throw); dispose() stops
+   * the run, which then rejects with an error saying so.
    */
   async trainAsync(X: MatrixInput, Y: TargetInput, options: TrainOptions): Promise<TrainResult> {
     const where = 'Network.trainAsync';
     const r = this.#startRun(where, X, Y, options);
-    this.#busy = true;
+    this.#running = where;
     try {
       while (!runSteps(this.#e, r, now() + 10)) {
-        this.#afterSteps();
         this.#invalidate();
         await new Promise<void>((resolve) => setTimeout(resolve, 0));
-        this.#live(where);
+        if (!this.#be) throw new Error(`${where}: the network was disposed while it trained; the run stopped after step ${r.step}`);
         r.resident = false; // a call in between may have used the batch region
       }
       return finishRun(this.#e, r);
     } finally {
-      this.#busy = false;
-      this.#afterSteps();
+      this.#running = undefined;
+      this.#xFrom = this.#yFrom = undefined; // the run's data is in the slots now
       this.#invalidate();
     }
   }
 
-  /** Output activations A[L] for X (n_y × m): probabilities for sigmoid and softmax, values for linear. A copy. */
+  /**
+   * Output activations A[L] for X (n_y × m): probabilities for sigmoid and softmax, values for
+   * linear. Like forward(X), except that a pass that grew the arena by more than
+   * RELEASE_BYTES (32 MiB) gives that memory back before returning (then no forward pass is kept
+   * for cost or backward).
+   */
   predictProba(X: MatrixInput | Batch): Matrix {
-    return this.#output(this.#forward('Network.predictProba', X));
+    return this.#outputs('Network.predictProba', X);
   }
 
   /**
    * Predictions for X: sigmoid → (n_y × m) of 0/1 (A > 0.5); softmax → (1 × m) class indices
-   * (argmax of each column); linear → (n_y × m) the outputs.
+   * (argmax of each column); linear → (n_y × m) the outputs. Memory as predictProba's.
    */
   predict(X: MatrixInput | Batch): Matrix {
-    const A = this.#output(this.#forward('Network.predict', X));
+    const A = this.#outputs('Network.predict', X);
     const act = this.activations[this.activations.length - 1];
     if (act === 'linear') return A;
     if (act === 'softmax') return { rows: 1, cols: A.cols, data: Float32Array.from({ length: A.cols }, (_, j) => argmaxColumn(A.data, 0, A.rows, A.cols, j)) };
@@ -284,10 +309,42 @@ export class Network {
     return A;
   }
 
+  /**
+   * forward(X) as a copy (for a batch too); then, if that pass grew the arena by more than
+   * RELEASE_BYTES and no training run is using the arena, the network moves to a fresh memory of
+   * its earlier size.
+   */
+  #outputs(where: string, X: MatrixInput | Batch): Matrix {
+    const before = this.#e.plan;
+    const m = this.#forward(where, X);
+    const out = this.#e.plan.layer[this.#e.plan.layer.length - 1];
+    const A = this.#copyMatrix(out.A, out.nOut, m);
+    if (this.#e.plan.end - before.end > RELEASE_BYTES && this.#running === undefined) this.#moveArena(before.mCap);
+    return A;
+  }
+
+  /**
+   * The arena planned for mCap columns on a fresh memory of the same backend (a WebAssembly
+   * memory cannot shrink): the parameters, gradients and optimizer state — everything before the
+   * batch region, at the same offsets in every plan — are copied over, the old memory is dropped.
+   */
+  #moveArena(mCap: number): void {
+    const be = this.#be!.fresh();
+    const plan = planArena(this.layers, mCap, be.base, this.#extras);
+    const heap = be.reserve(plan.end);
+    heap.set(this.#e.heap.subarray(be.base >> 2, plan.X >> 2), be.base >> 2);
+    this.#be = be;
+    this.#e = createEngine(be.kernels, this.layers, this.activations, this.loss, plan, heap);
+    this.#xFrom = this.#yFrom = undefined; // the batch region is new memory
+    this.#invalidate();
+  }
+
   /** Releases the network's memory; every later call throws. */
   dispose(): void {
     this.#be = undefined;
-    this.#e.heap = new Float32Array(0);
+    // every reference to the instance, its memory and views goes: the kernels are the instance's
+    // exports (or, on js, closures over the heap), the activation kernels are bound to them
+    this.#e = { ...this.#e, k: DISPOSED_KERNELS, acts: [], heap: new Float32Array(0) };
     this.#invalidate();
   }
 
@@ -326,8 +383,8 @@ export class Network {
   /** Checks everything, splits the data, plans the arena once, and returns the run's state. */
   #startRun(where: string, X: MatrixInput, Y: TargetInput, options: TrainOptions): Run {
     this.#live(where);
-    if (this.#busy) throw new Error(`${where}: a trainAsync() on this network is still running; await it (or abort its signal) first`);
-    const cfg = checkTrainOptions(where, options, this.layers.length - 2);
+    this.#notTraining(where);
+    const cfg = this.#guardCallback(where, checkTrainOptions(where, options, this.layers.length - 2));
     const Xc = this.#checkX(where, X);
     const Yc = this.#checkY(where, Y, Xc.cols);
     const rng = createRng(cfg.seed ?? this.seed);
@@ -340,12 +397,7 @@ export class Network {
     // plan once: batch capacity, optimizer state blocks, dropout masks (the arena only grows)
     this.#ensurePlan(where, Math.max(cfg.batchSize ?? data.m, this.#e.plan.mCap), runExtras(cfg.optimizer.name, keep, this.#extras));
     this.#invalidate();
-    return createRun(this.#e, where, cfg, data, rng, keep);
-  }
-
-  /** After training steps: the slots hold the run's data, no batch's. */
-  #afterSteps(): void {
-    this.#xFrom = this.#yFrom = undefined;
+    return createRun(this.#e, where, cfg, data, rng, keep, () => this.#batchWrites);
   }
 
   /** The training columns and the validation data: a seeded split of X and Y, or the given { X, Y }, checked. */
@@ -359,7 +411,8 @@ export class Network {
     if (v === undefined) return { Xt: Xc.data, Yt: Yc.data, m, Xv: undefined, Yv: undefined, mv: 0 };
     const Xvc = checkMatrix(where, 'validation.X', v.X, { rows: this.layers[0], rowsWhy: 'layers[0], the number of input features' });
     const Yvc = this.#checkY(where, v.Y, Xvc.cols, 'validation.Y');
-    return { Xt: Xc.data, Yt: Yc.data, m, Xv: Float32Array.from(Xvc.data), Yv: Float32Array.from(Yvc.data), mv: Xvc.cols };
+    // checked matrices are copies already: nothing the caller changes later reaches the run
+    return { Xt: Xc.data, Yt: Yc.data, m, Xv: Xvc.data, Yv: Yvc.data, mv: Xvc.cols };
   }
 
   /** Replans if the arena lacks batch capacity, optimizer state or dropout masks. */
@@ -373,6 +426,27 @@ export class Network {
   }
 
   // ---- checks and copies -----------------------------------------------------------------
+
+  /** init, setParams, update and train change the parameters: not while a run is using them. */
+  #notTraining(where: string): void {
+    if (this.#running === undefined) return;
+    const sync = this.#running === 'Network.train';
+    throw new Error(`${where}: a ${sync ? 'train()' : 'trainAsync()'} on this network is still running; ${sync ? 'return false from onProgress to stop it' : 'await it (or abort its signal)'} first. During a run, onProgress (and, with trainAsync, code in between) may read the network (forward, predict, predictProba, cost, backward, getParams, getGrads, toJSON) but not change its parameters`);
+  }
+
+  /** onProgress, followed by a check that it did not dispose of the network (which stops the run with an error). */
+  #guardCallback(where: string, cfg: TrainConfig): TrainConfig {
+    const user = cfg.onProgress;
+    if (user === undefined) return cfg;
+    return {
+      ...cfg,
+      onProgress: (p) => {
+        const go = user(p);
+        if (!this.#be) throw new Error(`${where}: the network was disposed by onProgress (at epoch ${p.epoch}, step ${p.iteration}); the run stopped there`);
+        return go;
+      },
+    };
+  }
 
   #live(where: string): void {
     if (!this.#be) throw new Error(`${where}: this network has been disposed; create a new one with Network.create()`);
@@ -398,17 +472,19 @@ export class Network {
 
   /**
    * Puts X, or a batch's X, into the X slot and returns its m columns: a matrix is checked first,
-   * a batch is copied only when the slot does not hold it already. Makes room for m columns first
-   * (the only place the arena may grow outside train()).
+   * a batch is copied only when the slot holds it already (never while a run, which writes the
+   * slots itself, is going on). Makes room for m columns first (the only place the arena may grow
+   * outside train()).
    */
   #putX(where: string, X: MatrixInput | Batch): number {
     this.#live(where);
     let m: number;
+    this.#batchWrites++;
     if (X instanceof Batch) {
       const d = this.#batchData(where, 'X', X);
       m = d.m;
       if (m > this.#e.plan.mCap) this.#replan(where, m);
-      if (this.#xFrom !== X) {
+      if (this.#xFrom !== X || this.#running !== undefined) {
         this.#e.heap.set(d.X, this.#e.plan.X >> 2);
         this.#xFrom = X;
       }
@@ -428,11 +504,12 @@ export class Network {
    * indices are checked first, a batch's targets are copied only when the slot does not hold them.
    */
   #putY(where: string, Y: TargetInput | Batch, m: number): void {
+    this.#batchWrites++;
     if (Y instanceof Batch) {
       const d = this.#batchData(where, 'Y', Y);
       if (d.Y === undefined) throw new Error(`${where}: the batch has no targets; make it with net.batch(X, Y) to pass it to cost() and backward()`);
       if (d.m !== m) throw new Error(`${where}: the batch has ${d.m} examples (columns) but the last forward pass had ${m}; pass the batch the forward pass ran on`);
-      if (this.#yFrom !== Y) {
+      if (this.#yFrom !== Y || this.#running !== undefined) {
         this.#e.heap.set(d.Y, this.#e.plan.Y >> 2);
         this.#yFrom = Y;
       }

@@ -32,10 +32,11 @@ interface PageResult { simd: boolean; runs: Record<string, Run>; error?: string 
 
 describe('dist/browser/wasm-mlp.js in a plain page', () => {
   it('is what package.json gives browsers, and exports the same names as the Node entry', async () => {
-    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> };
-    // bundlers take the first condition they match: "browser" must come before "import" ("types" stays first)
-    expect(Object.keys(pkg.exports['.'])).toEqual(['types', 'browser', 'import']);
-    expect(pkg.exports['.'].browser).toBe('./dist/browser/wasm-mlp.js');
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, Record<string, string>>> };
+    // bundlers take the first condition they match: under "import", "browser" must come before
+    // "default" ("types" stays first)
+    expect(Object.keys(pkg.exports['.'].import)).toEqual(['types', 'browser', 'default']);
+    expect(pkg.exports['.'].import.browser).toBe('./dist/browser/wasm-mlp.js');
     const node = Object.keys(await import(pathToFileURL(path.join(repoRoot, 'dist/index.js')).href) as object).sort();
     const { page, errors } = await openPage();
     try {

@@ -165,7 +165,8 @@ describe('wasm-mlp export', () => {
     { what: 'no --model', args: ['--onnx', 'x.onnx'], status: 2, error: /--model MODEL\.json .* is required/ },
     { what: '--onnx over the model file', args: ['--model', 'flower-model.json', '--onnx', 'flower-model.json'], status: 2, error: /--onnx names the --model file/ },
     { what: 'a model file that is a CSV', args: ['--model', 'flower.csv', '--onnx', 'x.onnx'], status: 1, error: /^wasm-mlp export: flower\.csv: the text must be a model file's JSON text; it does not parse: Unexpected token/ },
-    { what: 'a missing model file', args: ['--model', 'nope.json', '--onnx', 'x.onnx'], status: 1, error: /cannot read model file nope\.json: no such file/ },
+    // a file that cannot be used at all: exit code 2, like a bad flag (a file with bad content: 1)
+    { what: 'a missing model file', args: ['--model', 'nope.json', '--onnx', 'x.onnx'], status: 2, error: /cannot read model file nope\.json: no such file/ },
 ])('refuses $what (exit $status) and writes nothing', ({ args, status, error }) => {
     const r = run('export', ...args);
     expect(r.status).toBe(status);

@@ -45,8 +45,7 @@ beforeAll(async () => {
 describe('wasm-mlp predict', () => {
   it('writes one prediction per row to stdout: the class label and a probability per class', () => {
     const r = run('predict', '--model', 'model.json', '--data', 'data.csv');
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
+    expect(r.status, r.stderr).toBe(0);
     const { records, problems } = parseCsv(r.stdout);
     expect(problems).toEqual([]);
     expect(records[0].fields).toEqual(['kind', 'p_petal', 'p_gap']);
@@ -62,6 +61,11 @@ describe('wasm-mlp predict', () => {
     });
     // the course's flower with a 2-8-1 tanh network: well above chance
     expect(right / m).toBeGreaterThan(0.8);
+    // the file has the target column "kind": the predictions are scored against it, on stderr
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      `wasm-mlp predict: scored against the file's "kind" column: ${m} rows`,
+      `  accuracy ${(right / m * 100).toFixed(2)}%`,
+    ]);
   });
 
   it.each(['wasm', 'js'])('--out writes the file whole (backend %s); nothing else is left in the directory', (backend) => {
@@ -69,7 +73,7 @@ describe('wasm-mlp predict', () => {
     const r = run('predict', '--model', 'model.json', '--data', 'data.csv', '--out', out, '--backend', backend);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`wasm-mlp predict: ${m} predictions of kind written to ${out}\n`);
+    expect(r.stderr.split('\n')[0]).toBe(`wasm-mlp predict: ${m} predictions of kind written to ${out}`);
     const text = readFileSync(at(out), 'utf8');
     // the same text as on stdout
     expect(text).toBe(run('predict', '--model', 'model.json', '--data', 'data.csv', '--backend', backend).stdout);
@@ -105,7 +109,7 @@ describe('wasm-mlp predict', () => {
   it('a missing feature column is named', () => {
     writeFileSync(at('nox.csv'), 'y,z\n1,2\n');
     const r = run('predict', '--model', 'model.json', '--data', 'nox.csv');
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     expect(r.stderr).toBe('wasm-mlp predict: nox.csv has no column "x" (the features); its columns are "y", "z"\n');
   });
 
@@ -115,7 +119,7 @@ describe('wasm-mlp predict', () => {
     return JSON.stringify(o);
   };
   it.each([
-    ['a truncated file', () => JSON.stringify(modelFile).slice(0, 300), /model\.json is not a model file: its JSON does not parse .*truncated or edited/],
+    ['a truncated file', () => JSON.stringify(modelFile).slice(0, 300), /model\.json is not a model file: the model file must be `wasm-mlp train --save`.s JSON text; it does not parse.*looks truncated; a truncated or edited file\?/],
     ['a bare network from net.toJSON()', () => JSON.stringify(modelFile.model), /is a bare network \(format 'wasm-mlp', from net\.toJSON\(\)\); predict needs the file `wasm-mlp train --save` writes/],
     ['a __proto__ key', () => JSON.stringify(modelFile).replace('{', '{"__proto__":{"x":1},'), /unexpected key "__proto__"; a wasm-mlp-cli model has only the keys/],
     ['fewer features than inputs', () => edit((o) => { o.features = ['x']; o.standardize = { mean: [0], std: [1] }; }), /the network has 2 inputs but the file lists 1 features/],

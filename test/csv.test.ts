@@ -1,7 +1,9 @@
 // The CSV reader of the command line (src/data/csv.ts) and the column checks built on it (src/cli/data.ts).
 import { describe, expect, it } from 'vitest';
 import { csvField, csvLine, parseCsv, parseNumber } from '../src/data/csv.js';
-import { classesOf, extract, readCsvTable, standardization, applyStandardization, DataError } from '../src/cli/data.js';
+import { extract, readCsvTable, DataError } from '../src/cli/data.js';
+import { encodeLabels } from '../src/data/labels.js';
+import { fitStandardizer } from '../src/data/standardize.js';
 
 const fields = (text: string) => parseCsv(text).records.map((r) => r.fields);
 const lines = (text: string) => parseCsv(text).records.map((r) => r.line);
@@ -129,19 +131,20 @@ describe('CSV columns: readCsvTable and extract', () => {
   });
 
   it('classes: numeric labels sort as numbers and merge equal values; text labels sort by code unit', () => {
-    expect(classesOf(['10', '2', '2.0', '1e1', '-1'])).toEqual({ classes: ['-1', '2', '10'], index: Int32Array.from([2, 1, 1, 2, 0]) });
-    expect(classesOf(['b', 'a', 'B', 'a'])).toEqual({ classes: ['B', 'a', 'b'], index: Int32Array.from([2, 1, 0, 1]) });
+    const indices = (labels: string[]) => { const e = encodeLabels(labels); return { classes: e.classes, index: Array.from(e.Y.data) }; };
+    expect(indices(['10', '2', '2.0', '1e1', '-1'])).toEqual({ classes: ['-1', '2', '10'], index: [2, 1, 1, 2, 0] });
+    expect(indices(['b', 'a', 'B', 'a'])).toEqual({ classes: ['B', 'a', 'b'], index: [2, 1, 0, 1] });
   });
 
   it('standardization: mean 0 and std 1 per feature (a constant feature becomes 0)', () => {
     const X = { rows: 2, cols: 4, data: Float32Array.from([1, 2, 3, 4, 5, 5, 5, 5]) };
-    const s = standardization(X);
+    const s = fitStandardizer(X);
     expect(s.mean).toEqual([2.5, 5]);
     expect(s.std[0]).toBeCloseTo(Math.sqrt(1.25), 15);
     expect(s.std[1]).toBe(1);
-    applyStandardization(X, s);
+    const Z = s.apply(X);
     // float32 storage: each value within an ulp of (x − 2.5)/√1.25
-    [1, 2, 3, 4].forEach((x, j) => expect(X.data[j]).toBeCloseTo((x - 2.5) / Math.sqrt(1.25), 6));
-    expect(Array.from(X.data.subarray(4))).toEqual([0, 0, 0, 0]);
+    [1, 2, 3, 4].forEach((x, j) => expect(Z.data[j]).toBeCloseTo((x - 2.5) / Math.sqrt(1.25), 6));
+    expect(Array.from(Z.data.subarray(4))).toEqual([0, 0, 0, 0]);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * dist/types as the package ships it: the declarations of the public API only. Every file in it is
- * reached from an entry's declarations (index.d.ts, export.d.ts) through imports and re-exports (tsc emits one per source file the
+ * reached from an entry's declarations (index.d.ts, data-index.d.ts, export.d.ts) through imports and re-exports (tsc emits one per source file the
  * library imports; scripts/prune-types.mjs removes those no public declaration refers to), and
  * none of the command line, the JS kernels, the engine or the trainer is among them.
  */
@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { declarationClosure } from './support/declarations.js';
+import { entryDeclarations } from '../scripts/package-entries.mjs';
 
 const types = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'types');
 
@@ -20,13 +21,15 @@ function allFiles(dir: string): string[] {
 describe('dist/types', () => {
   const files = allFiles(types).map((f) => path.relative(types, f).split(path.sep).join('/')).sort();
 
-  it("holds exactly what the entries' declarations reach (index.d.ts, and export.d.ts of wasm-mlp/export)", () => {
-    const pkg = JSON.parse(readFileSync(path.join(types, '..', '..', 'package.json'), 'utf8')) as { exports: Record<string, { types?: string } | string> };
-    const entries = Object.values(pkg.exports).flatMap((e) => (typeof e === 'object' && e.types ? [path.resolve(types, '..', '..', e.types)] : []));
-    expect(entries.map((e) => path.basename(e))).toEqual(['index.d.ts', 'export.d.ts']);
+  it("holds exactly what the entries' declarations reach (index.d.ts, data-index.d.ts, export.d.ts), each with its CommonJS twin (.d.cts)", () => {
+    const pkg = JSON.parse(readFileSync(path.join(types, '..', '..', 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
+    const entries = entryDeclarations(pkg.exports).map((t) => path.resolve(types, '..', '..', t));
+    expect(entries.map((e) => path.basename(e))).toEqual(['index.d.ts', 'data-index.d.ts', 'export.d.ts']);
     const reached = [...new Set(entries.flatMap((e) => [...declarationClosure(e).keys()]))]
       .map((f) => path.relative(types, f).split(path.sep).join('/')).sort();
-    expect(files).toEqual(reached);
+    expect(files.filter((f) => f.endsWith('.d.ts'))).toEqual(reached);
+    expect(files.filter((f) => f.endsWith('.d.cts'))).toEqual(reached.map((f) => f.replace(/\.d\.ts$/, '.d.cts')).sort());
+    expect(files.filter((f) => !/\.d\.c?ts$/.test(f))).toEqual([]);
   });
 
   it('holds nothing of the command line, the JS kernels, the engine or the trainer', () => {

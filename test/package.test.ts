@@ -14,7 +14,8 @@ const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')
   name: string;
   type?: string;
   types?: string;
-  exports: Record<string, string | Record<string, string>>;
+  main?: string;
+  exports: Record<string, string | Record<string, Record<string, string>>>;
   bin?: Record<string, string>;
 };
 
@@ -24,28 +25,41 @@ function runModule(script: string) {
 }
 
 describe('the package', () => {
-  it('is ESM with "exports"["."] listing "types" first, pointing at files that exist', () => {
+  it('has "exports" for import (ESM) and require (CommonJS) of "." and "./data", "types" first in each, pointing at files that exist', () => {
     expect(pkg.name).toBe('wasm-mlp');
     expect(pkg.type).toBe('module');
-    const root = pkg.exports['.'];
-    expect(typeof root).toBe('object');
-    const conditions = root as Record<string, string>;
-    expect(Object.keys(conditions)[0]).toBe('types');
-    expect(conditions.import ?? conditions.default).toBeDefined();
-    for (const [condition, target] of Object.entries(conditions)) {
-      expect(target, condition).toMatch(/^\.\//);
-      expect(existsSync(path.join(repoRoot, target)), `${condition}: ${target} exists`).toBe(true);
+    expect(Object.keys(pkg.exports)).toEqual(['.', './data', './export', './package.json']);
+    // wasm-mlp/export is an ES module only: "types" first, then its bundles
+    const exp = pkg.exports['./export'] as unknown as Record<string, string>;
+    expect(Object.keys(exp)[0]).toBe('types');
+    for (const target of Object.values(exp)) expect(existsSync(path.join(repoRoot, target)), target).toBe(true);
+    for (const entry of ['.', './data']) {
+      const forms = pkg.exports[entry] as Record<string, Record<string, string>>;
+      expect(Object.keys(forms), entry).toEqual(['import', 'require']);
+      for (const [form, conditions] of Object.entries(forms)) {
+        expect(Object.keys(conditions)[0], `${entry} ${form}`).toBe('types');
+        expect(conditions.default, `${entry} ${form}`).toBeDefined();
+        for (const [condition, target] of Object.entries(conditions)) {
+          expect(target, `${entry} ${form}.${condition}`).toMatch(/^\.\//);
+          expect(existsSync(path.join(repoRoot, target)), `${entry} ${form}.${condition}: ${target} exists`).toBe(true);
+        }
+      }
+      expect(forms.import.types).toMatch(/\.d\.ts$/);
+      // TypeScript reads a .d.ts in a "type": "module" package as an ES module: CommonJS needs .d.cts
+      expect(forms.require.default).toMatch(/\.cjs$/);
+      expect(forms.require.types).toMatch(/\.d\.cts$/);
     }
-    expect(path.normalize(conditions.import ?? conditions.default)).toBe(path.normalize('./dist/index.js'));
-    expect(conditions.types).toMatch(/\.d\.ts$/);
-    // the top-level "types" (for older resolvers) agrees with the exports map
-    if (pkg.types !== undefined) expect(path.normalize(pkg.types)).toBe(path.normalize(conditions.types));
+    const root = pkg.exports['.'] as Record<string, Record<string, string>>;
+    expect(path.normalize(root.import.default)).toBe(path.normalize('./dist/index.js'));
+    // the top-level "types" and "main" (for resolvers without "exports") agree with the exports map
+    if (pkg.types !== undefined) expect(path.normalize(pkg.types)).toBe(path.normalize(root.import.types));
+    if (pkg.main !== undefined) expect(path.normalize(pkg.main)).toBe(path.normalize(root.require.default));
     // the bin is built too
     for (const bin of Object.values(pkg.bin ?? {})) expect(existsSync(path.join(repoRoot, bin)), bin).toBe(true);
   });
 
   it('has declarations that describe the Network class and its methods', () => {
-    const entry = path.join(repoRoot, (pkg.exports['.'] as Record<string, string>).types);
+    const entry = path.join(repoRoot, (pkg.exports['.'] as Record<string, Record<string, string>>).import.types);
     const files = declarationClosure(entry);
     const entryText = files.get(entry)!;
     expect(entryText).toMatch(/\bNetwork\b/);
@@ -98,6 +112,21 @@ describe('the package', () => {
     const out = JSON.parse(r.stdout.trim()) as { same: boolean; keys: string[] };
     expect(out.same).toBe(true);
     expect(out.keys).toEqual(expect.arrayContaining(['Network', 'datasets', 'fromExamples', 'fromLabels', 'matrix', 'toExamples', 'accuracy', 'DATASET_NAMES', 'wasmSimdSupported']));
+  });
+
+  it('wasm-mlp/data works with the main entry\'s Network: a model saved and loaded is an instance of it', () => {
+    const r = runModule(`
+      import { Network, datasets } from 'wasm-mlp';
+      import { fitStandardizer, saveModel, loadModel } from 'wasm-mlp/data';
+      const { X, Y } = datasets.flower({ m: 40 });
+      const standardizer = fitStandardizer(X);
+      const net = await Network.create({ layers: [2, 3, 1], seed: 1 });
+      net.train(standardizer.apply(X), Y, { iterations: 10 });
+      const loaded = await loadModel(saveModel({ net, features: ['x1', 'x2'], target: 'colour', classes: ['red', 'blue'], standardizer }));
+      console.log(JSON.stringify({ instance: loaded.net instanceof Network, classes: loaded.classes }));
+    `);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ instance: true, classes: ['red', 'blue'] });
   });
 
   it('does not expose internals through deep imports', () => {

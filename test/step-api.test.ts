@@ -105,6 +105,28 @@ describe.each(BACKENDS)('step API on a batch (%s)', (backend) => {
     }
   });
 
+  it('forward(batch) and cost(batch) inside onProgress compute on the batch, and the run trains as without them', async () => {
+    const [a, b] = await Promise.all([create(backend), create(backend)]);
+    const batch = a.batch(other.X, other.Y);
+    a.forward(batch); // the batch is in the slots when the run starts; the run then writes its own data there
+    a.cost(batch);
+    const viaBatch: number[] = [], viaMatrix: number[] = [];
+    a.train(flower.X, flower.Y, {
+      iterations: 20, learningRate: LR, progressEvery: 5,
+      onProgress: () => {
+        a.forward(batch);
+        viaBatch.push(a.cost(batch));
+        a.forward(other.X);
+        viaMatrix.push(a.cost(other.Y));
+        a.forward(batch);
+        viaBatch.push(a.cost(batch));
+      },
+    });
+    b.train(flower.X, flower.Y, { iterations: 20, learningRate: LR });
+    expect(viaBatch).toEqual(viaMatrix.flatMap((J) => [J, J]));
+    expect(bitEqual(params(a), params(b))).toBe(true);
+  });
+
   it('a batch without Y feeds forward and predict; cost and backward refuse it', async () => {
     const net = await create(backend);
     const xs = net.batch(flower.X);

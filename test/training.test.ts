@@ -2,6 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Network, accuracy, datasets, fromExamples, fromLabels, toExamples } from '../src/index.js';
 import { BACKENDS, bitEqual } from './support/helpers.js';
+import { forgetSimdProbe } from '../src/core/backend.js';
 
 describe.each(BACKENDS)('training on %s', (backend) => {
   it('the flower with the default settings (2-4-1 tanh, α = 1.2, 10 000 iterations) reaches ≥ 88%', async () => {
@@ -118,6 +119,7 @@ describe('helpers and fallback', () => {
   });
 
   it("backend 'wasm' falls back to 'js' with one warning where WASM SIMD is missing", async () => {
+    forgetSimdProbe(); // the answer is kept per process: ask again under the stub
     const validate = vi.spyOn(WebAssembly, 'validate').mockReturnValue(false);
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
@@ -130,6 +132,7 @@ describe('helpers and fallback', () => {
     } finally {
       validate.mockRestore();
       warn.mockRestore();
+      forgetSimdProbe();
     }
     expect((await Network.create({ layers: [2, 2, 1] })).backend).toBe('wasm');
   });

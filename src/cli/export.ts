@@ -24,7 +24,8 @@ import { element, ownValue, parseJSONText, plainObject } from '../io/untrusted.j
 import { fromTFJS } from '../export.js';
 import { oneOf, parseFlags, required, UsageError } from './args.js';
 import { DataError, readText } from './data.js';
-import { CLI_MODEL_FORMAT, loadCliModel, writeFileAtomic, type CliModelFile } from './model.js';
+import { CLI_MODEL_FORMAT, CLI_MODEL_TEXT_SHAPE, loadCliModel, writeFileAtomic, type CliModelFile } from './model.js';
+import { TFJS_TEXT_SHAPE } from '../io/tfjs-topology.js';
 
 export const EXPORT_HELP = `Usage: wasm-mlp export --model MODEL.json [--onnx FILE.onnx] [--tfjs DIR] [--no-fold]
 
@@ -51,7 +52,8 @@ Options:
                         standardized target
   -h, --help            this text
 
-Files are written whole or not at all; exit code 1 for a bad file, 2 for a bad flag.
+Files are written whole or not at all; exit code 1 for a bad file, 2 for a bad flag or a file
+that cannot be read at all.
 `;
 
 export const IMPORT_HELP = `Usage: wasm-mlp import --tfjs DIR/model.json --save MODEL.json [--backend NAME]
@@ -117,7 +119,7 @@ export async function exportMain(argv: string[]): Promise<number> {
 
 /** The network of a model file (the library's or the command line's), folded as the file comment says. */
 async function describeModelFile(file: string, text: string, fold: boolean): Promise<Described> {
-  const parsed = parseJSONText(file, text, MODEL_LIMITS.textLength, 'the text', { text: 'a model file text', file: 'a model file' });
+  const parsed = parseJSONText(file, text, CLI_MODEL_TEXT_SHAPE, 'the text', { text: 'a model file text', file: 'a model file' });
   const format = typeof parsed === 'object' && parsed !== null && Object.hasOwn(parsed, 'format') ? (parsed as { format: unknown }).format : undefined;
   if (format === CLI_MODEL_FORMAT) {
     const { file: desc, net } = await loadCliModel(file, text, 'js');
@@ -228,7 +230,7 @@ export async function importMain(argv: string[]): Promise<number> {
  */
 function readWeightFiles(modelJson: string, text: string): Uint8Array[] {
   const where = modelJson;
-  const root = plainObject(where, parseJSONText(where, text, MODEL_LIMITS.textLength, 'the text', { text: 'a model.json text', file: 'a TF.js model.json' }), 'model.json', 'a TF.js model.json object');
+  const root = plainObject(where, parseJSONText(where, text, TFJS_TEXT_SHAPE, 'the text', { text: 'a model.json text', file: 'a TF.js model.json' }), 'model.json', 'a TF.js model.json object');
   const manifest = ownValue(where, root, 'weightsManifest', '');
   if (!Array.isArray(manifest) || manifest.length > MAX_WEIGHT_FILES) {
     throw new DataError(`${where}: weightsManifest must be an array of at most ${MAX_WEIGHT_FILES} groups { paths, weights } naming the weight files`);

@@ -16,7 +16,7 @@ import { RNG_NAMES, type RngName } from '../util/rng.js';
 import { boundarySvg } from './plot.js';
 import type { Matrix } from '../util/matrix.js';
 import { isPosInt, layerSizes, num, oneOf, parseFlags, progressBar, UsageError } from './args.js';
-import { DataError } from './data.js';
+import { DataError, UnusableFileError } from './data.js';
 import { exportMain, importMain } from './export.js';
 import { predictMain } from './predict.js';
 import { trainMain } from './train.js';
@@ -158,7 +158,11 @@ function isSubcommand(arg: string | undefined): arg is Subcommand {
   return (SUBCOMMANDS as readonly (string | undefined)[]).includes(arg);
 }
 
-/** Runs a subcommand; returns the exit code: 0 done, 1 a bad file (or any failure), 2 a bad flag. Each reports its own errors on stderr. */
+/**
+ * Runs a subcommand; returns the exit code: 0 done; 2 a bad flag, or a file it names that cannot
+ * be used at all (missing, unreadable, empty, no data rows, a bad header, no such column); 1 a
+ * file with bad rows, or any other failure. Each reports its own errors on stderr.
+ */
 async function runSubcommand(name: Subcommand, argv: string[]): Promise<number> {
   try {
     const run = { train: trainMain, predict: predictMain, export: exportMain, import: importMain }[name];
@@ -169,7 +173,7 @@ async function runSubcommand(name: Subcommand, argv: string[]): Promise<number> 
       return 2;
     }
     process.stderr.write(`wasm-mlp ${name}: ${e instanceof DataError ? e.message : (e as Error).message ?? String(e)}\n`);
-    return 1;
+    return e instanceof UnusableFileError ? 2 : 1;
   }
 }
 

@@ -17,6 +17,12 @@ export interface Backend {
   readonly base: number;
   /** Makes bytes [0, end) addressable and returns the current heap view (a new one after growth). */
   reserve(end: number): Float32Array;
+  /**
+   * A new backend of the same kind with a memory of its own, as small as a new one (a memory
+   * never shrinks: to give memory back, a network moves to a fresh one). Synchronous: the wasm
+   * module is already compiled when a backend exists.
+   */
+  fresh(): Backend;
 }
 
 /** Arena sizes stay below 2 GiB so every byte offset and element count fits an i32. */
@@ -25,37 +31,67 @@ export const MAX_ARENA_BYTES = 2 ** 31 - 65536;
 const PAGE = 65536;
 let compiled: Promise<WebAssembly.Module> | undefined;
 
-/** True when this engine can run the SIMD kernel module. */
-export function wasmSimdSupported(): boolean {
-  try {
-    return typeof WebAssembly === 'object' && WebAssembly.validate(wasmBytes);
-  } catch {
-    return false;
-  }
-}
-
-let lastMemory: WeakRef<WebAssembly.Memory> | undefined;
+let simd: boolean | undefined;
 
 /**
- * Internal, for the benchmark's memory check (not exported from the package): the
- * WebAssembly.Memory of the most recently created wasm backend, while it is alive.
+ * True when this engine can run the SIMD kernel module. Asked once per process: V8 keeps a little
+ * native memory for every WebAssembly.validate (about 1 kB; 20 000 calls grew the resident size
+ * by 17 MiB), and the answer cannot change.
  */
-export function lastWasmMemory(): WebAssembly.Memory | undefined {
-  return lastMemory?.deref();
+export function wasmSimdSupported(): boolean {
+  if (simd === undefined) {
+    try {
+      simd = typeof WebAssembly === 'object' && WebAssembly.validate(wasmBytes);
+    } catch {
+      simd = false;
+    }
+  }
+  return simd;
+}
+
+/** Internal, for tests that stub WebAssembly.validate: the next wasmSimdSupported() asks again. */
+export function forgetSimdProbe(): void {
+  simd = undefined;
+}
+
+let memoryObserver: ((memory: WebAssembly.Memory) => void) | undefined;
+
+/**
+ * Internal, for the benchmark's and the tests' memory checks (not exported from the package):
+ * `observer` is given the WebAssembly.Memory of every wasm backend created from now on, until it
+ * is unset with undefined. The library itself keeps no reference to any memory: a disposed
+ * network's memory is garbage as soon as the caller lets go of it — or at once, as dispose()
+ * drops every reference the network held.
+ */
+export function observeWasmMemory(observer: ((memory: WebAssembly.Memory) => void) | undefined): void {
+  memoryObserver = observer;
+}
+
+/** The compiled module, compiled once; a failed compile is forgotten, so the next create retries. */
+function compiledModule(): Promise<WebAssembly.Module> {
+  compiled ??= WebAssembly.compile(wasmBytes).catch((e: unknown) => {
+    compiled = undefined;
+    throw new Error(`wasm-mlp: could not compile the WebAssembly kernels (${(e as Error).message ?? e}); a later Network.create tries again`);
+  });
+  return compiled;
 }
 
 type WasmExports = Kernels & ReferenceKernels & { memory: WebAssembly.Memory; arena_base(): number };
 
 export async function createWasmBackend(): Promise<Backend> {
-  compiled ??= WebAssembly.compile(wasmBytes);
+  return instantiateWasm(await compiledModule());
+}
+
+/** A wasm backend on a new instance (and memory) of the compiled module. */
+function instantiateWasm(module: WebAssembly.Module): Backend {
   // the loader turns an abort inside the module into an Error with file and line
   // instantiateSync, given the compiled module: the loader's async instantiate first asks whether
   // its argument is a fetch Response, and in Node touching the global Response loads the whole
   // fetch implementation (≈ 20 ms, more than everything else create() does)
-  const { instance } = instantiateSync<Record<string, unknown>>(await compiled, {});
+  const { instance } = instantiateSync<Record<string, unknown>>(module, {});
   const ex = instance.exports as unknown as WasmExports;
   const memory = ex.memory;
-  lastMemory = new WeakRef(memory);
+  memoryObserver?.(memory);
   let heap = new Float32Array(memory.buffer);
   return {
     name: 'wasm',
@@ -74,6 +110,7 @@ export async function createWasmBackend(): Promise<Backend> {
       if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer);
       return heap;
     },
+    fresh: () => instantiateWasm(module),
   };
 }
 
@@ -134,6 +171,7 @@ export function createJsBackend(): Backend {
       }
       return heap;
     },
+    fresh: createJsBackend,
   };
 }
 

@@ -6,8 +6,14 @@
  * count on by its line breaks.
  */
 
-/** One record (row) of a CSV text: its fields and the physical line it starts on. */
-export interface CsvRecord { line: number; fields: string[] }
+/**
+ * One record (row) of a CSV text: its fields and the physical line it starts on. A data row with
+ * more fields than the header keeps only the header's count plus one; `count` says how many it had.
+ */
+export interface CsvRecord { line: number; fields: string[]; count: number }
+
+/** The most columns a header may have (a network takes at most 2^20 inputs). */
+export const MAX_CSV_COLUMNS = 2 ** 20;
 
 /** Something wrong at a line of the text. */
 export interface CsvProblem { line: number; message: string }
@@ -26,6 +32,9 @@ export interface CsvText {
  */
 export function parseCsv(text: string): CsvText {
   const records: CsvRecord[] = [];
+  // fields kept per record: the header's up to MAX_CSV_COLUMNS (+ 1 to see it is over), then the
+  // header's count + 1, so that one huge row costs its text, not a string per field
+  let keep = MAX_CSV_COLUMNS + 1;
   const problems: CsvProblem[] = [];
   const n = text.length;
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; // a byte-order mark is not part of the first field
@@ -38,6 +47,7 @@ export function parseCsv(text: string): CsvText {
     if (text[i] === '\r') { i += text[i + 1] === '\n' ? 2 : 1; line++; continue; }
 
     const fields: string[] = [];
+    let count = 0;
     let error = '';
     for (;;) {
       // one field, at i
@@ -48,7 +58,7 @@ export function parseCsv(text: string): CsvText {
         for (;;) {
           const q = text.indexOf('"', i);
           if (q < 0) {
-            problems.push({ line: open, message: `a quoted field (field ${fields.length + 1}) opens on line ${open} and is never closed` });
+            problems.push({ line: open, message: `a quoted field (field ${count + 1}) opens on line ${open} and is never closed` });
             return { records, problems };
           }
           const chunk = text.slice(i, q);
@@ -60,20 +70,20 @@ export function parseCsv(text: string): CsvText {
         }
         const c = text[i];
         if (i < n && c !== ',' && c !== '\n' && c !== '\r') {
-          error = `text after the closing quote of field ${fields.length + 1} (a quote inside a quoted field is written "")`;
+          error = `text after the closing quote of field ${count + 1} (a quote inside a quoted field is written "")`;
         }
       } else {
         let j = i;
         while (j < n) {
           const c = text.charCodeAt(j);
           if (c === 44 /* , */ || c === 10 /* \n */ || c === 13 /* \r */) break;
-          if (c === 34 /* " */ && !error) error = `a quote inside unquoted field ${fields.length + 1} (quote the whole field: "…""…")`;
+          if (c === 34 /* " */ && !error) error = `a quote inside unquoted field ${count + 1} (quote the whole field: "…""…")`;
           j++;
         }
-        field = text.slice(i, j);
+        if (count < keep) field = text.slice(i, j);
         i = j;
       }
-      fields.push(field);
+      if (count++ < keep) fields.push(field);
       if (error) break;
       if (text[i] === ',') { i++; continue; }
       break; // end of line or of text
@@ -85,7 +95,14 @@ export function parseCsv(text: string): CsvText {
     }
     if (text[i] === '\r') i += text[i + 1] === '\n' ? 2 : 1;
     else if (text[i] === '\n') i++;
-    if (!error) records.push({ line: start, fields });
+    if (!error) {
+      if (records.length === 0 && count > MAX_CSV_COLUMNS) {
+        problems.push({ line: start, message: `${count} columns; at most ${MAX_CSV_COLUMNS}` });
+        return { records, problems };
+      }
+      records.push({ line: start, fields, count });
+      if (records.length === 1) keep = count + 1;
+    }
     line++;
   }
   return { records, problems };

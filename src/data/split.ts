@@ -22,13 +22,18 @@ export function heldOutCount(where: string, what: string, fraction: number, m: n
   return n;
 }
 
+/** The indices 0 … m − 1 in the order of one permutation drawn from rng: the first m − held kept, the last held out. */
+export function splitIndices(m: number, held: number, rng: Rng): { kept: Int32Array; held: Int32Array } {
+  const perm = shuffleInPlace(identityPermutation(m), rng);
+  return { kept: perm.subarray(0, m - held), held: perm.subarray(m - held) };
+}
+
 /** X and Y (m columns each) shuffled by one permutation drawn from rng, split into the first m − held and the last held. */
 export function shuffledSplit(X: Columns, Y: Columns, held: number, rng: Rng): { kept: Examples; held: Examples } {
-  const m = X.cols;
-  const perm = shuffleInPlace(identityPermutation(m), rng);
+  const { kept, held: out } = splitIndices(X.cols, held, rng);
   return {
-    kept: { X: takeColumns(X, perm, 0, m - held), Y: takeColumns(Y, perm, 0, m - held) },
-    held: { X: takeColumns(X, perm, m - held, held), Y: takeColumns(Y, perm, m - held, held) },
+    kept: { X: takeColumns(X, kept, 0, kept.length), Y: takeColumns(Y, kept, 0, kept.length) },
+    held: { X: takeColumns(X, out, 0, out.length), Y: takeColumns(Y, out, 0, out.length) },
   };
 }
 

@@ -43,6 +43,13 @@ export function checkTargets(where: string, Y: TargetInput, m: number, nY: numbe
     }
     return c;
   }
+  if (Array.isArray(Y) || (ArrayBuffer.isView(Y) && !(Y instanceof DataView))) {
+    // a flat list of labels: only a softmax output reads class indices
+    const out = loss === 'bce' ? 'a sigmoid output' : "the 'mse' loss";
+    fail(where, name, `a Matrix { rows: ${nY}, cols: ${m}, data } for ${out}`, Y,
+      `An array of class indices is for a softmax output (one unit per class, activations ending in 'softmax'); ` +
+      `for ${out} give Y as a matrix, e.g. fromLabels(labels) for a (1 × m) row${loss === 'bce' ? ' of 0/1 labels' : ''}`);
+  }
   return checkMatrix(where, name, Y, {
     rows: nY, rowsWhy: 'the last layer size', rowsHint: EXAMPLES_HINT,
     cols: m, colsWhy: 'the number of examples (columns) in X', range: loss === 'bce' ? [0, 1] : undefined,

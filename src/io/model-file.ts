@@ -13,12 +13,14 @@
  */
 import { BACKENDS, type BackendName } from '../core/backend.js';
 import {
-  ACTIVATIONS, LOSSES, paramCount as countParams, type Activation, type LayerParams, type LayerParamsInput, type Loss,
+  ACTIVATIONS, LOSSES, NETWORK_LIMITS, paramCount as countParams, type Activation, type LayerParams, type LayerParamsInput, type Loss,
 } from '../core/architecture.js';
 import { fail } from '../util/validate.js';
-import { element as elementOf, ownValue as ownValueOf, parseJSONText, plainObject } from './untrusted.js';
+import { element as elementOf, ownValue as ownValueOf, parseJSONText, plainObject, type JsonShapeLimits } from './untrusted.js';
 
 export const MODEL_FORMAT = 'wasm-mlp';
+/** The format of the file that keeps a network with its data description (src/trained-model.ts). */
+export const TRAINED_MODEL_FORMAT = 'wasm-mlp-cli';
 export const MODEL_VERSION = 1;
 
 /** The losses a model file may name: the network's. */
@@ -46,17 +48,37 @@ export interface FromJSONOptions {
   backend?: BackendName;
 }
 
-/** Limits checked before anything is allocated from a file's sizes. */
+/** Limits checked before anything is allocated from a file's sizes: Network.create's own, and the text's. */
 export const MODEL_LIMITS = {
-  /** characters of JSON text accepted (a model this long holds millions of parameters) */
-  textLength: 2 ** 28,
+  /**
+   * characters of JSON text accepted: the longest text of a network at the parameter limit
+   * (2^24 values of at most 26 characters each with their commas, ≈ 436 million, plus its
+   * structure) fits, and so does a string this long in V8 (2^29 − 24)
+   */
+  textLength: 480 * 2 ** 20,
   /** entries of `layers` (input included) */
-  layers: 1024,
-  /** each layer size, the same bound as Network.create */
-  layerSize: 2 ** 20,
-  /** weights and biases in all (2^27 float32 = 512 MiB) */
-  params: 2 ** 27,
+  layers: NETWORK_LIMITS.layers,
+  /** each layer size */
+  layerSize: NETWORK_LIMITS.layerSize,
+  /** weights and biases in all */
+  params: NETWORK_LIMITS.params,
 } as const;
+
+/**
+ * The shape a model file's text may have, checked by one scan before JSON.parse runs (so that
+ * parsing never builds more than a model of the limits would): depth 4 is what the format uses
+ * (the model, params, a layer, W), and nested values up to depth 8 are still parsed so that the
+ * check of the field can name them; objects, arrays, strings and values as a model of
+ * MODEL_LIMITS.layers layers and MODEL_LIMITS.params parameters holds them, with a little room.
+ */
+export const MODEL_TEXT_SHAPE: JsonShapeLimits = {
+  length: MODEL_LIMITS.textLength,
+  depth: 8,
+  objects: MODEL_LIMITS.layers + 1,
+  arrays: 2 * MODEL_LIMITS.layers + 3,
+  strings: 3 * MODEL_LIMITS.layers + 16,
+  values: MODEL_LIMITS.params + 8 * MODEL_LIMITS.layers + 16,
+};
 
 const WHERE = 'Network.fromJSON';
 const TOP_KEYS = ['format', 'version', 'layers', 'activations', 'loss', 'params'] as const;
@@ -68,7 +90,7 @@ const element = (a: unknown[], i: number, path: string): unknown => elementOf(WH
 const checkRecord = (v: unknown, path: string, keys: readonly string[], expected: string): object =>
   plainObject(WHERE, v, path, expected, { keys, noun: path === 'the model' ? 'model' : 'layer' });
 const parseModelText = (text: string): unknown =>
-  parseJSONText(WHERE, text, MODEL_LIMITS.textLength, 'json', { text: 'a model text', file: 'a model file' });
+  parseJSONText(WHERE, text, MODEL_TEXT_SHAPE, 'json', { text: 'a model text', file: 'a model file' });
 
 /** What modelToJSON reads of a network. */
 export interface ModelSource {
@@ -135,6 +157,11 @@ export interface CheckedModel {
 /** Parses (if text) and checks a model; returns fresh arrays ready for Network.create/setParams. */
 export function readModel(json: unknown): CheckedModel {
   const root = typeof json === 'string' ? parseModelText(json) : json;
+  if (typeof root === 'object' && root !== null && Object.getOwnPropertyDescriptor(root, 'format')?.value === TRAINED_MODEL_FORMAT) {
+    throw new Error(`${WHERE}: this is a model file of \`wasm-mlp train\` or saveModel (format '${TRAINED_MODEL_FORMAT}'), not a bare network: ` +
+      `load it with loadModel from 'wasm-mlp/data', which returns the network with its feature names, scaling and class labels ` +
+      `(its "model" key alone is the bare network, for Network.fromJSON(file.model))`);
+  }
   const o = checkRecord(root, 'the model', TOP_KEYS, 'a model object { format, version, layers, activations, loss, params }');
 
   const format = ownValue(o, 'format', '');

@@ -8,7 +8,7 @@ import { LOSSES, type Activation, type Loss } from '../core/architecture.js';
 import type { DenseLayerParams } from './dense-model.js';
 import { MODEL_LIMITS } from './model-file.js';
 import { LIBRARY_NAME } from './producer.js';
-import { readTopology, TFJS_LIMITS, type DenseLayer } from './tfjs-topology.js';
+import { readTopology, TFJS_LIMITS, TFJS_TEXT_SHAPE, type DenseLayer } from './tfjs-topology.js';
 import { element, ownValue, parseJSONText, plainObject } from './untrusted.js';
 import { describe, fail } from '../util/validate.js';
 
@@ -39,7 +39,7 @@ interface PlacedSpec {
  * manifest's order, as `weightData`.
  */
 export function decodeTFJS(where: string, model: unknown, weightData: unknown): DecodedTFJS {
-  const root = plainObject(where, typeof model === 'string' ? parseJSONText(where, model, MODEL_LIMITS.textLength, 'model', { text: 'a model.json text', file: 'a model.json file' }) : model,
+  const root = plainObject(where, typeof model === 'string' ? parseJSONText(where, model, TFJS_TEXT_SHAPE, 'model', { text: 'a model.json text', file: 'a model.json file' }) : model,
     'the model', 'a TF.js layers model: { modelTopology, weightSpecs, weightData } or model.json { modelTopology, weightsManifest }');
   const format = ownValue(where, root, 'format', '');
   if (format !== undefined && format !== 'layers-model') {
@@ -185,7 +185,7 @@ function readSpec(where: string, v: unknown, at: string, offset: number): Placed
     fail(where, `${at}.dtype`, "'float32' (wasm-mlp's weights are float32)", dtype);
   }
   for (const k of Object.keys(s)) {
-    if (!SPEC_KEYS.includes(k)) throw new Error(`${where}: unexpected key ${JSON.stringify(k)} in ${at}; a weight spec has the keys name, shape, dtype and optionally group`);
+    if (!SPEC_KEYS.includes(k)) throw new Error(`${where}: unexpected key ${describe(k)} in ${at}; a weight spec has the keys name, shape, dtype and optionally group`);
   }
   return { name, shape, offset, bytes: count * 4, optimizer, at: `${at} (${JSON.stringify(name)})` };
 }

@@ -22,6 +22,22 @@ export const TFJS_LIMITS = {
   nameLength: 1024,
 } as const;
 
+/**
+ * The shape a model.json text may have, scanned before JSON.parse (src/io/untrusted.ts): its
+ * topology and manifest only (the weights are in their own files), for up to
+ * TFJS_LIMITS.topologyLayers layers and TFJS_LIMITS.weightSpecs weights. A Keras layer's config
+ * nests about 6 deep and holds some 20 objects and arrays, 60 strings and 100 values (its
+ * initializers, regularizers, shapes); the bounds leave room for twice that, and 32 levels.
+ */
+export const TFJS_TEXT_SHAPE = {
+  length: MODEL_LIMITS.textLength,
+  depth: 32,
+  objects: 40 * TFJS_LIMITS.topologyLayers + 2 * TFJS_LIMITS.weightSpecs + 64,
+  arrays: 40 * TFJS_LIMITS.topologyLayers + 2 * TFJS_LIMITS.weightSpecs + 64,
+  strings: 120 * TFJS_LIMITS.topologyLayers + 4 * TFJS_LIMITS.weightSpecs + 256,
+  values: 200 * TFJS_LIMITS.topologyLayers + (4 + TFJS_LIMITS.weightRank) * TFJS_LIMITS.weightSpecs + 1024,
+} as const;
+
 /** One Dense layer as read from the topology (LeakyReLU already folded in). */
 export interface DenseLayer {
   /** the Dense layer's name (its weights are `${name}/kernel`, `${name}/bias`) */
@@ -64,7 +80,8 @@ export function readTopology(where: string, topologyV: unknown): DenseLayer[] {
     const cls = ownValue(where, layer, 'class_name', at);
     const cfg = plainObject(where, ownValue(where, layer, 'config', at), `${at}.config`, 'a layer config object');
     const name = layerName(where, cfg, at);
-    const what = `${at} ${JSON.stringify(name)} (${typeof cls === 'string' ? cls : describe(cls)})`;
+    // names are bounded (TFJS_LIMITS.nameLength); a class name is not: at most its first 40 characters
+    const what = `${at} ${JSON.stringify(name)} (${typeof cls === 'string' && cls.length <= 40 ? cls : describe(cls)})`;
     checkDtype(where, cfg, what);
     if (cls === 'InputLayer') {
       if (i !== 0) throw new Error(`${where}: ${what}: an InputLayer may only be the first layer`);
@@ -112,7 +129,7 @@ export function readTopology(where: string, topologyV: unknown): DenseLayer[] {
     const last = l === dense.length - 1;
     const allowed = last ? OUTPUT_ACTIVATIONS : HIDDEN_ACTIVATIONS;
     if (!allowed.includes(d.activation)) {
-      throw new Error(`${where}: ${d.at}: activation ${JSON.stringify(d.activation)} is not supported on ${last ? 'the output layer' : 'a hidden layer'}; ` +
+      throw new Error(`${where}: ${d.at}: activation ${describe(d.activation)} is not supported on ${last ? 'the output layer' : 'a hidden layer'}; ` +
         (last ? "the output is 'sigmoid', 'softmax' or 'linear'" : "hidden layers are 'sigmoid', 'tanh', 'relu', or linear followed by LeakyReLU (alpha 0.01)"));
     }
     if (last && d.activation === 'softmax' && d.nOut < 2) {

@@ -3,7 +3,7 @@
  * function that checks them all (before any kernel runs) and turns them into a plain config.
  */
 import { OPTIMIZERS, type OptimizerHyper, type OptimizerName } from '../core/architecture.js';
-import { checkPositiveFinite, checkPositiveInt, checkSeed, describe, fail } from '../util/validate.js';
+import { checkPositiveFinite, checkPositiveInt, checkSeed, describe, fail, ownOptions } from '../util/validate.js';
 import type { MatrixInput } from '../util/matrix.js';
 
 /** An optimizer with its hyper-parameters; any left out take the defaults below. */
@@ -82,7 +82,14 @@ export interface TrainOptions {
   validation?: { X: MatrixInput; Y: MatrixInput | ArrayLike<number> } | number;
   /** stop when the validation cost has not improved by more than minDelta for `patience` checks; restores the best parameters */
   earlyStopping?: { patience: number; minDelta?: number };
-  /** called every `progressEvery` epochs (iterations in the iterations form) and after the last; return false to stop */
+  /**
+   * called every `progressEvery` epochs (iterations in the iterations form) and after the last;
+   * return false to stop. It may read the network — forward, predict, predictProba, cost,
+   * backward, getParams, getGrads, toJSON — and the run goes on exactly as without those calls
+   * (the training data were copied when the run started, so changing the caller's X or Y has no
+   * effect either). It may not change the parameters: init, setParams, update and another train
+   * throw. dispose() stops the run: train then throws an error saying so.
+   */
   onProgress?: (p: TrainProgress) => void | boolean;
   /** default 1 epoch in the epochs form, ⌈iterations / 100⌉ in the iterations form */
   progressEvery?: number;
@@ -177,11 +184,8 @@ function checkDecay(where: string, v: unknown): DecaySpec {
  * need the data (batchSize ≤ m, the validation matrices) are checked by the network.
  */
 export function checkTrainOptions(where: string, options: unknown, hidden: number): TrainConfig {
-  if (!isObject(options)) fail(where, 'options', 'an object { iterations | epochs, learningRate?, … }', options);
-  const o = options;
-  for (const key of Object.keys(o)) {
-    if (!KEYS.includes(key)) fail(where, `options.${key}`, `left out (not a train option; the options are ${KEYS.join(', ')})`, o[key]);
-  }
+  // own keys only (nothing inherited is read as an option), each read once
+  const o = ownOptions(where, options, KEYS, 'an object { iterations | epochs, learningRate?, … }', 'options', 'a train option');
   if (o.iterations !== undefined && o.epochs !== undefined) {
     fail(where, 'iterations / epochs', 'exactly one of the two (iterations: full-batch steps; epochs: passes in mini-batches)', `both (iterations ${describe(o.iterations)}, epochs ${describe(o.epochs)})`);
   }

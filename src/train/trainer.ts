@@ -27,6 +27,11 @@ export interface Run {
   nX: number; nY: number;
   /** batch size and batches per epoch */
   mb: number; nb: number;
+  /**
+   * columns per validation chunk: the batch capacity when the run started, kept even if a call
+   * from onProgress grows the arena, so the validation cost is summed the same way every time
+   */
+  chunk: number;
   /** column order of this epoch (reused every epoch); empty for a full batch, which is taken in order */
   perm: Int32Array;
   /** shuffles and dropout masks draw from this stream */
@@ -42,6 +47,10 @@ export interface Run {
   /** the training X and Y (full batch) are in their arena slots */
   resident: boolean;
   stopped: TrainResult['stopped'] | undefined;
+  /** how many times calls from outside the run (forward, cost, backward) have written the batch region */
+  batchWrites: () => number;
+  /** the parameters at the last check where every one was finite (the run's start at first), and the step they are from */
+  finite: Float32Array; finiteStep: number;
 }
 
 const NO_PERM = new Int32Array(0);
@@ -62,15 +71,18 @@ export function runExtras(optimizer: OptimizerName, keep: Float32Array | null, h
 }
 
 /** The run's state, over an arena already planned for it; the optimizer state starts at zero. */
-export function createRun(e: Engine, where: string, cfg: TrainConfig, data: RunData, rng: Rng, keep: Float32Array | null): Run {
+export function createRun(
+  e: Engine, where: string, cfg: TrainConfig, data: RunData, rng: Rng, keep: Float32Array | null, batchWrites: () => number,
+): Run {
   const p = e.plan;
   for (const st of p.state) e.heap.fill(0, st >> 2, (st >> 2) + p.paramFloats); // fresh optimizer state
+  const finite = e.heap.slice(p.params >> 2, (p.params >> 2) + p.paramFloats); // checked when they were set
   const mb = cfg.batchSize ?? data.m;
   const nb = Math.ceil(data.m / mb);
   const total = cfg.epochs * nb;
   const checks = Math.ceil(cfg.epochs / cfg.progressEvery) + 1;
   return {
-    where, cfg, data, nX: p.layers[0], nY: p.layers[p.layers.length - 1], mb, nb, perm: nb > 1 ? identityPermutation(data.m) : NO_PERM, rng,
+    where, cfg, data, nX: p.layers[0], nY: p.layers[p.layers.length - 1], mb, nb, chunk: p.mCap, perm: nb > 1 ? identityPermutation(data.m) : NO_PERM, rng,
     drop: keep ? { keep, rng } : null, lr: cfg.learningRate, total,
     // sized for the whole run up to 2^16 entries, then doubled as needed (a run stopped early by
     // a signal or a callback never holds memory for steps it did not take)
@@ -78,8 +90,41 @@ export function createRun(e: Engine, where: string, cfg: TrainConfig, data: RunD
     epochCosts: cfg.form === 'epochs' ? new Float64Array(Math.min(cfg.epochs, 1 << 16)) : undefined,
     valCosts: new Float64Array(data.Xv ? Math.min(checks, 1 << 16) : 0), checks: 0,
     step: 0, epoch: 0, batch: 0, epochCost: 0, right: 0, count: 0, countRight: false,
-    best: Infinity, bestParams: undefined, wait: 0, resident: false, stopped: undefined,
+    best: Infinity, bestParams: undefined, wait: 0, resident: false, stopped: undefined, batchWrites, finite, finiteStep: 0,
   };
+}
+
+/**
+ * The divergence guard: every parameter must be finite. Σ p² over the parameter block (float64,
+ * so no finite float32 overflows it: 2^24·(3.4e38)² ≈ 2e84) is finite exactly when every
+ * parameter is. If so, the parameters are kept as the last finite state; if not, they are put
+ * back to that state and the run stops with an error naming the step and the learning rate.
+ */
+export function checkParams(e: Engine, r: Run): void {
+  const p = e.plan;
+  const ss = e.k.sum_squares(p.params, p.paramFloats);
+  if (Number.isFinite(ss)) {
+    r.finite.set(e.heap.subarray(p.params >> 2, (p.params >> 2) + p.paramFloats));
+    r.finiteStep = r.step;
+    return;
+  }
+  diverged(e, r, `a parameter became ${Number.isNaN(ss) ? 'NaN' : 'infinite'} by step ${r.step}`);
+}
+
+/**
+ * Throws the divergence error. The parameters stay as they are when every one is finite (a cost
+ * that overflowed for finite parameters, before this step's update); otherwise the last finite
+ * parameters are put back. The message says which, by step.
+ */
+function diverged(e: Engine, r: Run, what: string): never {
+  const p = e.plan;
+  let kept = r.step;
+  if (!Number.isFinite(e.k.sum_squares(p.params, p.paramFloats))) {
+    e.heap.set(r.finite, p.params >> 2);
+    kept = r.finiteStep;
+  }
+  const state = kept === 0 ? 'as they were before training' : `as they were after step ${kept}`;
+  throw new Error(`${r.where}: ${what} (learning rate ${r.lr}); the parameters diverged. They are ${kept === r.step ? 'kept' : 'restored'} ${state}; try a smaller learningRate than ${r.lr}, or call init() to start again`);
 }
 
 /**
@@ -104,9 +149,7 @@ export function runSteps(e: Engine, r: Run, deadline: number): boolean {
     forwardPass(e, mb, r.drop);
     let J = cost(e, mb);
     if (cfg.l2 > 0) J += l2Cost(e, mb, cfg.l2);
-    if (!Number.isFinite(J)) {
-      throw new Error(`${r.where}: the cost became ${J} at step ${r.step + 1}; the parameters diverged (try a smaller learningRate than ${r.lr}), call init() to start again`);
-    }
+    if (!Number.isFinite(J)) diverged(e, r, `the cost became ${J} at step ${r.step + 1}`);
     if (r.step === r.costs.length) r.costs = grown(r.costs);
     r.costs[r.step] = J;
     r.epochCost += J * mb;
@@ -165,6 +208,7 @@ function endEpoch(e: Engine, r: Run): void {
     r.epochCosts[ep - 1] = epochCost;
   }
   if (ep % cfg.progressEvery !== 0 && ep !== cfg.epochs) return;
+  checkParams(e, r); // at every check: validation and onProgress never see a broken network
   let val: { cost: number; accuracy: number | undefined } | undefined;
   if (r.data.Xv) {
     val = evaluate(e, r);
@@ -178,7 +222,10 @@ function endEpoch(e: Engine, r: Run): void {
       progress.validationCost = val.cost;
       if (val.accuracy !== undefined) progress.validationAccuracy = val.accuracy;
     }
+    const writes = r.batchWrites();
     if (cfg.onProgress(progress) === false) r.stopped = 'callback';
+    // a forward, predict, cost or backward in the callback used the batch region: put the batch back
+    if (r.batchWrites() !== writes) r.resident = false;
   }
   const es = cfg.earlyStopping;
   if (es && val) {
@@ -196,8 +243,8 @@ function endEpoch(e: Engine, r: Run): void {
 function evaluate(e: Engine, r: Run): { cost: number; accuracy: number | undefined } {
   const p = e.plan, h = e.heap, { Xv, Yv, mv } = r.data;
   let total = 0, right = 0;
-  for (let c0 = 0; c0 < mv; c0 += p.mCap) {
-    const mc = Math.min(p.mCap, mv - c0);
+  for (let c0 = 0; c0 < mv; c0 += r.chunk) {
+    const mc = Math.min(r.chunk, mv - c0);
     sliceColumnsInto(h, p.X >> 2, Xv!, r.nX, mv, c0, mc); // X (n_x × mc)
     sliceColumnsInto(h, p.Y >> 2, Yv!, r.nY, mv, c0, mc); // Y (n_y × mc)
     forwardPass(e, mc);
@@ -222,8 +269,12 @@ function rightCount(e: Engine, m: number): number {
   return right;
 }
 
-/** The run's result; with early stopping, the best parameters seen at a check are restored first. */
+/**
+ * The run's result, once every parameter is checked finite; with early stopping, the best
+ * parameters seen at a check are restored first.
+ */
 export function finishRun(e: Engine, r: Run): TrainResult {
+  if (r.finiteStep !== r.step) checkParams(e, r);
   if (r.cfg.earlyStopping && r.bestParams) e.heap.set(r.bestParams, e.plan.params >> 2);
   const result: TrainResult = { costs: r.costs.subarray(0, r.step), iterations: r.step, epochs: r.epoch, stopped: r.stopped ?? 'done' };
   if (r.epochCosts) result.epochCosts = r.epochCosts.subarray(0, r.epoch);

@@ -4,22 +4,45 @@
  */
 import type { MatrixData } from './matrix.js';
 
-/** A short, readable description of any value, for error messages. */
+/** The name of a real typed array ('Float32Array', …), or undefined for anything else (a Proxy over one included). */
+const typedArrayTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Int8Array.prototype), Symbol.toStringTag)!.get!;
+export function typedArrayName(v: unknown): string | undefined {
+  return typedArrayTag.call(v) as string | undefined;
+}
+
+/** An object whose prototype chain has a typed array's, but that is not one (a Proxy over one, say). */
+function isPosingTypedArray(v: object): boolean {
+  return typedArrayName(v) === undefined && Object.prototype.isPrototypeOf.call(Object.getPrototypeOf(Int8Array.prototype), v);
+}
+
+/** A short, readable description of any value, for error messages; never throws. */
 export function describe(v: unknown): string {
+  try {
+    return describeValue(v);
+  } catch {
+    return `a value that cannot be inspected (${typeof v})`;
+  }
+}
+
+function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (v === undefined) return 'undefined';
   if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : String(v);
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
-  if (typeof v === 'bigint') return `${v}n (a bigint)`;
+  if (typeof v === 'bigint') return `${String(v).length > 40 ? String(v).slice(0, 40) + '…' : v}n (a bigint)`;
   if (typeof v !== 'object') return `${String(v)} (${typeof v})`;
   if (Array.isArray(v)) return `an Array of length ${v.length}`;
-  if (ArrayBuffer.isView(v)) {
-    const len = (v as unknown as { length?: number }).length ?? v.byteLength;
-    const name = v.constructor.name;
-    return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} of length ${len}`;
+  const tag = typedArrayName(v);
+  if (tag !== undefined) {
+    // a real typed array: its class by name (a Buffer says Buffer), its length
+    const ctor = (v as { constructor?: { name?: unknown } }).constructor?.name;
+    const name = typeof ctor === 'string' && ctor !== '' ? ctor : tag;
+    return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} of length ${(v as unknown as ArrayLike<unknown>).length}`;
   }
+  if (v instanceof DataView) return `a DataView of ${v.byteLength} bytes`;
+  if (isPosingTypedArray(v)) return 'an object posing as a typed array (a Proxy or a copy of its prototype), not a real one';
   const keys = Object.keys(v);
-  return keys.length ? `an object with keys {${keys.slice(0, 6).join(', ')}${keys.length > 6 ? ', …' : ''}}` : 'an empty object';
+  return keys.length ? `an object with keys {${keys.slice(0, 6).map((k) => (k.length > 40 ? k.slice(0, 40) + '…' : k)).join(', ')}${keys.length > 6 ? ', …' : ''}}` : 'an empty object';
 }
 
 export function fail(where: string, what: string, expected: string, got: unknown, hint = ''): never {
@@ -46,19 +69,27 @@ export function checkSeed(where: string, v: unknown): number {
   return v;
 }
 
-/** True for the data types a Matrix's `data` may have: Float32Array, Float64Array or number[]. */
+/**
+ * True for the data types a Matrix's `data` may have: a real Float32Array or Float64Array (not a
+ * Proxy over one, whose length and elements would run code), or an Array (its elements are read
+ * once each, so a Proxy over an array is read like one).
+ */
 export function isMatrixData(v: unknown): v is MatrixData {
-  return v instanceof Float32Array || v instanceof Float64Array || Array.isArray(v);
+  const name = typedArrayName(v);
+  return name === 'Float32Array' || name === 'Float64Array' || Array.isArray(v);
 }
 
 const DATA_TYPES = 'a Float32Array, a Float64Array or a number[] (row-major)';
 
-/** A matrix argument after checking: its data may still be any accepted MatrixData type. */
-export interface CheckedMatrix { rows: number; cols: number; data: MatrixData }
+/** A matrix argument after checking: a fresh float32 copy of its values, shared with nothing. */
+export interface CheckedMatrix { rows: number; cols: number; data: Float32Array }
 
 /**
  * Checks a Matrix argument: shape, data type and length, every value finite in float32, and the
- * extra `inRange` check if given. `rows`/`cols` are the expected sizes, when known.
+ * extra `inRange` check if given. `rows`/`cols` are the expected sizes, when known. The values are
+ * read once into a fresh Float32Array and the checks run on that copy, so what is checked is what
+ * is used: a getter or a Proxy cannot change a value between the check and its use, and a throw
+ * while reading leaves nothing half done.
  */
 export function checkMatrix(
   where: string,
@@ -74,15 +105,18 @@ export function checkMatrix(
     fail(where, name, 'a Matrix { rows, cols, data }', v,
       Array.isArray(v[0]) ? 'Build one from one-row-per-example arrays with fromExamples(rows) or fromLabels(labels)' : '');
   }
-  if (typeof v !== 'object' || v === null) fail(where, name, 'a Matrix { rows, cols, data }', v);
+  if (typeof v !== 'object' || v === null || typedArrayName(v) !== undefined || isPosingTypedArray(v)) {
+    fail(where, name, 'a Matrix { rows, cols, data }', v);
+  }
   const o = v as Record<string, unknown>;
-  checkPositiveInt(where, `${name}.rows`, o.rows);
-  checkPositiveInt(where, `${name}.cols`, o.cols);
-  const rows = o.rows as number, cols = o.cols as number;
-  if (!isMatrixData(o.data)) fail(where, `${name}.data`, DATA_TYPES, o.data);
-  const data = o.data as MatrixData;
-  if (data.length !== rows * cols) {
-    fail(where, `${name}.data.length`, `rows·cols = ${rows}·${cols} = ${rows * cols}`, data.length);
+  // each property read once: what is checked is what is used
+  const rows = checkPositiveInt(where, `${name}.rows`, o.rows);
+  const cols = checkPositiveInt(where, `${name}.cols`, o.cols);
+  const data = o.data;
+  if (!isMatrixData(data)) fail(where, `${name}.data`, DATA_TYPES, data);
+  const n = data.length;
+  if (n !== rows * cols) {
+    fail(where, `${name}.data.length`, `rows·cols = ${rows}·${cols} = ${rows * cols}`, n);
   }
   if (expect.rows !== undefined && rows !== expect.rows) {
     fail(where, `${name}.rows`, `${expect.rows}${expect.rowsWhy ? ` (${expect.rowsWhy})` : ''}`, rows, expect.rowsHint);
@@ -90,22 +124,52 @@ export function checkMatrix(
   if (expect.cols !== undefined && cols !== expect.cols) {
     fail(where, `${name}.cols`, `${expect.cols}${expect.colsWhy ? ` (${expect.colsWhy})` : ''}`, cols);
   }
-  checkValues(where, name, data, cols, expect.range);
-  return { rows, cols, data };
+  return { rows, cols, data: copyValues(where, name, data, n, cols, expect.range) };
 }
 
 /**
- * Checks a vector argument (a bias, say): accepted data type, length n, finite float32 values.
- * It may also be given as an (n × 1) matrix { rows, cols, data }.
+ * Checks a vector argument (a bias, say): accepted data type, length n, finite float32 values;
+ * returns a fresh Float32Array copy. It may also be given as an (n × 1) matrix { rows, cols, data }.
  */
-export function checkVector(where: string, name: string, v: unknown, n: number): MatrixData {
-  if (typeof v === 'object' && v !== null && !isMatrixData(v) && !ArrayBuffer.isView(v)) {
+export function checkVector(where: string, name: string, v: unknown, n: number): Float32Array {
+  if (typeof v === 'object' && v !== null && !isMatrixData(v) && typedArrayName(v) === undefined && !isPosingTypedArray(v)) {
     return checkMatrix(where, name, v, { rows: n, cols: 1 }).data;
   }
   if (!isMatrixData(v)) fail(where, name, `${DATA_TYPES.replace(' (row-major)', '')} of length ${n}`, v);
-  if (v.length !== n) fail(where, `${name}.length`, String(n), v.length);
-  checkValues(where, name, v, 1);
-  return v;
+  const len = v.length;
+  if (len !== n) fail(where, `${name}.length`, String(n), len);
+  return copyValues(where, name, v, n, 1);
+}
+
+/**
+ * data[0 … n) as a new Float32Array, each element read once: a real typed array is copied by the
+ * engine (no code of the caller runs), an Array element by element (a non-number is refused as it
+ * is read). Then every value of the copy is checked: finite in float32, and in `range` if given.
+ */
+function copyValues(where: string, name: string, data: MatrixData, n: number, cols: number, range?: [number, number]): Float32Array {
+  const out = new Float32Array(n);
+  const at = (i: number) => (cols === 1 ? `${name}[${i}]` : `${name}[${Math.floor(i / cols)}, ${i % cols}] (data[${i}])`);
+  const want = range ? `a finite number in [${range[0]}, ${range[1]}]` : 'a finite number (in float32 range)';
+  const bad = (i: number, x: unknown): never => fail(where, `every value of ${name}`, want, x, `First bad value at ${at(i)}`);
+  const [lo, hi] = range ?? [-Infinity, Infinity];
+  if (Array.isArray(data)) {
+    for (let i = 0; i < n; i++) {
+      const x: unknown = data[i]; // the one read of this element
+      if (typeof x !== 'number') bad(i, x);
+      out[i] = x as number;
+      const f = out[i]; // the stored float32 is what is checked
+      if (!Number.isFinite(f) || f < lo || f > hi) bad(i, x);
+    }
+    return out;
+  }
+  out.set(data); // the engine copies a real typed array: no code of the caller runs
+  // without a range, finite is all there is to check: a quick yes, else the loop finds the first bad value
+  if (range === undefined && allFinite(out)) return out;
+  for (let i = 0; i < n; i++) {
+    const f = out[i];
+    if (!Number.isFinite(f) || f < lo || f > hi) bad(i, data[i]);
+  }
+  return out;
 }
 
 /**
@@ -126,17 +190,59 @@ function allFinite(d: Float32Array): boolean {
   return s0 + s1 + s2 + s3 === 0;
 }
 
-function checkValues(where: string, name: string, data: MatrixData, cols: number, range?: [number, number]): void {
-  // float32 data without a range: finite is all there is to check (the loop below finds the first bad value)
-  if (range === undefined && data instanceof Float32Array && allFinite(data)) return;
-  const [lo, hi] = range ?? [-Infinity, Infinity];
-  for (let i = 0; i < data.length; i++) {
-    const x = data[i];
-    const f = Math.fround(x);
-    if (typeof x !== 'number' || !Number.isFinite(f) || f < lo || f > hi) {
-      const at = cols === 1 ? `${name}[${i}]` : `${name}[${Math.floor(i / cols)}, ${i % cols}] (data[${i}])`;
-      const want = range ? `a finite number in [${lo}, ${hi}]` : 'a finite number (in float32 range)';
-      fail(where, `every value of ${name}`, want, x, `First bad value at ${at}`);
+/** Edit distance (insertions, deletions, substitutions) between two short strings. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     }
+    prev = row;
   }
+  return prev[b.length];
+}
+
+/** ` (did you mean 'x'?)` for the allowed key closest to `key`, when it is a likely typo; else ''. */
+export function didYouMean(key: string, allowed: readonly string[]): string {
+  if (key.length > 64) return '';
+  let best = '', dist = Infinity;
+  for (const a of allowed) {
+    const d = a.toLowerCase() === key.toLowerCase() ? 0.5 : editDistance(key, a);
+    if (d < dist) { best = a; dist = d; }
+  }
+  return dist <= Math.max(2, Math.floor(key.length / 4)) ? ` (did you mean '${best}'?)` : '';
+}
+
+/**
+ * An options object as a prototype-free record of its own enumerable string keys, each read once:
+ * nothing inherited (from Object.prototype, say) is ever read as an option, and a key not in
+ * `allowed` is an error naming it, the closest allowed key, and the list. `expected` describes
+ * the object; `what` names it in messages ('options', …) and `kind` says what its keys are.
+ */
+export function ownOptions(
+  where: string, options: unknown, allowed: readonly string[], expected: string, what = 'options', kind = `an option of ${where}`,
+): Record<string, unknown> {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) fail(where, what, expected, options);
+  const out: Record<string, unknown> = Object.create(null);
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) {
+      fail(where, `${what}.${key}`, `left out (not ${kind}${didYouMean(key, allowed)}; the options are ${allowed.join(', ')})`, (options as Record<string, unknown>)[key]);
+    }
+    out[key] = (options as Record<string, unknown>)[key];
+  }
+  return out;
+}
+
+/**
+ * The elements of an array argument, each read once, refusing holes (which would read through
+ * Array.prototype) and array-likes: a fresh plain array.
+ */
+export function ownElements(where: string, what: string, v: unknown[]): unknown[] {
+  const out = new Array<unknown>(v.length);
+  for (let i = 0; i < v.length; i++) {
+    if (!Object.hasOwn(v, i)) fail(where, `${what}[${i}]`, 'present', 'a hole in the array');
+    out[i] = v[i];
+  }
+  return out;
 }

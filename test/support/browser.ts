@@ -26,9 +26,9 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-/** Starts the static server over `folders` of the repository and launches Chromium. */
-export async function startBrowserSession(folders: string[]): Promise<BrowserSession> {
-  const server: RunningServer = await startServer({ root: repoRoot, folders });
+/** Starts the static server over `folders` of `root` (default the repository) and launches Chromium. */
+export async function startBrowserSession(folders: string[], root = repoRoot): Promise<BrowserSession> {
+  const server: RunningServer = await startServer({ root, folders });
   let browser: Browser | undefined;
   let launchError: Error | undefined;
   if (!existsSync(CHROMIUM)) {

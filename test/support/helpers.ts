@@ -19,6 +19,10 @@ export class Scratch {
   get k() {
     return this.be.kernels;
   }
+  /** Forgets every placement: the next put() starts at the base again. */
+  reset(): void {
+    this.#top = this.be.base;
+  }
   /** Places `data` (or n zeros) at a fresh 16-byte-aligned offset; returns the byte pointer. */
   put(data: ArrayLike<number> | number, misalign = 0): number {
     const n = typeof data === 'number' ? data : data.length;

@@ -1,0 +1,1 @@
+export function entryDeclarations(exports: Record<string, unknown>): string[];
