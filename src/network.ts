@@ -293,7 +293,7 @@ export class Network {
    * for cost or backward).
    */
   predictProba(X: MatrixInput | Batch): Matrix {
-    return this.#outputs('Network.predictProba', X);
+    return this.#outputs('Network.forward', X);
   }
 
   /**
@@ -301,7 +301,7 @@ export class Network {
    * (argmax of each column); linear → (n_y × m) the outputs. Memory as predictProba's.
    */
   predict(X: MatrixInput | Batch): Matrix {
-    const A = this.#outputs('Network.predict', X);
+    const A = this.#outputs('Network.forward', X);
     const act = this.activations[this.activations.length - 1];
     if (act === 'linear') return A;
     if (act === 'softmax') return { rows: 1, cols: A.cols, data: Float32Array.from({ length: A.cols }, (_, j) => argmaxColumn(A.data, 0, A.rows, A.cols, j)) };
