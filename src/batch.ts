@@ -28,7 +28,7 @@ export class Batch {
 
   /** Batches come from `net.batch(X, Y)`; this constructor is not for user code. */
   constructor(key: symbol, d: BatchData) {
-    if (key !== CREATE) throw new Error('Batch: make a batch with net.batch(X, Y), which checks the data for that network');
+    if (key !== CREATE) throw new Error('Batch: make one with net.batch(X, Y)');
     this.m = d.m;
     this.hasTargets = d.Y !== undefined;
     data.set(this, d);
@@ -36,9 +36,9 @@ export class Batch {
   }
 }
 
-/** A batch of already checked data; X and Y are copied, so the batch never aliases the caller's arrays. */
-export function makeBatch(owner: object, m: number, X: ArrayLike<number>, Y: ArrayLike<number> | undefined): Batch {
-  return new Batch(CREATE, { owner, m, X: Float32Array.from(X), Y: Y === undefined ? undefined : Float32Array.from(Y) });
+/** A batch of checked data: X and Y are the checks' own fresh copies, which the batch keeps (no one else holds them). */
+export function makeBatch(owner: object, m: number, X: Float32Array, Y: Float32Array | undefined): Batch {
+  return new Batch(CREATE, { owner, m, X, Y });
 }
 
 /** The data of a batch made by `owner`, or undefined for a batch of another network. */

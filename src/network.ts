@@ -67,6 +67,19 @@ export class Network {
   #yFrom: Batch | undefined;
   /** the view forward(batch) returns (A[L] in the arena), kept while it stays valid */
   #view: Matrix | undefined;
+  /**
+   * The last checked copies of X and Y, reused for the next copy of the same size (V8 takes about
+   * 1 µs to allocate a typed array over 64 bytes): one pair for single calls, one for train runs.
+   * A spare is taken out while in use, so a call re-entered from a getter or a callback never
+   * shares one; only copies up to SPARE_BYTES are kept (a large predict's memory is not held).
+   */
+  readonly #spares: (Float32Array | undefined)[] = [];
+  /** the allocators the checks copy into: X and Y of single calls (0, 1), of train runs (2, 3) */
+  readonly #into = [0, 1, 2, 3].map((k) => (n: number): Float32Array => {
+    const s = this.#spares[k];
+    this.#spares[k] = undefined;
+    return s?.length === n ? s : new Float32Array(n);
+  });
 
   private constructor(opts: Required<NetworkOptions>, be: Backend) {
     this.layers = Object.freeze([...opts.layers]);
@@ -256,6 +269,7 @@ export class Network {
     } finally {
       this.#running = undefined;
       this.#xFrom = this.#yFrom = undefined; // the run's data is in the slots now
+      this.#endRun(r);
       this.#invalidate();
     }
   }
@@ -282,6 +296,7 @@ export class Network {
     } finally {
       this.#running = undefined;
       this.#xFrom = this.#yFrom = undefined; // the run's data is in the slots now
+      this.#endRun(r);
       this.#invalidate();
     }
   }
@@ -385,8 +400,8 @@ export class Network {
     this.#live(where);
     this.#notTraining(where);
     const cfg = this.#guardCallback(where, checkTrainOptions(where, options, this.layers.length - 2));
-    const Xc = this.#checkX(where, X);
-    const Yc = this.#checkY(where, Y, Xc.cols);
+    const Xc = this.#checkX(where, X, this.#into[2]);
+    const Yc = this.#checkY(where, Y, Xc.cols, 'Y', this.#into[3]);
     const rng = createRng(cfg.seed ?? this.seed);
     const data = this.#runData(where, cfg, Xc, Yc, rng);
     if (cfg.batchSize !== undefined && cfg.batchSize > data.m) {
@@ -398,6 +413,12 @@ export class Network {
     this.#ensurePlan(where, Math.max(cfg.batchSize ?? data.m, this.#e.plan.mCap), runExtras(cfg.optimizer.name, keep, this.#extras));
     this.#invalidate();
     return createRun(this.#e, where, cfg, data, rng, keep, () => this.#batchWrites);
+  }
+
+  /** After a run: its checked copies of X and Y become the spares of the next run (nothing else holds them). */
+  #endRun(r: Run): void {
+    if (r.data.Xt instanceof Float32Array) this.#spares[2] = spare(r.data.Xt);
+    if (r.data.Yt instanceof Float32Array) this.#spares[3] = spare(r.data.Yt);
   }
 
   /** The training columns and the validation data: a seeded split of X and Y, or the given { X, Y }, checked. */
@@ -460,14 +481,14 @@ export class Network {
     return this.#forwardM;
   }
 
-  #checkX(where: string, X: MatrixInput): CheckedMatrix {
+  #checkX(where: string, X: MatrixInput, into?: (n: number) => Float32Array): CheckedMatrix {
     this.#live(where);
-    return checkMatrix(where, 'X', X, { rows: this.layers[0], rowsWhy: 'layers[0], the number of input features', rowsHint: EXAMPLES_HINT });
+    return checkMatrix(where, 'X', X, { rows: this.layers[0], rowsWhy: 'layers[0], the number of input features', rowsHint: EXAMPLES_HINT, into });
   }
 
   /** Y checked for this network's loss (class indices become one-hot): what goes into the Y slot. */
-  #checkY(where: string, Y: TargetInput, m: number, name = 'Y'): CheckedMatrix {
-    return checkTargets(where, Y, m, this.layers[this.layers.length - 1], this.loss, name);
+  #checkY(where: string, Y: TargetInput, m: number, name = 'Y', into?: (n: number) => Float32Array): CheckedMatrix {
+    return checkTargets(where, Y, m, this.layers[this.layers.length - 1], this.loss, name, into);
   }
 
   /**
@@ -489,10 +510,11 @@ export class Network {
         this.#xFrom = X;
       }
     } else {
-      const Xc = this.#checkX(where, X);
+      const Xc = this.#checkX(where, X, this.#into[0]);
       m = Xc.cols;
       if (m > this.#e.plan.mCap) this.#replan(where, m);
       this.#e.heap.set(Xc.data, this.#e.plan.X >> 2);
+      this.#spares[0] = spare(Xc.data);
       this.#xFrom = undefined;
     }
     this.#invalidate(); // the cached forward pass belonged to the previous X
@@ -507,22 +529,24 @@ export class Network {
     this.#batchWrites++;
     if (Y instanceof Batch) {
       const d = this.#batchData(where, 'Y', Y);
-      if (d.Y === undefined) throw new Error(`${where}: the batch has no targets; make it with net.batch(X, Y) to pass it to cost() and backward()`);
-      if (d.m !== m) throw new Error(`${where}: the batch has ${d.m} examples (columns) but the last forward pass had ${m}; pass the batch the forward pass ran on`);
+      if (d.Y === undefined) throw new Error(`${where}: the batch has no Y; make it with net.batch(X, Y)`);
+      if (d.m !== m) throw new Error(`${where}: the batch has ${d.m} columns, the last forward pass ${m}`);
       if (this.#yFrom !== Y || this.#running !== undefined) {
         this.#e.heap.set(d.Y, this.#e.plan.Y >> 2);
         this.#yFrom = Y;
       }
       return;
     }
-    this.#e.heap.set(this.#checkY(where, Y, m).data, this.#e.plan.Y >> 2);
+    const Yc = this.#checkY(where, Y, m, 'Y', this.#into[1]);
+    this.#e.heap.set(Yc.data, this.#e.plan.Y >> 2);
+    this.#spares[1] = spare(Yc.data);
     this.#yFrom = undefined;
   }
 
   /** The data of a batch this network made; another network's batch is refused. */
   #batchData(where: string, name: string, b: Batch): BatchData {
     const d = batchData(b, this.#token);
-    if (d === undefined) throw new Error(`${where}: ${name} is a batch made by another network; make one with this network's batch(X, Y)`);
+    if (d === undefined) throw new Error(`${where}: ${name} is another network's batch; make one with this network's batch()`);
     return d;
   }
 
@@ -547,3 +571,7 @@ export class Network {
     return { rows, cols, data: this.#e.heap.slice(ptr >> 2, (ptr >> 2) + rows * cols) };
   }
 }
+
+/** The largest checked copy kept as a spare: 1 MiB (mnist-shape's X is 0.8 MiB). */
+const SPARE_BYTES = 2 ** 20;
+const spare = (a: Float32Array): Float32Array | undefined => (a.byteLength <= SPARE_BYTES ? a : undefined);

@@ -133,8 +133,8 @@ describe.each(BACKENDS)('step API on a batch (%s)', (backend) => {
     expect(xs.hasTargets).toBe(false);
     expect(xs.m).toBe(60);
     net.forward(xs);
-    expect(() => net.cost(xs)).toThrow('Network.cost: the batch has no targets; make it with net.batch(X, Y) to pass it to cost() and backward()');
-    expect(() => net.backward(xs)).toThrow(/Network\.backward: the batch has no targets/);
+    expect(() => net.cost(xs)).toThrow('Network.cost: the batch has no Y; make it with net.batch(X, Y)');
+    expect(() => net.backward(xs)).toThrow(/Network\.backward: the batch has no Y/);
     expect(net.predict(xs).cols).toBe(60);
   });
 
@@ -143,8 +143,8 @@ describe.each(BACKENDS)('step API on a batch (%s)', (backend) => {
     const small = net.batch(datasets.flower({ m: 8, seed: 1 }).X, datasets.flower({ m: 8, seed: 1 }).Y);
     net.forward(flower.X);
     const before = params(net);
-    expect(() => net.cost(small)).toThrow('Network.cost: the batch has 8 examples (columns) but the last forward pass had 60; pass the batch the forward pass ran on');
-    expect(() => net.backward(small)).toThrow(/Network\.backward: the batch has 8 examples/);
+    expect(() => net.cost(small)).toThrow('Network.cost: the batch has 8 columns, the last forward pass 60');
+    expect(() => net.backward(small)).toThrow(/Network\.backward: the batch has 8 columns/);
     expect(bitEqual(params(net), before)).toBe(true);
     expect(() => net.getGrads()).toThrow(/no gradients yet/);
   });
@@ -152,9 +152,9 @@ describe.each(BACKENDS)('step API on a batch (%s)', (backend) => {
   it('a batch belongs to the network that checked it', async () => {
     const [a, b] = await Promise.all([create(backend), create(backend)]);
     const batch = a.batch(flower.X, flower.Y);
-    expect(() => b.forward(batch)).toThrow("Network.forward: X is a batch made by another network; make one with this network's batch(X, Y)");
+    expect(() => b.forward(batch)).toThrow("Network.forward: X is another network's batch; make one with this network's batch()");
     b.forward(flower.X);
-    expect(() => b.cost(batch)).toThrow("Network.cost: Y is a batch made by another network; make one with this network's batch(X, Y)");
+    expect(() => b.cost(batch)).toThrow("Network.cost: Y is another network's batch; make one with this network's batch()");
   });
 
   it('batch() checks like forward, cost and backward: clear errors, nothing changed', async () => {
@@ -169,7 +169,7 @@ describe.each(BACKENDS)('step API on a batch (%s)', (backend) => {
     expect(() => net.batch(flower.X, { rows: 1, cols: 59, data: new Float32Array(59) })).toThrow(/Network\.batch: Y\.cols must be 60/);
     expect(bitEqual(params(net), before)).toBe(true);
     net.cost(flower.Y); // the forward pass before the rejected calls is still there
-    expect(() => new (Batch as unknown as new () => Batch)()).toThrow('Batch: make a batch with net.batch(X, Y), which checks the data for that network');
+    expect(() => new (Batch as unknown as new () => Batch)()).toThrow('Batch: make one with net.batch(X, Y)');
   });
 
   it('softmax: class indices become one-hot once, in the batch', async () => {
