@@ -17,9 +17,15 @@ const ACT_LINEAR = 4;
 
 const LEAK: f32 = 0.01;
 
-@inline function act4(v: v128, act: i32): v128 {
+// tanh as one function for the element-wise forms, off the training step's path (bias_tanh inlines
+// it): one copy of its code instead of two keeps the module small
+function tanh4_call(z: v128): v128 {
+  return tanh4(z);
+}
+
+@inline function act4(v: v128, act: i32, inlined: bool = true): v128 {
   if (act == ACT_SIGMOID) return sigmoid4(v);
-  if (act == ACT_TANH) return tanh4(v);
+  if (act == ACT_TANH) return inlined ? tanh4(v) : tanh4_call(v);
   // pmax(x, y) = x < y ? y : x is one maxps; it keeps a NaN z (NaN < y is false)
   if (act == ACT_RELU) return f32x4.pmax(v, f32x4.splat(0));
   if (act == ACT_LEAKY_RELU) return f32x4.pmax(v, f32x4.mul(v, f32x4.splat(LEAK)));
@@ -33,11 +39,11 @@ const LEAK: f32 = 0.01;
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
-    v128.store(a + o, act4(v128.load(z + o), act));
+    v128.store(a + o, act4(v128.load(z + o), act, false));
   }
   if (i < n) {
     const o = <usize>i << 2;
-    tail_out(a + o, act4(tail_in(z + o, n - i), act), n - i);
+    tail_out(a + o, act4(tail_in(z + o, n - i), act, false), n - i);
   }
 }
 

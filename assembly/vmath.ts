@@ -80,23 +80,43 @@ const TQ2: f32 = -0.05373971909284592;
 const TQ3: f32 = 0.020639093592762947;
 const TQ4: f32 = -0.005704993847757578;
 
-@inline export function tanh4(z: v128): v128 {
-  const az = f32x4.abs(z);
+@inline function tanh_small(z: v128): v128 {
   const t = f32x4.mul(z, z);
   let q = f32x4.splat(TQ4);
   q = f32x4.add(f32x4.mul(q, t), f32x4.splat(TQ3));
   q = f32x4.add(f32x4.mul(q, t), f32x4.splat(TQ2));
   q = f32x4.add(f32x4.mul(q, t), f32x4.splat(TQ1));
   q = f32x4.add(f32x4.mul(q, t), f32x4.splat(TQ0));
-  const small = f32x4.add(z, f32x4.mul(f32x4.mul(z, t), q));
+  return f32x4.add(z, f32x4.mul(f32x4.mul(z, t), q));
+}
+
+/** the large-|z| branch with z's sign: ±(1 − e)/(1 + e), e = e^(−2·min(|z|, TANH_ONE)) */
+@inline function tanh_big(z: v128, az: v128): v128 {
   // |z| ≥ 9.1 gives ±1 exactly; clamping there keeps e normal (x86 handles subnormal arithmetic
   // in microcode, several times slower, and trained hidden layers do see |z| > 43, where e^(−2|z|) is subnormal)
   const e = exp_neg_normal(f32x4.mul(f32x4.pmin(az, f32x4.splat(TANH_ONE)), f32x4.splat(-2)));
   const one = f32x4.splat(1);
   const big = f32x4.div(f32x4.sub(one, e), f32x4.add(one, e));
   // copy z's sign onto the large-|z| branch (it was computed from |z|)
-  const signed = v128.or(big, v128.and(z, i32x4.splat(<i32>0x80000000)));
-  return v128.bitselect(small, signed, f32x4.lt(az, f32x4.splat(TANH_SMALL)));
+  return v128.or(big, v128.and(z, i32x4.splat(<i32>0x80000000)));
+}
+
+// Each lane takes one of the two branches; a vector whose lanes all take the same one computes only
+// that one (the same operations on the same lanes, so the same bits). Where every |z| ≥ TANH_ONE the
+// clamp makes the large branch ±(1 − e)/(1 + e) at TANH_ONE, which is ±1 exactly (e ≈ 5.6e-9 is below
+// half an ulp of 1): saturated units, common in trained hidden layers, cost a compare and a select.
+@inline export function tanh4(z: v128): v128 {
+  const az = f32x4.abs(z);
+  const small = f32x4.lt(az, f32x4.splat(TANH_SMALL));
+  // each branch's code appears once: a lane takes it only if its own test says so
+  let s = f32x4.splat(0), b = s;
+  if (v128.any_true(small)) s = tanh_small(z);
+  if (!v128.all_true<i32>(small)) {
+    b = v128.all_true<i32>(f32x4.ge(az, f32x4.splat(TANH_ONE)))
+      ? v128.or(f32x4.splat(1), v128.and(z, i32x4.splat(<i32>0x80000000)))
+      : tanh_big(z, az);
+  }
+  return v128.bitselect(s, b, small);
 }
 
 /** 1 / (1 + e^-z) without overflow: with e = e^-|z|, 1/(1 + e) for z ≥ 0 and e/(1 + e) for z < 0. */

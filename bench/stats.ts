@@ -4,7 +4,7 @@
  */
 
 /** The benchmark's implementations, in table order. */
-export const IMPLS = ['wasm', 'js', 'tfjs-wasm', 'tfjs-cpu'] as const;
+export const IMPLS = ['wasm', 'js', 'tfjs-wasm', 'tfjs-cpu', 'numpy'] as const;
 export type Impl = (typeof IMPLS)[number];
 
 /** Median of a non-empty list (mean of the two middle values for an even count). */
@@ -71,6 +71,16 @@ export function parseSizes(option: string, value: string | undefined, fallback: 
     throw new Error(`bench: --${option} takes a comma list of sizes 1…4096, or 'none'; got '${value}'`);
   }
   return sizes;
+}
+
+/** Parses --threads: a comma list of thread counts 1…64, sorted, without repeats; throws naming the option. */
+export function parseThreads(option: string, value: string | undefined, fallback: readonly number[]): number[] {
+  if (value === undefined) return [...fallback];
+  const n = value.split(',').map((s) => Number(s.trim()));
+  if (n.length === 0 || n.some((t) => !Number.isInteger(t) || t < 1 || t > 64)) {
+    throw new Error(`bench: --${option} takes a comma list of thread counts 1…64; got '${value}'`);
+  }
+  return [...new Set(n)].sort((a, b) => a - b);
 }
 
 /**

@@ -1,5 +1,6 @@
 // wasm-mlp: the public exports, each from the file that owns it.
 export { Network } from './network.js';
+export { Batch } from './batch.js';
 export type { NetworkOptions, InitOptions, CostOptions } from './network-options.js';
 export {
   ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, LOSSES, INIT_SCHEMES, OPTIMIZERS,

@@ -3,6 +3,7 @@
  * the engine (src/core/engine.ts: the step as kernel calls over the planned arena) or, for
  * train() and trainAsync(), to the trainer (src/train/trainer.ts).
  */
+import { Batch, batchData, makeBatch, type BatchData } from './batch.js';
 import { createBackend, MAX_ARENA_BYTES, mib, type Backend, type BackendName } from './core/backend.js';
 import {
   DEFAULT_INIT_SCALE, INIT_SCHEMES, initFactor, paramCount,
@@ -62,6 +63,26 @@ export class Network {
   #running: 'Network.train' | 'Network.trainAsync' | undefined;
   /** writes into the batch region by forward, cost and backward (a run puts its batch back after them) */
   #batchWrites = 0;
+  /** identifies the batches this network made (batch()) */
+  readonly #token = {};
+  /** the batch whose X / Y is in the slot, which then needs no copy (undefined once anything else is written there) */
+  #xFrom: Batch | undefined;
+  #yFrom: Batch | undefined;
+  /** the view forward(batch) returns (A[L] in the arena), kept while it stays valid */
+  #view: Matrix | undefined;
+  /**
+   * The last checked copies of X and Y, reused for the next copy of the same size (V8 takes about
+   * 1 µs to allocate a typed array over 64 bytes): one pair for single calls, one for train runs.
+   * A spare is taken out while in use, so a call re-entered from a getter or a callback never
+   * shares one; only copies up to SPARE_BYTES are kept (a large predict's memory is not held).
+   */
+  readonly #spares: (Float32Array | undefined)[] = [];
+  /** the allocators the checks copy into: X and Y of single calls (0, 1), of train runs (2, 3) */
+  readonly #into = [0, 1, 2, 3].map((k) => (n: number): Float32Array => {
+    const s = this.#spares[k];
+    this.#spares[k] = undefined;
+    return s?.length === n ? s : new Float32Array(n);
+  });
 
   private constructor(opts: Required<NetworkOptions>, be: Backend) {
     this.layers = Object.freeze([...opts.layers]);
@@ -163,37 +184,67 @@ export class Network {
     return this;
   }
 
-  /** A[L] for X (n_x × m); keeps Z and A of every layer for cost() and backward(). */
-  forward(X: MatrixInput): Matrix {
-    const m = this.#putX('Network.forward', this.#checkX('Network.forward', X));
+  /**
+   * X (n_x × m) and, if given, its targets Y checked once for this network and kept as a Batch
+   * (copies: changing X or Y afterwards does not change the batch). forward(batch), cost(batch)
+   * and backward(batch) then check nothing, and copy nothing while the batch is the data this
+   * network last read: a loop of forward, cost, backward and update runs at train()'s speed.
+   */
+  batch(X: MatrixInput, Y?: TargetInput): Batch {
+    const where = 'Network.batch';
+    const Xc = this.#checkX(where, X);
+    const Yc = Y === undefined ? undefined : this.#checkY(where, Y, Xc.cols);
+    return makeBatch(this.#token, Xc.cols, Xc.data, Yc?.data);
+  }
+
+  /**
+   * A[L] for X (n_x × m), or for a batch's X; keeps Z and A of every layer for cost() and
+   * backward(). For a matrix X the result is a copy. For a batch it is a view of the network's
+   * memory, copied nothing: read it before the next call on this network (which may overwrite or
+   * move it), copy it to keep it (`Float32Array.from(A.data)`), and do not write to it.
+   */
+  forward(X: MatrixInput | Batch): Matrix {
+    const m = this.#forward('Network.forward', X);
+    const out = this.#e.plan.layer[this.#e.plan.layer.length - 1];
+    return X instanceof Batch ? this.#outputView(out.A, out.nOut, m) : this.#copyMatrix(out.A, out.nOut, m);
+  }
+
+  /** The forward pass of X (or a batch) and its bookkeeping; returns m. */
+  #forward(where: string, X: MatrixInput | Batch): number {
+    const m = this.#putX(where, X);
     forwardPass(this.#e, m);
     this.#forwardM = m;
     this.#gradsReady = false;
-    const out = this.#e.plan.layer[this.#e.plan.layer.length - 1];
-    return this.#copyMatrix(out.A, out.nOut, m);
+    return m;
+  }
+
+  /** A view of (rows × cols) at ptr, made again only when the heap, the slot or the size changed. */
+  #outputView(ptr: number, rows: number, cols: number): Matrix {
+    const v = this.#view, h = this.#e.heap;
+    if (v !== undefined && v.cols === cols && v.data.buffer === h.buffer && v.data.byteOffset === h.byteOffset + ptr) return v;
+    return (this.#view = { rows, cols, data: h.subarray(ptr >> 2, (ptr >> 2) + rows * cols) });
   }
 
   /**
    * The cost of the last forward pass against Y: binary cross-entropy (sigmoid output, Y in
    * [0, 1]), categorical cross-entropy (softmax; Y one-hot or class indices) or mean squared error
-   * (Y any finite values), divided by m; with `l2: λ` plus (λ/(2m))·Σ‖W‖².
+   * (Y any finite values), divided by m; with `l2: λ` plus (λ/(2m))·Σ‖W‖². Y may be a batch
+   * with targets (the batch of the forward pass, or any of the same size).
    */
-  cost(Y: TargetInput, options: CostOptions = {}): number {
+  cost(Y: TargetInput | Batch, options: CostOptions = {}): number {
     const where = 'Network.cost';
     const m = this.#needForward(where, 'cost(Y)');
     const l2 = checkCostOptions(where, options);
-    this.#e.heap.set(this.#checkY(where, Y, m).data, this.#e.plan.Y >> 2);
-    this.#batchWrites++;
+    this.#putY(where, Y, m);
     return cost(this.#e, m) + (l2 > 0 ? l2Cost(this.#e, m, l2) : 0);
   }
 
   /** Gradients of cost(Y, options) for the last forward pass; read them with getGrads(). */
-  backward(Y: TargetInput, options: CostOptions = {}): this {
+  backward(Y: TargetInput | Batch, options: CostOptions = {}): this {
     const where = 'Network.backward';
     const m = this.#needForward(where, 'backward(Y)');
     const l2 = checkCostOptions(where, options);
-    this.#e.heap.set(this.#checkY(where, Y, m).data, this.#e.plan.Y >> 2);
-    this.#batchWrites++;
+    this.#putY(where, Y, m);
     backwardPass(this.#e, m, l2);
     this.#gradsReady = true;
     return this;
@@ -239,6 +290,8 @@ export class Network {
       return finishRun(this.#e, r);
     } finally {
       this.#running = undefined;
+      this.#xFrom = this.#yFrom = undefined; // the run's data is in the slots now
+      this.#endRun(r);
       this.#invalidate();
     }
   }
@@ -264,6 +317,8 @@ export class Network {
       return finishRun(this.#e, r);
     } finally {
       this.#running = undefined;
+      this.#xFrom = this.#yFrom = undefined; // the run's data is in the slots now
+      this.#endRun(r);
       this.#invalidate();
     }
   }
@@ -274,16 +329,16 @@ export class Network {
    * RELEASE_BYTES (32 MiB) gives that memory back before returning (then no forward pass is kept
    * for cost or backward).
    */
-  predictProba(X: MatrixInput): Matrix {
-    return this.#outputs(X);
+  predictProba(X: MatrixInput | Batch): Matrix {
+    return this.#outputs('Network.forward', X);
   }
 
   /**
    * Predictions for X: sigmoid → (n_y × m) of 0/1 (A > 0.5); softmax → (1 × m) class indices
    * (argmax of each column); linear → (n_y × m) the outputs. Memory as predictProba's.
    */
-  predict(X: MatrixInput): Matrix {
-    const A = this.#outputs(X);
+  predict(X: MatrixInput | Batch): Matrix {
+    const A = this.#outputs('Network.forward', X);
     const act = this.activations[this.activations.length - 1];
     if (act === 'linear') return A;
     if (act === 'softmax') return { rows: 1, cols: A.cols, data: Float32Array.from({ length: A.cols }, (_, j) => argmaxColumn(A.data, 0, A.rows, A.cols, j)) };
@@ -292,12 +347,15 @@ export class Network {
   }
 
   /**
-   * forward(X); then, if that pass grew the arena by more than RELEASE_BYTES and no training run
-   * is using the arena, the network moves to a fresh memory of its earlier size.
+   * forward(X) as a copy (for a batch too); then, if that pass grew the arena by more than
+   * RELEASE_BYTES and no training run is using the arena, the network moves to a fresh memory of
+   * its earlier size.
    */
-  #outputs(X: MatrixInput): Matrix {
+  #outputs(where: string, X: MatrixInput | Batch): Matrix {
     const before = this.#e.plan;
-    const A = this.forward(X);
+    const m = this.#forward(where, X);
+    const out = this.#e.plan.layer[this.#e.plan.layer.length - 1];
+    const A = this.#copyMatrix(out.A, out.nOut, m);
     if (this.#e.plan.end - before.end > RELEASE_BYTES && this.#running === undefined) this.#moveArena(before.mCap);
     return A;
   }
@@ -314,6 +372,7 @@ export class Network {
     heap.set(this.#e.heap.subarray(be.base >> 2, plan.X >> 2), be.base >> 2);
     this.#be = be;
     this.#e = createEngine(be.kernels, this.layers, this.activations, this.loss, plan, heap);
+    this.#xFrom = this.#yFrom = undefined; // the batch region is new memory
     this.#invalidate();
   }
 
@@ -364,8 +423,8 @@ export class Network {
     this.#live(where);
     this.#notTraining(where);
     const cfg = this.#guardCallback(where, checkTrainOptions(where, options, this.layers.length - 2));
-    const Xc = this.#checkX(where, X);
-    const Yc = this.#checkY(where, Y, Xc.cols);
+    const Xc = this.#checkX(where, X, this.#into[2]);
+    const Yc = this.#checkY(where, Y, Xc.cols, 'Y', this.#into[3]);
     const rng = createRng(cfg.seed ?? this.seed);
     const data = this.#runData(where, cfg, Xc, Yc, rng);
     if (cfg.batchSize !== undefined && cfg.batchSize > data.m) {
@@ -377,6 +436,12 @@ export class Network {
     this.#ensurePlan(where, Math.max(cfg.batchSize ?? data.m, this.#e.plan.mCap), runExtras(cfg.optimizer.name, keep, this.#extras));
     this.#invalidate();
     return createRun(this.#e, where, cfg, data, rng, keep, () => this.#batchWrites);
+  }
+
+  /** After a run: its checked copies of X and Y become the spares of the next run (nothing else holds them). */
+  #endRun(r: Run): void {
+    if (r.data.Xt instanceof Float32Array) this.#spares[2] = spare(r.data.Xt);
+    if (r.data.Yt instanceof Float32Array) this.#spares[3] = spare(r.data.Yt);
   }
 
   /** The training columns and the validation data: a seeded split of X and Y, or the given { X, Y }, checked. */
@@ -439,24 +504,73 @@ export class Network {
     return this.#forwardM;
   }
 
-  #checkX(where: string, X: MatrixInput): CheckedMatrix {
+  #checkX(where: string, X: MatrixInput, into?: (n: number) => Float32Array): CheckedMatrix {
     this.#live(where);
-    return checkMatrix(where, 'X', X, { rows: this.layers[0], rowsWhy: 'layers[0], the number of input features', rowsHint: EXAMPLES_HINT });
+    return checkMatrix(where, 'X', X, { rows: this.layers[0], rowsWhy: 'layers[0], the number of input features', rowsHint: EXAMPLES_HINT, into });
   }
 
   /** Y checked for this network's loss (class indices become one-hot): what goes into the Y slot. */
-  #checkY(where: string, Y: TargetInput, m: number, name = 'Y'): CheckedMatrix {
-    return checkTargets(where, Y, m, this.layers[this.layers.length - 1], this.loss, name);
+  #checkY(where: string, Y: TargetInput, m: number, name = 'Y', into?: (n: number) => Float32Array): CheckedMatrix {
+    return checkTargets(where, Y, m, this.layers[this.layers.length - 1], this.loss, name, into);
   }
 
-  /** Makes room for a checked X's m columns (the only place the arena may grow) and copies it in. */
-  #putX(where: string, Xc: CheckedMatrix): number {
-    const m = Xc.cols;
+  /**
+   * Puts X, or a batch's X, into the X slot and returns its m columns: a matrix is checked first,
+   * a batch is copied only when the slot holds it already (never while a run, which writes the
+   * slots itself, is going on). Makes room for m columns first (the only place the arena may grow
+   * outside train()).
+   */
+  #putX(where: string, X: MatrixInput | Batch): number {
+    this.#live(where);
+    let m: number;
     this.#batchWrites++;
-    if (m > this.#e.plan.mCap) this.#replan(where, m);
-    this.#e.heap.set(Xc.data, this.#e.plan.X >> 2);
-    this.#invalidate(); // the cached forward pass belonged to the X just overwritten
+    if (X instanceof Batch) {
+      const d = this.#batchData(where, 'X', X);
+      m = d.m;
+      if (m > this.#e.plan.mCap) this.#replan(where, m);
+      if (this.#xFrom !== X || this.#running !== undefined) {
+        this.#e.heap.set(d.X, this.#e.plan.X >> 2);
+        this.#xFrom = X;
+      }
+    } else {
+      const Xc = this.#checkX(where, X, this.#into[0]);
+      m = Xc.cols;
+      if (m > this.#e.plan.mCap) this.#replan(where, m);
+      this.#e.heap.set(Xc.data, this.#e.plan.X >> 2);
+      this.#spares[0] = spare(Xc.data);
+      this.#xFrom = undefined;
+    }
+    this.#invalidate(); // the cached forward pass belonged to the previous X
     return m;
+  }
+
+  /**
+   * Puts the targets of the last forward pass (m columns) into the Y slot: a matrix or class
+   * indices are checked first, a batch's targets are copied only when the slot does not hold them.
+   */
+  #putY(where: string, Y: TargetInput | Batch, m: number): void {
+    this.#batchWrites++;
+    if (Y instanceof Batch) {
+      const d = this.#batchData(where, 'Y', Y);
+      if (d.Y === undefined) throw new Error(`${where}: the batch has no Y; make it with net.batch(X, Y)`);
+      if (d.m !== m) throw new Error(`${where}: the batch has ${d.m} columns, the last forward pass ${m}`);
+      if (this.#yFrom !== Y || this.#running !== undefined) {
+        this.#e.heap.set(d.Y, this.#e.plan.Y >> 2);
+        this.#yFrom = Y;
+      }
+      return;
+    }
+    const Yc = this.#checkY(where, Y, m, 'Y', this.#into[1]);
+    this.#e.heap.set(Yc.data, this.#e.plan.Y >> 2);
+    this.#spares[1] = spare(Yc.data);
+    this.#yFrom = undefined;
+  }
+
+  /** The data of a batch this network made; another network's batch is refused. */
+  #batchData(where: string, name: string, b: Batch): BatchData {
+    const d = batchData(b, this.#token);
+    if (d === undefined) throw new Error(`${where}: ${name} is another network's batch; make one with this network's batch()`);
+    return d;
   }
 
   #replan(where: string, m: number): void {
@@ -467,6 +581,7 @@ export class Network {
     // the parameter and gradient blocks do not depend on m, so they stay where they are
     this.#e.heap = this.#be!.reserve(plan.end);
     this.#e.plan = plan;
+    this.#xFrom = this.#yFrom = undefined; // the X and Y slots may have moved
     this.#invalidate();
   }
 
@@ -479,3 +594,7 @@ export class Network {
     return { rows, cols, data: this.#e.heap.slice(ptr >> 2, (ptr >> 2) + rows * cols) };
   }
 }
+
+/** The largest checked copy kept as a spare: 1 MiB (mnist-shape's X is 0.8 MiB). */
+const SPARE_BYTES = 2 ** 20;
+const spare = (a: Float32Array): Float32Array | undefined => (a.byteLength <= SPARE_BYTES ? a : undefined);

@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { plainSimdModule, relaxedSimdModule, relaxedSimdSupported } from '../bench/relaxed.js';
-import { flopsPerStep, fmt, gemmFlops, gflops, median, parseList, parseSizes, relDiff, stepsFor, table, theilSen } from '../bench/stats.js';
+import { NEVER_SLOWER, speedRatios, stepApiTargets, variantTargets, type GemmResult, type Result } from '../bench/report.js';
+import { flopsPerStep, fmt, gemmFlops, gflops, median, parseList, parseSizes, parseThreads, relDiff, stepsFor, table, theilSen } from '../bench/stats.js';
+import { createVariantNetwork, isUnavailable, variantLabel } from '../bench/variants.js';
 import spec from '../bench/workloads.json' with { type: 'json' };
 
 describe('bench/stats', () => {
@@ -53,6 +55,15 @@ describe('bench/stats', () => {
     expect(() => parseList('only', ',', all, all)).toThrow(/--only takes/);
   });
 
+  it('--threads and --simd lists', () => {
+    expect(parseThreads('threads', '2,1,2', [1])).toEqual([1, 2]);
+    expect(parseThreads('threads', undefined, [1, 2])).toEqual([1, 2]);
+    expect(() => parseThreads('threads', '1,0', [1])).toThrow("bench: --threads takes a comma list of thread counts 1…64; got '1,0'");
+    expect(() => parseThreads('threads', 'two', [1])).toThrow(/--threads takes/);
+    expect(parseList('simd', 'relaxed,plain', ['plain', 'relaxed'], ['plain'])).toEqual(['plain', 'relaxed']);
+    expect(() => parseList('simd', 'fma', ['plain', 'relaxed'], ['plain'])).toThrow("bench: --simd takes a comma list of plain, relaxed; got 'fma'");
+  });
+
   it('--gemm sizes', () => {
     expect(parseSizes('gemm', '128,512', [1])).toEqual([128, 512]);
     expect(parseSizes('gemm', 'none', [1])).toEqual([]);
@@ -77,6 +88,90 @@ describe('bench/stats', () => {
   });
 });
 
+describe('bench/report: ratios and targets from made-up results', () => {
+  const row = (workload: string, label: string, stepsPerSec: number, extra: Partial<Result> = {}): Result => ({
+    workload, layers: [1, 1], m: 1, impl: label.startsWith('wasm') ? 'wasm' : label as Result['impl'], label,
+    threads: / t2/.test(label) ? 2 : 1, simd: label.startsWith('wasm') ? (label.endsWith('relaxed') ? 'relaxed' : 'plain') : null,
+    stepsPerSec, msPerStep: 1000 / stepsPerSec, gflops: 1, repeats: 5, stepsPerRepeat: 1, firstCost: 0.69, process: 'main', mode: 'train', ...extra,
+  });
+  const results = [
+    row('mnist-shape', 'wasm', 400), row('mnist-shape', 'wasm t2', 720), row('mnist-shape', 'numpy', 800),
+    // relaxed/plain comes from the plain module timed beside it (here 410, not the 400 above)
+    row('mnist-shape', 'wasm relaxed', 533, { plainSameRun: 410, process: 'relaxed-child' }),
+    row('mnist-shape', 'wasm t2 relaxed', 500, { plainSameRun: 720 }),
+  ];
+
+  it('speedRatios: wasm against the others, variants against wasm, relaxed against its paired plain, variants against numpy', () => {
+    const [r] = speedRatios(results, ['mnist-shape']);
+    expect(r['wasm/numpy']).toBe(0.5);
+    expect(r['wasm t2/wasm']).toBe(1.8);
+    expect(r['wasm relaxed/wasm']).toBe(533 / 410);
+    expect(r['wasm t2 relaxed/wasm t2']).toBe(500 / 720);
+    expect(r['wasm t2 relaxed/numpy']).toBe(0.625);
+  });
+
+  it('variantTargets: PASS, FAIL, n/a where unmeasured, and the 1.3× target only where the peaks differ ≥ 1.8×', () => {
+    const gemm: GemmResult[] = [
+      { n: 512, impl: 'wasm', label: 'wasm', threads: 1, simd: 'plain', gflops: 30, msPerProduct: 9, repeats: 5, peakGflops: 33, fmaPeakGflops: 60, fractionOfPeak: 30 / 33, process: 'main' },
+      { n: 512, impl: 'wasm', label: 'wasm t2', threads: 2, simd: 'plain', gflops: 51, msPerProduct: 5, repeats: 5, peakGflops: 33, fmaPeakGflops: 60, fractionOfPeak: 51 / 33, process: 'main' },
+    ];
+    const ratios = speedRatios(results, ['mnist-shape']);
+    const byName = (fma: number | null) => new Map(variantTargets(ratios, gemm, results, ['mnist-shape'], fma).map((t) => [t.target, t]));
+    const t = byName(2);
+    expect(t.get('GEMM 512: wasm t2 / wasm ≥ 1.8×')).toMatchObject({ value: 1.7, pass: false });
+    expect(t.get('mnist-shape: wasm t2 / wasm ≥ 1.7×')).toMatchObject({ value: 1.8, pass: true });
+    expect(t.get('GEMM 512 (wasm, plain) ≥ 85% of the mul+add peak')?.pass).toBe(true);
+    expect(t.get('GEMM 512 (wasm relaxed) ≥ 80% of the FMA peak')).toMatchObject({ value: null, pass: null });
+    expect(t.get('mnist-shape: wasm relaxed / wasm ≥ 1.3× (peaks differ ≥ 1.8×)')).toMatchObject({ value: 533 / 410, pass: true });
+    expect(t.get(`mnist-shape: wasm t2 relaxed never slower than wasm t2 (≥ ${NEVER_SLOWER})`)?.pass).toBe(false);
+    expect(t.get('mnist-shape: wasm t2 relaxed / numpy ≥ 0.6×')).toMatchObject({ value: 0.625, pass: true });
+    // peaks only 1.5× apart: the 1.3× target does not apply (reported, neither PASS nor FAIL)
+    expect(byName(1.5).get('mnist-shape: wasm relaxed / wasm ≥ 1.3× (peaks differ ≥ 1.8×)')).toMatchObject({ pass: null, detail: expect.stringMatching(/does not apply/) });
+  });
+});
+
+describe('bench/report: the step API\'s rows and targets', () => {
+  const row = (label: string, mode: Result['mode'], msPerStep: number, baseline?: string): Result => ({
+    workload: 'planar', layers: [2, 4, 1], m: 400, impl: 'wasm', label, threads: 1, simd: 'plain', mode, ...(baseline ? { baseline } : {}),
+    stepsPerSec: 1000 / msPerStep, msPerStep, gflops: 1, repeats: 5, stepsPerRepeat: 1, firstCost: 0.69, process: 'main',
+  });
+  it('times against a step inside train(), kept out of the variant ratios; PASS at or below the limits', () => {
+    const results = [row('wasm', 'train', 0.004), row('wasm step-api', 'step-api', 0.0048), row('wasm train-1', 'train-1', 0.0088),
+      row('wasm baseline', 'train', 0.006, 'build/baseline/x/index.js')];
+    const [r] = speedRatios(results, ['planar']);
+    expect(Object.keys(r).sort()).toEqual(['wasm/wasm baseline', 'wasm/wasm step-api', 'wasm/wasm train-1', 'workload']);
+    const t = new Map(stepApiTargets([r], ['planar'], true).map((x) => [x.target, x]));
+    expect(t.get('planar: a step-API step ≤ 1.2× a step inside train()')).toMatchObject({ value: expect.closeTo(1.2, 12), pass: true });
+    expect(t.get('planar: train({ iterations: 1 }) ≤ 2× a step inside train()')).toMatchObject({ value: expect.closeTo(2.2, 12), pass: false });
+    expect(t.get("planar: steps/s inside train() ≥ 1.5× the baseline build's")).toMatchObject({ value: expect.closeTo(1.5, 12), pass: true });
+    // without a baseline the last target is not measured, and says how to measure it
+    expect(stepApiTargets([{ workload: 'planar' }], ['planar'], false).at(-1)).toMatchObject({ pass: null, detail: expect.stringMatching(/--baseline/) });
+  });
+});
+
+describe('bench/variants: the adapter to the library\'s threads and modules', () => {
+  it('labels', () => {
+    expect([variantLabel({ threads: 1, simd: 'plain' }), variantLabel({ threads: 2, simd: 'plain' }), variantLabel({ threads: 2, simd: 'relaxed' })])
+      .toEqual(['wasm', 'wasm t2', 'wasm t2 relaxed']);
+  });
+
+  it('threads 1 on the plain module always runs; another variant runs as asked or says why not', async () => {
+    const opts = { layers: [2, 3, 1], seed: 1 };
+    const net = await createVariantNetwork({ threads: 1, simd: 'plain' }, opts);
+    expect(isUnavailable(net)).toBe(false);
+    if (!isUnavailable(net)) {
+      expect(net.backend).toBe('wasm');
+      net.dispose();
+    }
+    const t2 = await createVariantNetwork({ threads: 2, simd: 'plain' }, opts);
+    if (isUnavailable(t2)) expect(t2.unavailable).toMatch(/threads:? 2/);
+    else {
+      expect(Reflect.get(t2, 'threads')).toBe(2);
+      t2.dispose();
+    }
+  });
+});
+
 describe('bench/relaxed: the relaxed-SIMD probe', () => {
   it('the plain SIMD twin of the probe validates here (the module framing is right)', () => {
     expect(WebAssembly.validate(plainSimdModule())).toBe(true);
@@ -96,31 +191,43 @@ describe('bench/relaxed: the relaxed-SIMD probe', () => {
 });
 
 describe('npm run bench: JSON of a tiny run', () => {
-  it('--only js --workloads planar --gemm 64 writes the documented shape', { timeout: 120_000 }, () => {
+  it('--only js,numpy --threads 1 --simd plain --workloads planar --gemm 64 writes the documented shape', { timeout: 120_000 }, () => {
     execFileSync('npm', ['run', 'bench:bundle', '--silent'], { stdio: 'pipe' });
     const file = join(mkdtempSync(join(tmpdir(), 'wasm-mlp-bench-')), 'bench.json');
-    const run = spawnSync(process.execPath, ['--expose-gc', 'build/bench.mjs', '--only', 'js', '--workloads', 'planar', '--gemm', '64', '--json', file], { encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['--expose-gc', 'build/bench.mjs', '--only', 'js,numpy', '--threads', '1', '--simd', 'plain',
+      '--workloads', 'planar', '--gemm', '64', '--json', file], { encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^relaxed SIMD: (supported|not supported) by this engine; used: (yes|no)$/m);
+    expect(run.stdout).toMatch(/^relaxed SIMD: (supported|not supported) by this engine; relaxed cells: not asked for$/m);
     const out = JSON.parse(readFileSync(file, 'utf8'));
     expect(out.node).toBe(process.version);
     expect(typeof out.cpu).toBe('string');
     expect(out.peakGflops).toBeGreaterThan(0);
+    expect(out.axes).toEqual({ threads: [1], simd: ['plain'] });
 
-    expect(out.results).toHaveLength(1);
-    const r = out.results[0];
     const planar = spec.workloads.find((w) => w.name === 'planar')!;
-    expect([r.workload, r.impl, r.m]).toEqual(['planar', 'js', planar.m]);
-    expect(r.repeats).toBeGreaterThanOrEqual(5);
+    const js = out.results.find((r: { impl: string }) => r.impl === 'js');
+    expect([js.workload, js.impl, js.label, js.threads, js.simd, js.m]).toEqual(['planar', 'js', 'js', 1, null, planar.m]);
+    expect(js.repeats).toBeGreaterThanOrEqual(5);
     // the three speed figures describe one time per step (floating-point identities only)
-    expect(r.stepsPerSec * r.msPerStep).toBeCloseTo(1000, 6);
-    expect(r.gflops / (flopsPerStep(planar.layers, planar.m) * r.stepsPerSec / 1e9)).toBeCloseTo(1, 12);
+    expect(js.stepsPerSec * js.msPerStep).toBeCloseTo(1000, 6);
+    expect(js.gflops / (flopsPerStep(planar.layers, planar.m) * js.stepsPerSec / 1e9)).toBeCloseTo(1, 12);
     // step 1 from randn·0.01 weights: every output ≈ sigmoid(0) = 1/2, so J ≈ ln 2 (|Z| < 1e-3 here)
-    expect(Math.abs(r.firstCost - Math.LN2)).toBeLessThan(1e-3);
+    expect(Math.abs(js.firstCost - Math.LN2)).toBeLessThan(1e-3);
+
+    // numpy: a row from the same start (the bench stops when step-1 costs disagree), or the reason it did not run
+    const np = out.results.find((r: { impl: string }) => r.impl === 'numpy');
+    if (out.numpy) {
+      expect(out.numpy.threads ?? 1).toBe(1);
+      expect([np.label, np.threads, np.simd]).toEqual(['numpy', 1, null]);
+      expect(relDiff(np.firstCost, js.firstCost)).toBeLessThan(1e-4);
+    } else {
+      expect(np).toBeUndefined();
+      expect(out.notes.join('\n')).toMatch(/numpy skipped/);
+    }
 
     expect(out.gemm).toHaveLength(1);
     const g = out.gemm[0];
-    expect([g.n, g.impl]).toEqual([64, 'js']);
+    expect([g.n, g.impl, g.threads, g.simd]).toEqual([64, 'js', 1, null]);
     expect(g.fractionOfPeak).toBeCloseTo(g.gflops / g.peakGflops, 12);
     expect(g.gflops).toBeCloseTo(gemmFlops(64) / (g.msPerProduct / 1000) / 1e9, 6);
 
@@ -133,12 +240,47 @@ describe('npm run bench: JSON of a tiny run', () => {
       ['wasm memory growth after the first step (planar-wide, 1000 steps)', true, 0],
       ['wasm memory growth after the first step (planar, 1000 steps)', true, 0],
     ]);
-    expect(out.relaxedSimd).toEqual({ supported: expect.any(Boolean), used: expect.any(Boolean) });
+    expect(out.targets.map((t: { group: string }) => t.group)).toContain('threads');
+  });
+
+  it('--simd relaxed: measured where relaxed SIMD runs (a child with the flag on Node 20), beside the FMA peak', { timeout: 120_000 }, () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'wasm-mlp-bench-')), 'bench.json');
+    const run = spawnSync(process.execPath, ['--expose-gc', 'build/bench.mjs', '--only', 'wasm', '--threads', '1', '--simd', 'relaxed',
+      '--workloads', 'planar', '--gemm', 'none', '--no-checks', '--repeats', '2', '--min-seconds', '0.05', '--json', file], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const out = JSON.parse(readFileSync(file, 'utf8'));
+    expect(out.relaxedSimd.where).toBe(out.relaxedSimd.supported ? 'this process' : 'child');
+    const peak = out.relaxedChild?.peak ?? out.peak;
+    expect(peak.fma).toBeGreaterThan(0);
+    expect(peak.loops.map((l: { loop: string }) => l.loop)).toEqual(['peak-12', 'peak-24', 'peak-madd', 'peak-fma']);
+    // the relaxed cell ran beside the plain one, or the reason it could not run is reported
+    const relaxed = out.results.filter((r: { simd: string }) => r.simd === 'relaxed');
+    if (relaxed.length > 0) {
+      expect(relaxed[0]).toMatchObject({ label: 'wasm relaxed', threads: 1, plainSameRun: expect.any(Number) });
+    } else {
+      expect(out.unavailable).toContainEqual({ where: 'planar', label: 'wasm relaxed', reason: expect.stringMatching(/relaxed/) });
+    }
+    expect(out.results.filter((r: { simd: string }) => r.simd === 'plain')).toEqual([]); // the child's plain anchor is not a row
+  });
+
+  it('the step API\'s rows (and a baseline build) start from the same parameters: the same step-1 cost, bit for bit', { timeout: 120_000 }, () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'wasm-mlp-bench-')), 'bench.json');
+    // any build of the library serves as the baseline here; the built dist/ is one
+    const run = spawnSync(process.execPath, ['--expose-gc', 'build/bench.mjs', '--only', 'wasm', '--threads', '1', '--simd', 'plain',
+      '--workloads', 'planar', '--gemm', 'none', '--no-checks', '--repeats', '1', '--min-seconds', '0.05', '--baseline', 'dist/index.js', '--json', file], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const out = JSON.parse(readFileSync(file, 'utf8'));
+    const rows = out.results.map((r: Result) => [r.label, r.mode, r.baseline ?? null]);
+    expect(rows).toEqual([['wasm', 'train', null], ['wasm step-api', 'step-api', null], ['wasm train-1', 'train-1', null], ['wasm baseline', 'train', 'dist/index.js']]);
+    expect(new Set(out.results.map((r: Result) => r.firstCost)).size).toBe(1);
+    const names = out.targets.filter((t: { group: string }) => t.group === 'step API').map((t: { target: string }) => t.target);
+    expect(names).toContain("planar: steps/s inside train() ≥ 1.5× the baseline build's");
+    expect(out.ratios[0]['wasm/wasm baseline']).toBeGreaterThan(0);
   });
 
   it('an unknown implementation is one line on stderr and exit code 2', () => {
     const run = spawnSync(process.execPath, ['build/bench.mjs', '--only', 'wasm,gpu'], { encoding: 'utf8' });
     expect(run.status).toBe(2);
-    expect(run.stderr.trim()).toBe("bench: --only takes a comma list of wasm, js, tfjs-wasm, tfjs-cpu; got 'wasm,gpu'");
+    expect(run.stderr.trim()).toBe("bench: --only takes a comma list of wasm, js, tfjs-wasm, tfjs-cpu, numpy; got 'wasm,gpu'");
   });
 });

@@ -22,6 +22,12 @@
 // add is on a chain. Its operands are loop-invariant; V8 (TurboFan, Node 20) does not hoist the
 // products out of the loop — checked by timing: an iteration takes about 1.6× as long as the same
 // loop with the multiplies removed — so every iteration performs 8 muls and 8 adds.
+//
+// `peak_loop_fma` is peak_loop_12 with each update one f32x4.relaxed_madd (fused where the engine
+// and CPU fuse it: V8 on x64 with FMA3 emits vfmadd): still 8 flop per update. Relaxed SIMD
+// exists only in the build made with --enable relaxed-simd (build/peak-relaxed.wasm, validated
+// only where the engine accepts it); in the plain build (build/peak.wasm) the function is a trap,
+// so that module stays valid on every engine with plain SIMD.
 
 /** flop per loop iteration of peak_loop_madd: 8 × (4 + 4) */
 export const FLOPS_PER_ITERATION_MADD: i32 = 8 * 8;
@@ -30,6 +36,8 @@ export const FLOPS_PER_ITERATION_MADD: i32 = 8 * 8;
 export const FLOPS_PER_ITERATION_12: i32 = 12 * 8;
 /** flop per loop iteration of peak_loop_24: 24 × (4 + 4) */
 export const FLOPS_PER_ITERATION_24: i32 = 24 * 8;
+/** flop per loop iteration of peak_loop_fma: 12 × (4 mul lanes + 4 add lanes, fused) */
+export const FLOPS_PER_ITERATION_FMA: i32 = 12 * 8;
 
 /** `iterations` rounds of 12 independent multiply-add chains (register-only). */
 export function peak_loop_12(iterations: i32, seed: f32): f32 {
@@ -110,5 +118,34 @@ export function peak_loop_madd(iterations: i32, seed: f32): f32 {
     a6 = f32x4.add(a6, f32x4.mul(x3, y0)); a7 = f32x4.add(a7, f32x4.mul(x3, y1));
   }
   const s = f32x4.add(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)), f32x4.add(f32x4.add(a4, a5), f32x4.add(a6, a7)));
+  return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
+}
+
+/** `iterations` rounds of 12 independent relaxed_madd chains (register-only); the relaxed build only. */
+export function peak_loop_fma(iterations: i32, seed: f32): f32 {
+  if (!ASC_FEATURE_RELAXED_SIMD) unreachable(); // the plain build: no relaxed instruction in it
+  const x = f32x4.splat(seed);
+  const y = f32x4.splat(<f32>1 - seed);
+  const one = f32x4.splat(1);
+  let a0 = one, a1 = one, a2 = one, a3 = one, a4 = one, a5 = one;
+  let a6 = one, a7 = one, a8 = one, a9 = one, a10 = one, a11 = one;
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    for (let i = 0; i < iterations; i++) {
+      a0 = f32x4.relaxed_madd(a0, x, y);
+      a1 = f32x4.relaxed_madd(a1, x, y);
+      a2 = f32x4.relaxed_madd(a2, x, y);
+      a3 = f32x4.relaxed_madd(a3, x, y);
+      a4 = f32x4.relaxed_madd(a4, x, y);
+      a5 = f32x4.relaxed_madd(a5, x, y);
+      a6 = f32x4.relaxed_madd(a6, x, y);
+      a7 = f32x4.relaxed_madd(a7, x, y);
+      a8 = f32x4.relaxed_madd(a8, x, y);
+      a9 = f32x4.relaxed_madd(a9, x, y);
+      a10 = f32x4.relaxed_madd(a10, x, y);
+      a11 = f32x4.relaxed_madd(a11, x, y);
+    }
+  }
+  // every accumulator reaches the result, so none of the work can be dropped
+  const s = f32x4.add(f32x4.add(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)), f32x4.add(f32x4.add(a4, a5), f32x4.add(a6, a7))), f32x4.add(f32x4.add(a8, a9), f32x4.add(a10, a11)));
   return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
 }

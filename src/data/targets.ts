@@ -25,7 +25,8 @@ export function oneHot(indices: ArrayLike<number>, classes: number): Float32Arra
  * summing to 1) or m class indices (an array, a typed array or a (1 × m) Matrix), turned into
  * one-hot here. The returned data is what goes into the Y slot.
  */
-export function checkTargets(where: string, Y: TargetInput, m: number, nY: number, loss: Loss, name = 'Y'): CheckedMatrix {
+export function checkTargets(where: string, Y: TargetInput, m: number, nY: number, loss: Loss, name = 'Y',
+  into?: (n: number) => Float32Array): CheckedMatrix {
   if (loss === 'cce') {
     const indices = isMatrixData(Y) || (ArrayBuffer.isView(Y) && !(Y instanceof DataView))
       ? Y as ArrayLike<number>
@@ -33,7 +34,7 @@ export function checkTargets(where: string, Y: TargetInput, m: number, nY: numbe
     if (indices !== undefined) return { rows: nY, cols: m, data: checkedOneHot(where, name, indices, nY, m) };
     const c = checkMatrix(where, name, Y, {
       rows: nY, rowsWhy: 'the last layer size (one-hot), or 1 for class indices', rowsHint: EXAMPLES_HINT,
-      cols: m, colsWhy: 'the number of examples (columns) in X', range: [0, 1],
+      cols: m, colsWhy: 'the number of examples (columns) in X', range: [0, 1], into,
     });
     for (let j = 0; j < m; j++) {
       let t = 0;
@@ -52,7 +53,7 @@ export function checkTargets(where: string, Y: TargetInput, m: number, nY: numbe
   }
   return checkMatrix(where, name, Y, {
     rows: nY, rowsWhy: 'the last layer size', rowsHint: EXAMPLES_HINT,
-    cols: m, colsWhy: 'the number of examples (columns) in X', range: loss === 'bce' ? [0, 1] : undefined,
+    cols: m, colsWhy: 'the number of examples (columns) in X', range: loss === 'bce' ? [0, 1] : undefined, into,
   });
 }
 

@@ -244,8 +244,8 @@ function weightOf(where: string, byName: Map<string, PlacedSpec>, d: DenseLayer,
   const name = `${d.name}/${part}`;
   const s = byName.get(name);
   if (s === undefined) {
-    const names = [...byName.keys()].slice(0, 8).map((n) => JSON.stringify(n)).join(', ');
-    throw new Error(`${where}: ${d.at}: its ${part} ${JSON.stringify(name)} is not among the weights (${names || 'none'}${byName.size > 8 ? ', …' : ''})`);
+    const names = [...byName.keys()].slice(0, 8).map((n) => describe(n)).join(', ');
+    throw new Error(`${where}: ${d.at}: its ${part} ${describe(name)} is not among the weights (${names || 'none'}${byName.size > 8 ? ', …' : ''})`);
   }
   if (s.shape.length !== shape.length || s.shape.some((n, k) => n !== shape[k])) {
     throw new Error(`${where}: ${s.at}: shape [${s.shape.join(', ')}] does not fit ${d.at}: expected [${shape.join(', ')}]` +

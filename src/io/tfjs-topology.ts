@@ -81,7 +81,7 @@ export function readTopology(where: string, topologyV: unknown): DenseLayer[] {
     const cfg = plainObject(where, ownValue(where, layer, 'config', at), `${at}.config`, 'a layer config object');
     const name = layerName(where, cfg, at);
     // names are bounded (TFJS_LIMITS.nameLength); a class name is not: at most its first 40 characters
-    const what = `${at} ${JSON.stringify(name)} (${typeof cls === 'string' && cls.length <= 40 ? cls : describe(cls)})`;
+    const what = `${at} ${describe(name)} (${typeof cls === 'string' && cls.length <= 40 ? cls : describe(cls)})`;
     checkDtype(where, cfg, what);
     if (cls === 'InputLayer') {
       if (i !== 0) throw new Error(`${where}: ${what}: an InputLayer may only be the first layer`);

@@ -32,7 +32,7 @@ export interface Run {
    * from onProgress grows the arena, so the validation cost is summed the same way every time
    */
   chunk: number;
-  /** column order of this epoch (reused every epoch) */
+  /** column order of this epoch (reused every epoch); empty for a full batch, which is taken in order */
   perm: Int32Array;
   /** shuffles and dropout masks draw from this stream */
   rng: Rng;
@@ -52,6 +52,8 @@ export interface Run {
   /** the parameters at the last check where every one was finite (the run's start at first), and the step they are from */
   finite: Float32Array; finiteStep: number;
 }
+
+const NO_PERM = new Int32Array(0);
 
 export const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
@@ -80,7 +82,7 @@ export function createRun(
   const total = cfg.epochs * nb;
   const checks = Math.ceil(cfg.epochs / cfg.progressEvery) + 1;
   return {
-    where, cfg, data, nX: p.layers[0], nY: p.layers[p.layers.length - 1], mb, nb, chunk: p.mCap, perm: identityPermutation(data.m), rng,
+    where, cfg, data, nX: p.layers[0], nY: p.layers[p.layers.length - 1], mb, nb, chunk: p.mCap, perm: nb > 1 ? identityPermutation(data.m) : NO_PERM, rng,
     drop: keep ? { keep, rng } : null, lr: cfg.learningRate, total,
     // sized for the whole run up to 2^16 entries, then doubled as needed (a run stopped early by
     // a signal or a callback never holds memory for steps it did not take)
@@ -186,8 +188,14 @@ function startEpoch(e: Engine, r: Run): void {
 /** Copies the batch's columns (in this epoch's order) into the X and Y slots; allocates nothing. */
 function putBatch(e: Engine, r: Run, start: number, mb: number): void {
   const h = e.heap, p = e.plan, d = r.data;
-  gatherColumnsInto(h, p.X >> 2, d.Xt, r.nX, d.m, r.perm, start, mb); // X (n_x × mb)
-  gatherColumnsInto(h, p.Y >> 2, d.Yt, r.nY, d.m, r.perm, start, mb); // Y (n_y × mb)
+  if (r.nb === 1) {
+    // the full batch, in order: X (n_x × m) and Y (n_y × m) as they are
+    h.set(d.Xt, p.X >> 2);
+    h.set(d.Yt, p.Y >> 2);
+  } else {
+    gatherColumnsInto(h, p.X >> 2, d.Xt, r.nX, d.m, r.perm, start, mb); // X (n_x × mb)
+    gatherColumnsInto(h, p.Y >> 2, d.Yt, r.nY, d.m, r.perm, start, mb); // Y (n_y × mb)
+  }
   r.resident = r.nb === 1;
 }
 

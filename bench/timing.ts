@@ -1,0 +1,71 @@
+/**
+ * The benchmark's timing protocol, shared by `npm run bench` (Node) and `npm run bench:browser`
+ * (the page and its worker): warm-up and calibration per runner, then `repeats` timed repeats,
+ * alternating round-robin across the runners, each lasting at least `minSeconds` (or one step
+ * when a step is longer). Only performance.now() is used, so it runs anywhere.
+ */
+import { stepsFor } from './stats.js';
+
+export interface Protocol {
+  repeats: number;
+  minSeconds: number;
+  /** a runner whose single step would make its repeats take longer than this is skipped */
+  maxSecondsPerImpl: number;
+}
+export const PROTOCOL: Protocol = { repeats: 5, minSeconds: 0.3, maxSecondsPerImpl: 90 };
+
+/**
+ * One implementation being timed: time(k) performs k steps (products, peak-loop chunks) and
+ * returns the seconds they took, measured where they run (a worker times itself).
+ */
+export interface Runner { impl: string; before?(): Promise<void> | void; time(k: number): number | Promise<number> }
+export interface Timing { impl: string; perStep: number[]; stepsPerRepeat: number; skipped?: string }
+
+/** A runner's time() for a synchronous run(k). */
+export function timed(run: (k: number) => void): (k: number) => number {
+  return (k) => {
+    const t0 = performance.now();
+    run(k);
+    return (performance.now() - t0) / 1000;
+  };
+}
+
+/**
+ * A runner's time() for k steps from a fixed start: `reset` (untimed) puts the initial
+ * parameters back before every call, so every implementation, and every call, times the same
+ * stretch of training (how fast a step runs can depend on where training is: saturated units,
+ * say). Calls are ≥ 0.3 s, so `reset` costs under 1% of the wall time.
+ */
+export function timedFrom(reset: () => void, run: (k: number) => void): (k: number) => number {
+  const t = timed(run);
+  return (k) => {
+    reset();
+    return t(k);
+  };
+}
+
+/** Warm-up and calibration of each runner, then the alternating timed repeats. */
+export async function roundRobin(runners: readonly Runner[], p: Protocol = PROTOCOL): Promise<Timing[]> {
+  const timings: Timing[] = [];
+  for (const r of runners) {
+    await r.before?.();
+    // warm-up: double k until one call lasts ≥ 0.1 s (one call when a step is slower than that)
+    let k = 1, t = await r.time(k);
+    while (t < 0.1) { k *= 2; t = await r.time(k); }
+    const perStep = t / k;
+    const timing: Timing = { impl: r.impl, perStep: [], stepsPerRepeat: stepsFor(perStep, p.minSeconds) };
+    if (perStep * p.repeats > p.maxSecondsPerImpl) timing.skipped = `one step takes ${perStep.toFixed(1)} s: ${p.repeats} repeats would exceed ${p.maxSecondsPerImpl} s`;
+    timings.push(timing);
+  }
+  for (let rep = 0; rep < p.repeats; rep++) {
+    for (const [i, r] of runners.entries()) {
+      const tm = timings[i];
+      if (tm.skipped) continue;
+      await r.before?.();
+      let steps = 0, seconds = 0;
+      do { seconds += await r.time(tm.stepsPerRepeat); steps += tm.stepsPerRepeat; } while (seconds < p.minSeconds);
+      tm.perStep.push(seconds / steps);
+    }
+  }
+  return timings;
+}

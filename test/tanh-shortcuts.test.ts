@@ -1,0 +1,54 @@
+// tanh in the wasm kernels computes only the branch its lanes need: a vector whose four |z| are all
+// below 0.625 takes the polynomial alone, all above it the exponential branch alone, all at or
+// above the clamp (9.5) ±1 without arithmetic. Each shortcut must give the bits the full
+// computation gives (both branches and a select), which a vector of mixed lanes still runs: here
+// every value goes through tanh_forward and bias_tanh twice, in a uniform vector (a shortcut) and
+// as the first lane of a mixed one (the full path), and the bits must agree.
+import { describe, expect, it } from 'vitest';
+import { Scratch, bitEqual } from './support/helpers.js';
+
+/** float32 values around both branch points and the clamp, both signs, zeros and extremes */
+function grid(): Float32Array {
+  const v: number[] = [0, -0, 1e-30, 1e-7, 0.3, 1, 3, 9.49, 9.5, 9.51, 43, 1e30, Infinity];
+  for (const c of [0.625, 9.5]) {
+    let x = Math.fround(c);
+    const step = (y: number, up: boolean) => { const b = new Float32Array([y]); const u = new Int32Array(b.buffer); u[0] += up ? 1 : -1; return b[0]; };
+    for (let i = 0; i < 40; i++) x = step(x, false);
+    for (let i = 0; i < 80; i++) { v.push(x); x = step(x, true); }
+  }
+  for (let i = 0; i < 2000; i++) v.push(Math.fround(12 * Math.sin(i * 1.618) ** 3)); // spread over [−12, 12]
+  return Float32Array.from([...v, ...v.map((x) => -x)]);
+}
+
+describe('tanh shortcuts (wasm): the same bits as the full two-branch computation', () => {
+  const Z = grid();
+  // the other lanes of a mixed vector: one small, one mid, one saturated |z|, so no shortcut applies
+  const MIXED = [0.1, 3, 20];
+  const uniform = Float32Array.from(Array.from(Z).flatMap((z) => [z, z, z, z]));
+  const mixed = Float32Array.from(Array.from(Z).flatMap((z) => [z, ...MIXED]));
+  const lane0 = (a: Float32Array) => a.filter((_, i) => i % 4 === 0);
+
+  it('tanh_forward: uniform vectors (shortcuts) = lane 0 of mixed vectors (full path), and all four lanes agree', async () => {
+    const s = await Scratch.of('wasm');
+    const u = s.put(uniform), m = s.put(mixed);
+    s.k.tanh_forward(u, u, uniform.length);
+    s.k.tanh_forward(m, m, mixed.length);
+    const U = s.get(u, uniform.length), M = s.get(m, mixed.length);
+    expect(bitEqual(lane0(U), lane0(M))).toBe(true);
+    for (let k = 1; k < 4; k++) expect(bitEqual(U.filter((_, i) => i % 4 === k), lane0(U))).toBe(true);
+    // the saturated shortcut's ±1 is what the full path gives from the clamp on
+    for (let i = 0; i < Z.length; i++) if (Math.abs(Z[i]) >= 9.5) expect(Math.abs(lane0(M)[i])).toBe(1);
+  });
+
+  it('bias_tanh: the same, with the bias added first (rows of 8 and a tail of 4)', async () => {
+    const s = await Scratch.of('wasm');
+    const cols = 12, rows = Math.ceil(uniform.length / cols);
+    const pad = (a: Float32Array) => { const p = new Float32Array(rows * cols); p.set(a); return p; };
+    const b = s.put(new Float32Array(rows)); // b = 0: z + 0 is z, so the inputs are the grid itself
+    const zu = s.put(pad(uniform)), au = s.put(rows * cols), zm = s.put(pad(mixed)), am = s.put(rows * cols);
+    s.k.bias_tanh(au, zu, b, rows, cols);
+    s.k.bias_tanh(am, zm, b, rows, cols);
+    const n = uniform.length;
+    expect(bitEqual(lane0(s.get(au, n)), lane0(s.get(am, n)))).toBe(true);
+  });
+});
