@@ -73,12 +73,12 @@ for (const [target, t] of Object.entries(asconfig.targets)) {
   });
 }
 STEPS.set('js', {
-  inputs: ['src', 'package.json', tool('esbuild'), tool('@assemblyscript/loader'), ...wasmImports()],
+  inputs: ['src', 'package.json', tool('esbuild'), ...wasmImports()],
   outputs: outfiles('build:js'),
   run: pkg.scripts['build:js'],
 });
 STEPS.set('browser', {
-  inputs: ['src', 'package.json', tool('esbuild'), tool('@assemblyscript/loader'), ...wasmImports()],
+  inputs: ['src', 'package.json', tool('esbuild'), ...wasmImports()],
   outputs: outfiles('build:browser'),
   run: pkg.scripts['build:browser'],
 });

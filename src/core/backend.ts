@@ -4,7 +4,6 @@
  * over a pool of workers sharing its memory (src/core/extra.ts, pool.ts, parallel.ts); 'js' runs
  * src/core/kernels-js over a Float32Array with the same byte offsets.
  */
-import { instantiateSync } from '@assemblyscript/loader';
 import type { Kernels, PartKernels, ReferenceKernels } from './kernels.js';
 import * as js from './kernels-js/index.js';
 import {
@@ -142,11 +141,10 @@ export function heapOf(memory: WebAssembly.Memory): { reserve(end: number): Floa
 }
 
 function singleBackend(module: WebAssembly.Module, simd: SimdName, notes: string[]): Backend {
-  // the loader turns an abort inside the module into an Error with file and line
-  // instantiateSync, given the compiled module: the loader's async instantiate first asks whether
-  // its argument is a fetch Response, and in Node touching the global Response loads the whole
-  // fetch implementation (≈ 20 ms, more than everything else create() does)
-  const { instance } = instantiateSync<Record<string, unknown>>(module, {});
+  // The release modules import nothing (no abort: they are built with noAssert), so they are
+  // instantiated directly, synchronously, on the compiled module. (@assemblyscript/loader, which
+  // did this before, adds nothing for a module without imports but 5 KB to every bundle.)
+  const instance = new WebAssembly.Instance(module, {});
   const ex = instance.exports as unknown as WasmExports;
   memoryObserver?.(ex.memory);
   return {
