@@ -13,6 +13,18 @@ const wasmBytes = {
   },
 };
 
+// src/core/extra.ts finds the separately shipped modules beside the bundle that contains it
+// (new URL('./mlp-….wasm', import.meta.url), as dist/ has them); the tests run it from src/, so
+// these URLs are pointed at build/, where asc writes the modules.
+const moduleUrls = {
+  name: 'module-urls',
+  enforce: 'pre' as const,
+  transform(code: string, id: string) {
+    if (!id.replaceAll('\\', '/').endsWith('/src/core/extra.ts')) return null;
+    return code.replace(/new URL\((['"])\.\/mlp-/g, 'new URL($1../../build/mlp-');
+  },
+};
+
 // After vitest's own summary, one plain line 'vitest: N passed, N failed, N skipped' that any CI
 // log reader understands; a run that collected no test at all says so and counts as failed.
 const plainSummary: Reporter = {
@@ -35,7 +47,7 @@ const plainSummary: Reporter = {
 };
 
 export default defineConfig({
-  plugins: [wasmBytes],
+  plugins: [wasmBytes, moduleUrls],
   test: {
     reporters: ['default', plainSummary],
     include: ['test/**/*.test.ts'],

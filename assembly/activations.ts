@@ -47,9 +47,10 @@ function tanh4_call(z: v128): v128 {
   }
 }
 
-@inline function bias_act_loop(a: usize, z: usize, b: usize, rows: i32, cols: i32, act: i32): void {
+// ld: the row stride (elements) of z and a: cols for a whole matrix, more for a block of columns
+@inline function bias_act_loop(a: usize, z: usize, b: usize, rows: i32, cols: i32, ld: i32, act: i32): void {
   for (let i = 0; i < rows; i++) {
-    const row = <usize>i * (<usize>cols << 2);
+    const row = <usize>i * (<usize>ld << 2);
     const zr = z + row, ar = a + row;
     const bv = v128.load32_splat(b + (<usize>i << 2));
     let j = 0;
@@ -80,23 +81,50 @@ function tanh4_call(z: v128): v128 {
 // One export per activation (not one kernel with an activation argument: the optimizer folds
 // such copies back into a single loop that branches on every vector).
 export function bias_sigmoid(a: usize, z: usize, b: usize, rows: i32, cols: i32): void {
-  bias_act_loop(a, z, b, rows, cols, ACT_SIGMOID);
+  bias_act_loop(a, z, b, rows, cols, cols, ACT_SIGMOID);
 }
 
 export function bias_tanh(a: usize, z: usize, b: usize, rows: i32, cols: i32): void {
-  bias_act_loop(a, z, b, rows, cols, ACT_TANH);
+  bias_act_loop(a, z, b, rows, cols, cols, ACT_TANH);
 }
 
 export function bias_relu(a: usize, z: usize, b: usize, rows: i32, cols: i32): void {
-  bias_act_loop(a, z, b, rows, cols, ACT_RELU);
+  bias_act_loop(a, z, b, rows, cols, cols, ACT_RELU);
 }
 
 export function bias_leaky_relu(a: usize, z: usize, b: usize, rows: i32, cols: i32): void {
-  bias_act_loop(a, z, b, rows, cols, ACT_LEAKY_RELU);
+  bias_act_loop(a, z, b, rows, cols, cols, ACT_LEAKY_RELU);
 }
 
 export function bias_identity(a: usize, z: usize, b: usize, rows: i32, cols: i32): void {
-  bias_act_loop(a, z, b, rows, cols, ACT_LINEAR);
+  bias_act_loop(a, z, b, rows, cols, cols, ACT_LINEAR);
+}
+
+// bias_<act>_part: the columns j0 ≤ j < j1 of bias_<act> over z, a (rows × cols), for the thread
+// that computed that block of Z (an element's result does not depend on its position: the tail
+// lanes go through the same vector code). Only the shared-memory builds (threads.ts) export them.
+@inline function bias_act_part(a: usize, z: usize, b: usize, rows: i32, cols: i32, j0: i32, j1: i32, act: i32): void {
+  bias_act_loop(a + (<usize>j0 << 2), z + (<usize>j0 << 2), b, rows, j1 - j0, cols, act);
+}
+
+export function bias_sigmoid_part(a: usize, z: usize, b: usize, rows: i32, cols: i32, j0: i32, j1: i32): void {
+  bias_act_part(a, z, b, rows, cols, j0, j1, ACT_SIGMOID);
+}
+
+export function bias_tanh_part(a: usize, z: usize, b: usize, rows: i32, cols: i32, j0: i32, j1: i32): void {
+  bias_act_part(a, z, b, rows, cols, j0, j1, ACT_TANH);
+}
+
+export function bias_relu_part(a: usize, z: usize, b: usize, rows: i32, cols: i32, j0: i32, j1: i32): void {
+  bias_act_part(a, z, b, rows, cols, j0, j1, ACT_RELU);
+}
+
+export function bias_leaky_relu_part(a: usize, z: usize, b: usize, rows: i32, cols: i32, j0: i32, j1: i32): void {
+  bias_act_part(a, z, b, rows, cols, j0, j1, ACT_LEAKY_RELU);
+}
+
+export function bias_identity_part(a: usize, z: usize, b: usize, rows: i32, cols: i32, j0: i32, j1: i32): void {
+  bias_act_part(a, z, b, rows, cols, j0, j1, ACT_LINEAR);
 }
 
 export function sigmoid_forward(a: usize, z: usize, n: i32): void {

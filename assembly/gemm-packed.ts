@@ -15,9 +15,18 @@ const NR = 8;
 const KC = 256;
 const MC = 128;
 const NC = 512;
-const PACK_A = memory.data(MC * KC * 4, 64);
-const PACK_B = memory.data(KC * NC * 4, 64);
-const C_TILE = memory.data(MR * NR * 4, 16);
+// The scratch of one call: PACK_A (MC·KC floats), PACK_B (KC·NC floats), C_TILE (MR·NR floats).
+// A call gets it as a pointer: 0 means the module's own (static) scratch, for one thread at a time;
+// every further thread that runs products on the same memory passes a region of its own.
+const PACK_B_AT: usize = MC * KC * 4;
+const C_TILE_AT: usize = PACK_B_AT + KC * NC * 4;
+const SCRATCH_BYTES: i32 = <i32>C_TILE_AT + MR * NR * 4;
+const OWN_SCRATCH = memory.data(SCRATCH_BYTES, 64);
+
+/** bytes of scratch one thread's packed products need (a region passed to gemm_*_part; 64-byte aligned) */
+export function gemm_scratch_bytes(): i32 {
+  return SCRATCH_BYTES;
+}
 
 // rows p, p + step, p + 2·step, p + 3·step (4 floats each) transposed: column c of the 4 × 4 block
 // is stored at dst + c·dstep
@@ -31,9 +40,8 @@ const C_TILE = memory.data(MR * NR * 4, 16);
   v128.store(dst + 3 * dstep, i32x4.shuffle(t1, t3, 2, 3, 6, 7));
 }
 
-// op(A)(i, k) = A[i·ars + k·aks] for i in [i0, i0 + mc), k in [k0, k0 + kc), into PACK_A
-function pack_a(a: usize, i0: i32, k0: i32, mc: i32, kc: i32, ars: i32, aks: i32): void {
-  let dst = PACK_A;
+// op(A)(i, k) = A[i·ars + k·aks] for i in [i0, i0 + mc), k in [k0, k0 + kc), into PACK_A (at dst)
+function pack_a(dst: usize, a: usize, i0: i32, k0: i32, mc: i32, kc: i32, ars: i32, aks: i32): void {
   for (let ir = 0; ir < mc; ir += MR) {
     const rows = min(MR, mc - ir);
     if (ars == 1 && rows == MR) {
@@ -70,9 +78,8 @@ function pack_a(a: usize, i0: i32, k0: i32, mc: i32, kc: i32, ars: i32, aks: i32
   }
 }
 
-// op(B)(k, j) = B[k·bks + j·bjs] for k in [k0, k0 + kc), j in [j0, j0 + nc), into PACK_B
-function pack_b(b: usize, k0: i32, j0: i32, kc: i32, nc: i32, bks: i32, bjs: i32): void {
-  let dst = PACK_B;
+// op(B)(k, j) = B[k·bks + j·bjs] for k in [k0, k0 + kc), j in [j0, j0 + nc), into PACK_B (at dst)
+function pack_b(dst: usize, b: usize, k0: i32, j0: i32, kc: i32, nc: i32, bks: i32, bjs: i32): void {
   for (let jr = 0; jr < nc; jr += NR) {
     const cols = min(NR, nc - jr);
     if (bjs == 1 && cols == NR) {
@@ -113,8 +120,9 @@ function pack_b(b: usize, k0: i32, j0: i32, kc: i32, nc: i32, bks: i32, bjs: i32
   }
 }
 
-// C[0..rows, 0..cols] (row stride rowC bytes) = α·(A panel · B panel) + β·C, over kc values of k
-function micro_4x8(pa: usize, pb: usize, kc: i32, c: usize, rowC: usize, rows: i32, cols: i32,
+// C[0..rows, 0..cols] (row stride rowC bytes) = α·(A panel · B panel) + β·C, over kc values of k;
+// an edge tile goes through the 32 floats at tile
+function micro_4x8(c: usize, tile: usize, pa: usize, pb: usize, kc: i32, rowC: usize, rows: i32, cols: i32,
                    alpha: f32, beta: f32): void {
   let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
   let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
@@ -136,37 +144,43 @@ function micro_4x8(pa: usize, pb: usize, kc: i32, c: usize, rowC: usize, rows: i
     put4(c + 3 * rowC, s30, va, beta); put4(c + 3 * rowC + 16, s31, va, beta);
     return;
   }
-  // an edge tile: through C_TILE, then only the rows × cols that exist
-  v128.store(C_TILE, s00); v128.store(C_TILE, s01, 16);
-  v128.store(C_TILE, s10, 32); v128.store(C_TILE, s11, 48);
-  v128.store(C_TILE, s20, 64); v128.store(C_TILE, s21, 80);
-  v128.store(C_TILE, s30, 96); v128.store(C_TILE, s31, 112);
+  // an edge tile: through the tile buffer, then only the rows × cols that exist
+  v128.store(tile, s00); v128.store(tile, s01, 16);
+  v128.store(tile, s10, 32); v128.store(tile, s11, 48);
+  v128.store(tile, s20, 64); v128.store(tile, s21, 80);
+  v128.store(tile, s30, 96); v128.store(tile, s31, 112);
   for (let r = 0; r < rows; r++) {
     for (let j = 0; j < cols; j++) {
-      put1(c + <usize>r * rowC + (<usize>j << 2), load<f32>(C_TILE + ((<usize>(r * NR + j)) << 2)), alpha, beta);
+      put1(c + <usize>r * rowC + (<usize>j << 2), load<f32>(tile + ((<usize>(r * NR + j)) << 2)), alpha, beta);
     }
   }
 }
 
-export function gemm_packed(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32,
-                     ars: i32, aks: i32, bks: i32, bjs: i32, alpha: f32, beta: f32): void {
+// The block i0 ≤ i < i1, j0 ≤ j < j1 of C (M × N) = α·op(A)·op(B) + β·C. Every C(i, j) gets the
+// same float operations in the same order (the k blocks, then each block's sum in k order)
+// wherever the block starts and ends, so a product split over threads gives the bits of the whole.
+export function gemm_packed(c: usize, scratch: usize, a: usize, b: usize, M: i32, N: i32, K: i32,
+                            ars: i32, aks: i32, bks: i32, bjs: i32, i0: i32, i1: i32, j0: i32, j1: i32,
+                            alpha: f32, beta: f32): void {
+  const packA = scratch == 0 ? OWN_SCRATCH : scratch;
+  const packB = packA + PACK_B_AT, tile = packA + C_TILE_AT;
   const rowC = <usize>N << 2;
-  for (let jc = 0; jc < N; jc += NC) {
-    const nc = min(NC, N - jc);
+  for (let jc = j0; jc < j1; jc += NC) {
+    const nc = min(NC, j1 - jc);
     for (let pc = 0; pc < K; pc += KC) {
       const kc = min(KC, K - pc);
       // the first k block applies β; the later ones accumulate onto it
       const bp: f32 = pc == 0 ? beta : 1;
-      pack_b(b, pc, jc, kc, nc, bks, bjs);
-      for (let ic = 0; ic < M; ic += MC) {
-        const mc = min(MC, M - ic);
-        pack_a(a, ic, pc, mc, kc, ars, aks);
+      pack_b(packB, b, pc, jc, kc, nc, bks, bjs);
+      for (let ic = i0; ic < i1; ic += MC) {
+        const mc = min(MC, i1 - ic);
+        pack_a(packA, a, ic, pc, mc, kc, ars, aks);
         for (let jr = 0; jr < nc; jr += NR) {
-          const pb = PACK_B + ((<usize>jr * <usize>kc) << 2);
+          const pb = packB + ((<usize>jr * <usize>kc) << 2);
           const cj = c + ((<usize>(jc + jr)) << 2);
           for (let ir = 0; ir < mc; ir += MR) {
-            micro_4x8(PACK_A + ((<usize>ir * <usize>kc) << 2), pb, kc,
-                      cj + <usize>(ic + ir) * rowC, rowC, min(MR, mc - ir), min(NR, nc - jr), alpha, bp);
+            micro_4x8(cj + <usize>(ic + ir) * rowC, tile, packA + ((<usize>ir * <usize>kc) << 2), pb, kc,
+                      rowC, min(MR, mc - ir), min(NR, nc - jr), alpha, bp);
           }
         }
       }
@@ -183,11 +197,11 @@ const PACK_MIN = 16;
 const PACK_MIN_WORK: i64 = 1 << 18;
 
 export function gemm_nn_packed(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32, alpha: f32, beta: f32): void {
-  gemm_packed(c, a, b, M, N, K, K, 1, N, 1, alpha, beta);
+  gemm_packed(c, 0, a, b, M, N, K, K, 1, N, 1, 0, M, 0, N, alpha, beta);
 }
 export function gemm_nt_packed(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32, alpha: f32, beta: f32): void {
-  gemm_packed(c, a, b, M, N, K, K, 1, 1, K, alpha, beta);
+  gemm_packed(c, 0, a, b, M, N, K, K, 1, 1, K, 0, M, 0, N, alpha, beta);
 }
 export function gemm_tn_packed(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32, alpha: f32, beta: f32): void {
-  gemm_packed(c, a, b, M, N, K, 1, M, N, 1, alpha, beta);
+  gemm_packed(c, 0, a, b, M, N, K, 1, M, N, 1, 0, M, 0, N, alpha, beta);
 }

@@ -48,10 +48,11 @@ export function gemm_tn_ref(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32
 // Shared by gemm_nn and gemm_tn: B is (K × N) with contiguous rows, so the SIMD lanes run along
 // a row of B and of C while op(A)(i, k) = A[i·ars + k·aks] is broadcast. Tiles of 4 rows × 8
 // columns keep 8 accumulators in registers; the edges fall back to 4 × 4, then to scalars.
+// ldn: the row stride (elements) of B and C: N for a whole product, more for a block of columns.
 function gemm_xn(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32,
-                 ars: i32, aks: i32, alpha: f32, beta: f32): void {
+                 ars: i32, aks: i32, ldn: i32, alpha: f32, beta: f32): void {
   const va = f32x4.splat(alpha);
-  const rowB = <usize>N << 2;
+  const rowB = <usize>ldn << 2;
   const stepA = <usize>aks << 2;
   const rowA = <usize>ars << 2;
   let i = 0;
@@ -133,14 +134,60 @@ function gemm_xn(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32,
 
 export function gemm_nn(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32, alpha: f32, beta: f32): void {
   // a is (M × K), b is (K × N), c is (M × N)
-  if (use_packed(M, N, K)) gemm_packed(c, a, b, M, N, K, K, 1, N, 1, alpha, beta);
-  else gemm_xn(c, a, b, M, N, K, K, 1, alpha, beta);
+  nn_block(c, 0, a, b, M, N, K, 0, M, 0, N, alpha, beta);
 }
 
 export function gemm_tn(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32, alpha: f32, beta: f32): void {
   // a is (K × M), b is (K × N), c is (M × N)
-  if (use_packed(M, N, K)) gemm_packed(c, a, b, M, N, K, 1, M, N, 1, alpha, beta);
-  else gemm_xn(c, a, b, M, N, K, 1, M, alpha, beta);
+  tn_block(c, 0, a, b, M, N, K, 0, M, 0, N, alpha, beta);
+}
+
+// ---- one block of a product (for threads sharing one memory) --------------------------------
+// gemm_*_part compute the block i0 ≤ i < i1, j0 ≤ j < j1 of the product gemm_* computes, bit for
+// bit: the path (packed or direct) is chosen from the whole product's M, N, K, and neither path's
+// float operations for C(i, j) depend on where the block starts or ends — provided j0 and j1 are
+// multiples of 8 or N (the direct path's SIMD tiles then line up with the whole product's; rows
+// may split anywhere). scratch: the packed path's buffers (gemm_scratch_bytes() bytes, 64-byte
+// aligned), or 0 for the module's own. Only the shared-memory builds (threads.ts) export them.
+
+@inline function at(p: usize, row: i32, ld: i32, col: i32): usize {
+  return p + ((<usize>row * <usize>ld + <usize>col) << 2);
+}
+
+@inline function nn_block(c: usize, scratch: usize, a: usize, b: usize, M: i32, N: i32, K: i32,
+                          i0: i32, i1: i32, j0: i32, j1: i32, alpha: f32, beta: f32): void {
+  // a is (M × K), b is (K × N), c is (M × N)
+  if (use_packed(M, N, K)) gemm_packed(c, scratch, a, b, M, N, K, K, 1, N, 1, i0, i1, j0, j1, alpha, beta);
+  else gemm_xn(at(c, i0, N, j0), at(a, i0, K, 0), at(b, 0, N, j0), i1 - i0, j1 - j0, K, K, 1, N, alpha, beta);
+}
+
+@inline function tn_block(c: usize, scratch: usize, a: usize, b: usize, M: i32, N: i32, K: i32,
+                          i0: i32, i1: i32, j0: i32, j1: i32, alpha: f32, beta: f32): void {
+  // a is (K × M), b is (K × N), c is (M × N): row i of op(A) is column i of a
+  if (use_packed(M, N, K)) gemm_packed(c, scratch, a, b, M, N, K, 1, M, N, 1, i0, i1, j0, j1, alpha, beta);
+  else gemm_xn(at(c, i0, N, j0), at(a, 0, M, i0), at(b, 0, N, j0), i1 - i0, j1 - j0, K, 1, M, N, alpha, beta);
+}
+
+@inline function nt_block(c: usize, scratch: usize, a: usize, b: usize, M: i32, N: i32, K: i32,
+                          i0: i32, i1: i32, j0: i32, j1: i32, alpha: f32, beta: f32): void {
+  // a is (M × K), b is (N × K), c is (M × N)
+  if (use_packed(M, N, K)) gemm_packed(c, scratch, a, b, M, N, K, K, 1, 1, K, i0, i1, j0, j1, alpha, beta);
+  else gemm_nt_direct(at(c, i0, N, j0), at(a, i0, K, 0), at(b, j0, K, 0), i1 - i0, j1 - j0, K, N, alpha, beta);
+}
+
+export function gemm_nn_part(c: usize, scratch: usize, a: usize, b: usize, M: i32, N: i32, K: i32,
+                             i0: i32, i1: i32, j0: i32, j1: i32, alpha: f32, beta: f32): void {
+  nn_block(c, scratch, a, b, M, N, K, i0, i1, j0, j1, alpha, beta);
+}
+
+export function gemm_tn_part(c: usize, scratch: usize, a: usize, b: usize, M: i32, N: i32, K: i32,
+                             i0: i32, i1: i32, j0: i32, j1: i32, alpha: f32, beta: f32): void {
+  tn_block(c, scratch, a, b, M, N, K, i0, i1, j0, j1, alpha, beta);
+}
+
+export function gemm_nt_part(c: usize, scratch: usize, a: usize, b: usize, M: i32, N: i32, K: i32,
+                             i0: i32, i1: i32, j0: i32, j1: i32, alpha: f32, beta: f32): void {
+  nt_block(c, scratch, a, b, M, N, K, i0, i1, j0, j1, alpha, beta);
 }
 
 @inline function hsum(v: v128): f32 {
@@ -162,14 +209,15 @@ export function gemm_tn(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32, al
 }
 
 export function gemm_nt(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32, alpha: f32, beta: f32): void {
-  // a is (M × K), b is (N × K), c is (M × N): every C(i, j) is a dot product of two contiguous
-  // rows, so the lanes run along k; 2 × 2 tiles reuse each loaded row twice.
-  if (use_packed(M, N, K)) {
-    gemm_packed(c, a, b, M, N, K, K, 1, 1, K, alpha, beta);
-    return;
-  }
+  // a is (M × K), b is (N × K), c is (M × N)
+  nt_block(c, 0, a, b, M, N, K, 0, M, 0, N, alpha, beta);
+}
+
+// gemm_nt's direct path: every C(i, j) is a dot product of two contiguous rows, so the lanes run
+// along k; 2 × 2 tiles reuse each loaded row twice. ldc: the row stride (elements) of C.
+function gemm_nt_direct(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32, ldc: i32, alpha: f32, beta: f32): void {
   const rowK = <usize>K << 2;
-  const rowC = <usize>N << 2;
+  const rowC = <usize>ldc << 2;
   const K4 = K & ~3;
   let i = 0;
   for (; i + 2 <= M; i += 2) {

@@ -1,5 +1,5 @@
 // SIMD pieces the matrix products share: storing a tile's sums with α and β, and the
-// multiply-add of the inner loops (one place, so that a fused build changes one line).
+// multiply-add of the inner loops (one place: the relaxed-SIMD build fuses it here).
 
 // c[0..3] = α·acc + β·c[0..3]
 @inline export function put4(cp: usize, acc: v128, alpha: v128, beta: f32): void {
@@ -12,6 +12,11 @@
   store<f32>(cp, beta == 0 ? alpha * s : alpha * s + beta * load<f32>(cp));
 }
 
+// acc + x·y. Built with --enable relaxed-simd, one relaxed_madd: the engine may fuse it (one
+// rounding) or not (two), by its choice and the CPU's, so that module's products are reproducible
+// on one engine and machine only. The plain build rounds twice everywhere, like the scalar tails.
+// put4 and put1 keep mul + add in both builds, so a tile's edge and its body store alike.
 @inline export function madd(acc: v128, x: v128, y: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(x, y, acc);
   return f32x4.add(acc, f32x4.mul(x, y));
 }

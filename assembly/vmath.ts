@@ -150,17 +150,34 @@ const L3: f32 = 0.28011950850486755;
 }
 
 // Element-wise drivers: n floats from src to dst (they may alias). The last n mod 4 elements go
-// through the same vector code via a 16-byte buffer, so an element's result never depends on its
-// position or on n.
+// through the same vector code, gathered into the low lanes of one vector (the others 0) and
+// scattered back, so an element's result never depends on its position or on n. One thread at a
+// time (the builds with their own memory) goes through a 16-byte static buffer, the smallest
+// code; the shared-memory builds, whose threads run these kernels at once, go lane by lane. Both
+// give a vector of the same values.
 const TAIL = memory.data(16, 16);
 
+/** n = 1, 2 or 3 floats from src into the low lanes of a vector, the other lanes 0 */
 @inline export function tail_in(src: usize, n: i32): v128 {
+  if (ASC_FEATURE_THREADS) {
+    let v = v128.load32_zero(src);
+    if (n > 1) v = v128.load32_lane(src, v, 1, 4);
+    if (n > 2) v = v128.load32_lane(src, v, 2, 8);
+    return v;
+  }
   v128.store(TAIL, f32x4.splat(0));
   memory.copy(TAIL, src, <usize>n << 2);
   return v128.load(TAIL);
 }
 
+/** the low n = 1, 2 or 3 lanes of v to dst */
 @inline export function tail_out(dst: usize, v: v128, n: i32): void {
+  if (ASC_FEATURE_THREADS) {
+    v128.store32_lane(dst, v, 0);
+    if (n > 1) v128.store32_lane(dst, v, 1, 4);
+    if (n > 2) v128.store32_lane(dst, v, 2, 8);
+    return;
+  }
   v128.store(TAIL, v);
   memory.copy(dst, TAIL, <usize>n << 2);
 }

@@ -1,8 +1,9 @@
 // Builds what is out of date, and nothing else.
 //   node scripts/build.mjs [STEP ...] [--force] [--quiet]
 // Steps: one per asconfig.json target ("wasm:release", "wasm:debug", …; "wasm" is all of them),
-// "js", "browser", "data", "export", "types", "size"; "package" is what the published package
-// needs (the release wasm, js, browser, data, export, types: npm's prepare); no step means all of
+// "js", "browser", "modules" (the kernel modules shipped beside the bundles), "data", "export",
+// "types", "size"; "package" is what the published package
+// needs (the release, relaxed and shared wasm, js, browser, modules, data, export, types: npm's prepare); no step means all of
 // them. A step runs when one of its outputs is missing or older than the newest of its inputs
 // (sources, config files, package.json, the tool's own package.json), and then runs the command
 // of its package.json script (build:js, build:browser, build:data, build:export, build:types), so
@@ -13,6 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SEPARATE_MODULES } from './copy-wasm.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rel = (p) => path.relative(root, p) || '.';
@@ -20,6 +22,8 @@ const abs = (p) => path.resolve(root, p);
 const pkg = JSON.parse(readFileSync(abs('package.json'), 'utf8'));
 const asconfig = JSON.parse(readFileSync(abs('asconfig.json'), 'utf8'));
 const ASC_ENTRY = 'assembly/index.ts';
+/** the shared-memory targets (threads) start from the export list that adds the block kernels */
+const ascEntry = (t) => (t.sharedMemory ? 'assembly/threads.ts' : ASC_ENTRY);
 
 /** Every file under `dir` (recursive), or [dir] when it is a file, or [] when it is missing. */
 function files(p) {
@@ -65,18 +69,24 @@ for (const [target, t] of Object.entries(asconfig.targets)) {
   STEPS.set(`wasm:${target}`, {
     inputs: ['assembly', 'asconfig.json', 'package.json', tool('assemblyscript')],
     outputs: [t.outFile, t.textFile].filter(Boolean),
-    run: `asc ${ASC_ENTRY} --target ${target}`,
+    run: `asc ${ascEntry(t)} --target ${target}`,
   });
 }
 STEPS.set('js', {
-  inputs: ['src', 'package.json', tool('esbuild'), tool('@assemblyscript/loader'), ...wasmImports()],
+  inputs: ['src', 'package.json', tool('esbuild'), ...wasmImports()],
   outputs: outfiles('build:js'),
   run: pkg.scripts['build:js'],
 });
 STEPS.set('browser', {
-  inputs: ['src', 'package.json', tool('esbuild'), tool('@assemblyscript/loader'), ...wasmImports()],
+  inputs: ['src', 'package.json', tool('esbuild'), ...wasmImports()],
   outputs: outfiles('build:browser'),
   run: pkg.scripts['build:browser'],
+});
+// the modules that are not inlined (relaxed SIMD, shared memory), copied beside dist/'s bundles
+STEPS.set('modules', {
+  inputs: SEPARATE_MODULES.map((f) => `build/${f}`),
+  outputs: ['dist', 'dist/browser'].flatMap((d) => SEPARATE_MODULES.map((f) => `${d}/${f}`)),
+  run: pkg.scripts['build:modules'],
 });
 STEPS.set('data', {
   inputs: ['src', 'package.json', 'scripts/bundle-data.mjs', tool('esbuild')],
@@ -99,8 +109,8 @@ STEPS.set('size', { inputs: [], outputs: [], run: 'node scripts/size.mjs' });
 const WASM = [...STEPS.keys()].filter((k) => k.startsWith('wasm:'));
 const GROUPS = {
   wasm: WASM,
-  package: ['wasm:release', 'js', 'browser', 'data', 'export', 'types'],
-  all: [...WASM, 'js', 'browser', 'data', 'export', 'types', 'size'],
+  package: ['wasm:release', 'wasm:relaxed', 'wasm:shared', 'wasm:relaxed-shared', 'js', 'browser', 'modules', 'data', 'export', 'types'],
+  all: [...WASM, 'js', 'browser', 'modules', 'data', 'export', 'types', 'size'],
 };
 
 function newest(paths) {
@@ -156,8 +166,9 @@ function main(argv) {
       process.exit(1);
     }
     // outputs at least as new as every input, also when a tool leaves an unchanged file alone
-    // or an input's mtime lies in the future (a file unpacked from elsewhere)
-    const t = new Date(Math.max(Date.now(), newest(step.inputs).t));
+    // or an input's mtime lies in the future (a file unpacked from elsewhere); rounded up to the
+    // millisecond a Date holds, so that an input's sub-millisecond mtime is never the newer one
+    const t = new Date(Math.ceil(Math.max(Date.now(), newest(step.inputs).t)));
     for (const o of step.outputs) utimesSync(abs(o), t, t);
   }
 }

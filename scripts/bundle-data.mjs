@@ -26,6 +26,8 @@ const mainBundle = (main) => ({
 const common = {
   entryPoints: [path.join(root, 'src', 'data-index.ts')], bundle: true, target: 'es2022', logLevel: 'warning',
   loader: { '.wasm': 'empty' }, metafile: true,
+  // the backend's code for threads and module files is a file of its own, never needed here
+  external: ['./extra.js'],
 };
 const results = await Promise.all([
   build({ ...common, format: 'esm', platform: 'neutral', mainFields: ['module', 'main'], outfile: path.join(root, 'dist', 'data.js'), plugins: [mainBundle('./index.js')] }),

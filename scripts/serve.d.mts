@@ -11,7 +11,12 @@ export interface ServeOptions {
   port?: number;
   /** when the port is taken, use a free one instead of failing; default true */
   fallback?: boolean;
+  /** send ISOLATION_HEADERS with every response (npm run demo does); default false */
+  isolated?: boolean;
 }
+
+/** Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp. */
+export const ISOLATION_HEADERS: Record<string, string>;
 
 export interface RunningServer {
   server: Server;

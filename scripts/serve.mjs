@@ -2,7 +2,9 @@
 //   node scripts/serve.mjs [--port N] [--host H]     (npm run demo builds first, then runs this)
 // Serves the repository's demo/ and dist/ folders (so demo/ can import ../dist/browser/wasm-mlp.js)
 // on 127.0.0.1; "/" redirects to /demo/. Port: --port, else $PORT, else 8080; when that port is
-// taken, any free port. Prints the URL.
+// taken, any free port. Prints the URL. As `npm run demo` runs it, every response carries
+// Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp: the page
+// is cross-origin isolated, so it has SharedArrayBuffer and the playground's Worker runs threads.
 import { createServer } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
@@ -21,16 +23,24 @@ const TYPES = {
   '.svg': 'image/svg+xml',
 };
 
+/** the headers that make a page cross-origin isolated (crossOriginIsolated: SharedArrayBuffer, threads) */
+export const ISOLATION_HEADERS = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+};
+
 /**
  * Starts a static server over `root`, answering only for paths under the top-level folders in
  * `folders`. Resolves to { server, url, close() } once listening; port 0 means any free port, and
- * a busy port falls back to a free one when `fallback` is true.
+ * a busy port falls back to a free one when `fallback` is true. `isolated`: send ISOLATION_HEADERS
+ * with every response.
  */
-export function startServer({ root = repoRoot, folders = ['demo', 'dist'], host = '127.0.0.1', port = 0, fallback = true } = {}) {
+export function startServer({ root = repoRoot, folders = ['demo', 'dist'], host = '127.0.0.1', port = 0, fallback = true, isolated = false } = {}) {
   const base = path.resolve(root);
+  const extra = isolated ? ISOLATION_HEADERS : {};
   const server = createServer((req, res) => {
     const send = (status, body, headers = {}) => {
-      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...headers });
+      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...extra, ...headers });
       res.end(body);
     };
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'method not allowed\n');
@@ -60,6 +70,7 @@ export function startServer({ root = repoRoot, folders = ['demo', 'dist'], host 
       'content-type': TYPES[path.extname(target)] ?? 'application/octet-stream',
       'content-length': st.size,
       'cache-control': 'no-store',
+      ...extra,
     });
     if (req.method === 'HEAD') return res.end();
     createReadStream(target).pipe(res);
@@ -106,6 +117,6 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
       process.exit(2);
     }
   }
-  const { url } = await startServer({ host, port });
+  const { url } = await startServer({ host, port, isolated: true });
   console.log(`wasm-mlp playground: ${url}demo/   (Ctrl+C to stop)`);
 }

@@ -1,10 +1,13 @@
-// Prints the size, raw and gzip, of what a page downloads: the browser bundle (JS with the wasm
-// inlined as base64), split into its JS part and the wasm it carries; plus the Node entry.
-// Run by `npm run build` after esbuild; exits 1 only when a file is missing.
+// Prints the size, raw and gzip, of every file the build ships: the browser bundle (JS with the
+// plain wasm module inlined as base64), split into its JS part and the wasm it carries; the
+// modules shipped beside it (relaxed SIMD, shared memory for threads), fetched only when used;
+// the Node entry and the command line. Run by `npm run build` after esbuild; exits 1 only when a
+// file is missing.
 import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SEPARATE_MODULES } from './copy-wasm.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** the gzip budget of the browser bundle, JS + wasm */
@@ -33,14 +36,19 @@ const rows = [
   ['dist/browser/wasm-mlp.js (JS + wasm inlined)', bundle],
   ['  JS alone (without the inlined wasm)', jsOnly],
   ['  build/mlp.wasm (as a separate file)', wasm],
+  ['dist/browser/extra.js (imported when used)', read('dist/browser/extra.js')],
+  ...SEPARATE_MODULES.map((f) => [`dist/browser/${f} (fetched when used)`, read(`dist/browser/${f}`)]),
   ['dist/index.js (Node / bundlers)', read('dist/index.js')],
+  ['dist/extra.js (imported when used)', read('dist/extra.js')],
+  ['dist/cli.js (the command line)', read('dist/cli.js')],
+  ...SEPARATE_MODULES.map((f) => [`dist/${f} (read when used)`, read(`dist/${f}`)]),
   ['dist/browser/wasm-mlp-data.js (wasm-mlp/data)', read('dist/browser/wasm-mlp-data.js')],
   ['dist/browser/export.js (wasm-mlp/export)', read('dist/browser/export.js')],
 ];
-console.log(`${'size'.padEnd(46)}${'raw'.padStart(10)}${'gzip'.padStart(10)}`);
+console.log(`${'size'.padEnd(56)}${'raw'.padStart(10)}${'gzip'.padStart(10)}`);
 for (const [name, buf] of rows) {
-  if (buf === undefined) console.log(`${name.padEnd(46)}  (the bundle does not inline the wasm as one base64 string)`);
-  else console.log(`${name.padEnd(46)}${kib(buf.length)}${kib(gz(buf))}`);
+  if (buf === undefined) console.log(`${name.padEnd(56)}  (the bundle does not inline the wasm as one base64 string)`);
+  else console.log(`${name.padEnd(56)}${kib(buf.length)}${kib(gz(buf))}`);
 }
 const total = gz(bundle);
 console.log(

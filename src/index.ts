@@ -10,6 +10,7 @@ export type {
 } from './core/architecture.js';
 export { BACKENDS, wasmSimdSupported } from './core/backend.js';
 export type { BackendName } from './core/backend.js';
+export type { SimdName, SimdOption, ThreadsOption } from './core/execution.js';
 export { OPTIMIZER_DEFAULTS } from './train/options.js';
 export type { TrainOptions, TrainProgress, TrainResult, OptimizerSpec, DecaySpec } from './train/options.js';
 export type { TargetInput } from './data/targets.js';

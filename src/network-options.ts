@@ -7,6 +7,7 @@ import {
   ACTIVATIONS, ALLOWED_LOSSES, DEFAULT_HIDDEN_ACTIVATION, DEFAULT_LOSS, DEFAULT_OUTPUT_ACTIVATION, HIDDEN_ACTIVATIONS,
   LOSSES, NETWORK_LIMITS, OUTPUT_ACTIVATIONS, paramCount, type Activation, type InitScheme, type Loss,
 } from './core/architecture.js';
+import { checkExecutionOptions, type SimdOption, type ThreadsOption } from './core/execution.js';
 import { planArena } from './core/plan.js';
 import { checkRngName, checkRngSeed, type RngName } from './util/rng.js';
 import { checkPositiveInt, checkSeed, fail, ownElements, ownOptions } from './util/validate.js';
@@ -28,6 +29,21 @@ export interface NetworkOptions {
   rng?: RngName;
   /** default from the output activation: sigmoid → 'bce', softmax → 'cce', linear → 'mse'; a sigmoid output may use 'mse' */
   loss?: Loss;
+  /**
+   * threads the large matrix products are split over (wasm backend): a number ≥ 1, or 'auto'
+   * (default: the available cores, up to 8, for a network with a layer of at least 4096 weights;
+   * 1 for smaller ones). Results are bit-identical for every thread count. Where threads cannot
+   * run (no SharedArrayBuffer, a page's main thread) the network runs on one thread and `notes`
+   * says why. See the README, "Threads and kernel modules".
+   */
+  threads?: ThreadsOption;
+  /**
+   * the kernel build (wasm backend): 'auto' (default: 'relaxed' where the engine has relaxed SIMD,
+   * except on one thread in a browser, which keeps the plain module inlined in the bundle and
+   * downloads nothing), 'relaxed' (fused multiply-add in the products: faster, reproducible on one
+   * engine and machine) or 'plain' (bit-identical on every engine); `simd` says which runs
+   */
+  simd?: SimdOption;
 }
 
 /** Options of cost() and backward(): the L2 term as training with `l2: λ` adds it. */
@@ -46,12 +62,12 @@ export interface InitOptions {
 }
 
 /** The keys of each options object; any other key is an error naming the closest of these. */
-export const CREATE_KEYS = ['layers', 'activations', 'backend', 'seed', 'rng', 'loss'];
+export const CREATE_KEYS = ['layers', 'activations', 'backend', 'seed', 'rng', 'loss', 'threads', 'simd'];
 export const INIT_KEYS = ['scheme', 'scale', 'seed'];
 
 export function checkNetworkOptions(options: unknown): Required<NetworkOptions> {
   const where = 'Network.create';
-  const o = ownOptions(where, options, CREATE_KEYS, 'an object { layers, activations?, backend?, seed?, rng?, loss? }');
+  const o = ownOptions(where, options, CREATE_KEYS, 'an object { layers, activations?, backend?, seed?, rng?, loss?, threads?, simd? }');
   const layersV = o.layers;
   if (!Array.isArray(layersV) || layersV.length < 2 || layersV.length > NETWORK_LIMITS.layers) {
     fail(where, 'layers', `an array of at least 2 layer sizes [n_x, …, n_y] (at most ${NETWORK_LIMITS.layers})`, layersV);
@@ -100,7 +116,8 @@ export function checkNetworkOptions(options: unknown): Required<NetworkOptions> 
     fail(where, 'layers', `small enough for ${mib(MAX_ARENA_BYTES)} of parameters and gradients`, layers,
       `[${layers.join(', ')}] needs ${mib(plan.end)}`);
   }
-  return { layers, activations, backend: backend as BackendName, seed, rng, loss };
+  const { threads, simd } = checkExecutionOptions(where, o);
+  return { layers, activations, backend: backend as BackendName, seed, rng, loss, threads, simd };
 }
 
 export function checkCostOptions(where: string, options: unknown): number {

@@ -9,6 +9,7 @@ import {
   DEFAULT_INIT_SCALE, INIT_SCHEMES, initFactor, paramCount,
   type Activation, type LayerGrads, type LayerParams, type LayerParamsInput, type Loss,
 } from './core/architecture.js';
+import { executionFor, printNotes, type SimdName } from './core/execution.js';
 import type { Kernels } from './core/kernels.js';
 import { backwardPass, cost, createEngine, forwardPass, l2Cost, sgdUpdate, type Engine } from './core/engine.js';
 import { planArena, type PlanExtras } from './core/plan.js';
@@ -46,6 +47,8 @@ export class Network {
   readonly rng: RngName;
   /** the cost minimised (from the output activation unless given) */
   readonly loss: Loss;
+  /** the kernel build that runs: 'relaxed' or 'plain' SIMD (wasm), 'none' (js) */
+  readonly simd: SimdName | 'none';
 
   #be: Backend | undefined;
   /** kernels, plan and heap: what the step works on */
@@ -85,6 +88,7 @@ export class Network {
     this.layers = Object.freeze([...opts.layers]);
     this.activations = Object.freeze([...opts.activations]);
     this.backend = be.name;
+    this.simd = be.simd;
     this.seed = opts.seed;
     this.rng = opts.rng;
     this.loss = opts.loss;
@@ -97,9 +101,27 @@ export class Network {
   /** Checks the options, instantiates the backend and initialises the parameters (init()). */
   static async create(options: NetworkOptions): Promise<Network> {
     const opts = checkNetworkOptions(options);
-    const net = new Network(opts, await createBackend(opts.backend));
+    const be = await createBackend(opts.backend, executionFor(opts));
+    printNotes(be);
+    const net = new Network(opts, be);
     net.init();
     return net;
+  }
+
+  /**
+   * Threads the large products run on: 1 on the js backend, for small networks under 'auto',
+   * where threads are unavailable (see notes), and after dispose() or a worker's failure.
+   */
+  get threads(): number {
+    return this.#be?.threads ?? 1;
+  }
+
+  /**
+   * Why threads or simd are less than asked ('auto' asks for the cores for a network with a layer
+   * of 4096 weights or more, and for relaxed SIMD), one sentence each; [] when not.
+   */
+  get notes(): readonly string[] {
+    return this.#be?.notes ?? [];
   }
 
   /** b = 0 and W random from the network's seed: the same seed gives bit-identical parameters. */
@@ -356,6 +378,7 @@ export class Network {
 
   /** Releases the network's memory; every later call throws. */
   dispose(): void {
+    this.#be?.dispose();
     this.#be = undefined;
     // every reference to the instance, its memory and views goes: the kernels are the instance's
     // exports (or, on js, closures over the heap), the activation kernels are bound to them

@@ -73,7 +73,7 @@ describe.each(ENGINE_MODULES)('generated networks on $name', (mod) => {
       // a relu/leaky unit within 1e-5 of its kink makes the central difference (h = 1e-6) straddle
       // it: such cases are not a gradient test, so they are skipped (about 1 in 50)
       fc.pre(nearestKink(a, p64, X.data) > 1e-5);
-      const net = await Network.create({ layers: a.layers, activations: a.acts, loss: a.pair.loss, backend: mod.backend });
+      const net = await Network.create({ layers: a.layers, activations: a.acts, loss: a.pair.loss, backend: mod.backend, simd: mod.simd });
       net.setParams(params);
       net.forward(X);
       const J = net.cost(Y);
@@ -131,7 +131,7 @@ describe.each(ENGINE_MODULES)('generated networks on $name', (mod) => {
     await fc.assert(fc.asyncProperty(arch, trainOpts, counted(async (a, o) => {
       const { X, Y } = data(a, 16);
       const run = async () => {
-        const net = await Network.create({ layers: a.layers, activations: a.acts, loss: a.pair.loss, backend: mod.backend, seed: a.seed % 1000 });
+        const net = await Network.create({ layers: a.layers, activations: a.acts, loss: a.pair.loss, backend: mod.backend, simd: mod.simd, seed: a.seed % 1000 });
         const r = net.train(X, Y, options(a, o, 16));
         const out = { costs: Array.from(r.costs), params: net.getParams() };
         net.dispose();
@@ -149,7 +149,7 @@ describe.each(ENGINE_MODULES)('generated networks on $name', (mod) => {
   it.each(MODEL_FORMATS)('a trained network through the $name format, read on every module: the same parameters, bit for bit (120 architectures)', async (format) => {
     await fc.assert(fc.asyncProperty(arch, trainOpts, counted(async (a, o) => {
       const { X, Y } = data(a, 16);
-      const net = await Network.create({ layers: a.layers, activations: a.acts, loss: a.pair.loss, backend: mod.backend, seed: 3 });
+      const net = await Network.create({ layers: a.layers, activations: a.acts, loss: a.pair.loss, backend: mod.backend, simd: mod.simd, seed: 3 });
       net.train(X, Y, options(a, o, 16));
       const file = format.write(net);
       for (const other of ENGINE_MODULES) {

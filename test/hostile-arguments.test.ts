@@ -34,7 +34,7 @@ describe.each(BACKENDS)('option objects (backend %s)', (backend) => {
   it.each([
     ['activation for activations', { activation: ['tanh', 'sigmoid'] }, /options\.activation must be left out \(not an option of Network\.create \(did you mean 'activations'\?\)/],
     ['Layers for layers', { Layers: [2, 3, 1] }, /options\.Layers must be left out.*did you mean 'layers'/],
-    ['a key with no near match', { colour: 'red' }, /options\.colour must be left out \(not an option of Network\.create; the options are layers, activations, backend, seed, rng, loss\); got "red"/],
+    ['a key with no near match', { colour: 'red' }, /options\.colour must be left out \(not an option of Network\.create; the options are layers, activations, backend, seed, rng, loss, threads, simd\); got "red"/],
   ])('Network.create refuses an unknown key: %s', async (_, extra, pattern) => {
     const e = await errorOf(() => Network.create({ layers: [2, 3, 1], backend, ...extra } as Loose));
     expectPlain(e, /^Network\.create: /, pattern);

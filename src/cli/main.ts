@@ -9,7 +9,9 @@ import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Network } from '../network.js';
 import { HIDDEN_ACTIVATIONS as ACTIVATIONS, type Activation } from '../core/architecture.js';
-import { BACKENDS, type BackendName } from '../core/backend.js';
+import { BACKENDS, MAX_THREADS, type BackendName } from '../core/backend.js';
+import type { SimdOption, ThreadsOption } from '../core/execution.js';
+import { SIMD_OPTIONS } from '../core/modules.js';
 import { datasets, DATASET_NAMES, type DatasetName } from '../data/datasets.js';
 import { accuracy } from '../data/metrics.js';
 import { RNG_NAMES, type RngName } from '../util/rng.js';
@@ -40,6 +42,10 @@ Options:
   --learning-rate X     gradient-descent step size α (default 1.2)
   --iterations N        gradient-descent steps (default 10000)
   --backend NAME        wasm | js (default wasm)
+  --simd NAME           auto | relaxed | plain: the wasm kernel build (default auto: relaxed SIMD
+                        where this engine has it; Node 20 needs --experimental-wasm-relaxed-simd)
+  --threads N           threads for the large products, a number or auto (default auto: the
+                        cores, for a network with a layer of 4096 weights or more)
   --seed N              seed of the parameter initialisation (default 2)
   --data-seed N         seed of the data set (default 1)
   --rng NAME            default | numpy: numpy's legacy np.random stream for the data and the
@@ -55,6 +61,8 @@ interface Config {
   dataset: DatasetName; m: number; noise: number | undefined; hidden: number[]; activation: Activation;
   learningRate: number; iterations: number; backend: BackendName; seed: number; dataSeed: number; rng: RngName;
   printEvery: number; plot: string | null; quiet: boolean;
+  /** undefined: not given (the library's 'auto') */
+  simd: SimdOption | undefined; threads: ThreadsOption | undefined;
 }
 
 function parseConfig(argv: string[]): Config | 'help' {
@@ -62,7 +70,7 @@ function parseConfig(argv: string[]): Config | 'help' {
     dataset: { type: 'string' }, m: { type: 'string' }, noise: { type: 'string' },
     hidden: { type: 'string' }, activation: { type: 'string' },
     'learning-rate': { type: 'string' }, iterations: { type: 'string' },
-    backend: { type: 'string' }, seed: { type: 'string' }, 'data-seed': { type: 'string' }, rng: { type: 'string' },
+    backend: { type: 'string' }, simd: { type: 'string' }, threads: { type: 'string' }, seed: { type: 'string' }, 'data-seed': { type: 'string' }, rng: { type: 'string' },
     'print-every': { type: 'string' }, plot: { type: 'string' }, 'no-plot': { type: 'boolean' },
     quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
   });
@@ -87,6 +95,9 @@ function parseConfig(argv: string[]): Config | 'help' {
     printEvery: num(f, 'print-every', 1000, isPosInt, 'a positive integer'),
     plot: f['no-plot'] ? null : plot ?? `${dataset}-boundary.svg`,
     quiet: Boolean(f.quiet),
+    simd: f.simd === undefined ? undefined : oneOf(f, 'simd', SIMD_OPTIONS, 'auto'),
+    threads: f.threads === undefined || f.threads === 'auto' ? (f.threads as 'auto' | undefined)
+      : num(f, 'threads', 1, (x) => isPosInt(x) && x <= MAX_THREADS, `auto or an integer from 1 to ${MAX_THREADS}`),
   };
 }
 
@@ -106,9 +117,15 @@ async function main(argv: string[]): Promise<number> {
   const { X, Y } = gen({ m: cfg.m, seed: cfg.dataSeed, rng: cfg.rng, ...(cfg.noise === undefined ? {} : { noise: cfg.noise }) });
   const layers = [X.rows, ...cfg.hidden, Y.rows];
   const activations = [...cfg.hidden.map(() => cfg.activation), 'sigmoid' as const];
-  const net = await Network.create({ layers, activations, backend: cfg.backend, seed: cfg.seed, rng: cfg.rng });
+  const net = await Network.create({
+    layers, activations, backend: cfg.backend, seed: cfg.seed, rng: cfg.rng,
+    ...(cfg.simd === undefined ? {} : { simd: cfg.simd }), ...(cfg.threads === undefined ? {} : { threads: cfg.threads }),
+  });
   console.log(`wasm-mlp: ${cfg.dataset} (m = ${X.cols}), layers [${layers.join(', ')}], ${cfg.activation} hidden, sigmoid output`);
   console.log(`backend ${net.backend}, learning rate ${cfg.learningRate}, ${cfg.iterations} iterations, seed ${cfg.seed}${cfg.rng === 'numpy' ? ' (numpy rng)' : ''}`);
+  if (cfg.simd !== undefined || cfg.threads !== undefined) {
+    console.log(`kernels: ${net.simd === 'none' ? 'pure JS' : `${net.simd} SIMD`}, ${net.threads} thread${net.threads === 1 ? '' : 's'}`);
+  }
 
   const bar = !cfg.quiet && process.stderr.isTTY;
   const t0 = performance.now();

@@ -1,11 +1,19 @@
 /**
  * A backend is a kernel set plus the memory it works in. 'wasm' runs assembly/ compiled with
- * SIMD; 'js' runs src/core/kernels-js over a Float32Array with the same byte offsets.
+ * SIMD (plain or relaxed, src/core/modules.ts), on one thread or with its large products split
+ * over a pool of workers sharing its memory (src/core/extra.ts, pool.ts, parallel.ts); 'js' runs
+ * src/core/kernels-js over a Float32Array with the same byte offsets.
  */
-import { instantiateSync } from '@assemblyscript/loader';
-import wasmBytes from '../../build/mlp.wasm';
-import type { Kernels, ReferenceKernels } from './kernels.js';
+import type { Kernels, PartKernels, ReferenceKernels } from './kernels.js';
 import * as js from './kernels-js/index.js';
+import {
+  availableCores, compiledPlainModule, importNode, isNode, noSharedMemory, wasmSimdSupported,
+  type SimdName, type SimdOption,
+} from './modules.js';
+import type { Pool } from './pool.js';
+
+export { wasmSimdSupported, forgetSimdProbe } from './modules.js';
+export type { SimdName, SimdOption } from './modules.js';
 
 export type BackendName = 'wasm' | 'js';
 export const BACKENDS: readonly BackendName[] = ['wasm', 'js'];
@@ -17,10 +25,23 @@ export interface Backend {
   readonly base: number;
   /** Makes bytes [0, end) addressable and returns the current heap view (a new one after growth). */
   reserve(end: number): Float32Array;
+  /** the SIMD build the kernels run: 'relaxed' | 'plain', or 'none' for the js backend */
+  readonly simd: SimdName | 'none';
+  /** threads the large products are split over (1: the calling thread only; 1 again after a worker failed or dispose()) */
+  readonly threads: number;
+  /** why simd and threads are not what was asked, one sentence each; [] when they are */
+  readonly notes: readonly string[];
+  /** wasm: the module's own exports (no product split), with the block kernels threads use */
+  readonly raw: (Kernels & ReferenceKernels & PartKernels) | undefined;
+  /** the worker pool while threads > 1 */
+  readonly pool: Pool | undefined;
+  /** Terminates the workers (if any). The kernels stay usable, on the calling thread. */
+  dispose(): void;
   /**
    * A new backend of the same kind with a memory of its own, as small as a new one (a memory
    * never shrinks: to give memory back, a network moves to a fresh one). Synchronous: the wasm
-   * module is already compiled when a backend exists.
+   * module is already compiled when a backend exists. A backend on threads returns itself: its
+   * workers are bound to its shared memory (which cannot shrink either).
    */
   fresh(): Backend;
 }
@@ -29,30 +50,10 @@ export interface Backend {
 export const MAX_ARENA_BYTES = 2 ** 31 - 65536;
 
 const PAGE = 65536;
-let compiled: Promise<WebAssembly.Module> | undefined;
-
-let simd: boolean | undefined;
-
-/**
- * True when this engine can run the SIMD kernel module. Asked once per process: V8 keeps a little
- * native memory for every WebAssembly.validate (about 1 kB; 20 000 calls grew the resident size
- * by 17 MiB), and the answer cannot change.
- */
-export function wasmSimdSupported(): boolean {
-  if (simd === undefined) {
-    try {
-      simd = typeof WebAssembly === 'object' && WebAssembly.validate(wasmBytes);
-    } catch {
-      simd = false;
-    }
-  }
-  return simd;
-}
-
-/** Internal, for tests that stub WebAssembly.validate: the next wasmSimdSupported() asks again. */
-export function forgetSimdProbe(): void {
-  simd = undefined;
-}
+/** 'auto' threads: the available cores, at most this many (each worker costs a module instance and 640 KiB of scratch) */
+export const AUTO_THREADS_CAP = 8;
+/** The most threads a network runs (the pool's control block has room for this many, src/core/pool.ts). */
+export const MAX_THREADS = 128;
 
 let memoryObserver: ((memory: WebAssembly.Memory) => void) | undefined;
 
@@ -67,36 +68,61 @@ export function observeWasmMemory(observer: ((memory: WebAssembly.Memory) => voi
   memoryObserver = observer;
 }
 
-/** The compiled module, compiled once; a failed compile is forgotten, so the next create retries. */
-function compiledModule(): Promise<WebAssembly.Module> {
-  compiled ??= WebAssembly.compile(wasmBytes).catch((e: unknown) => {
-    compiled = undefined;
+type WasmExports = Kernels & ReferenceKernels & PartKernels & { memory: WebAssembly.Memory; arena_base(): number };
+
+export interface WasmBackendOptions {
+  /** 'auto' (default): relaxed SIMD where the engine has it, else plain */
+  simd?: SimdOption;
+  /** threads including the caller's: a number ≥ 1, or 'auto' (the available cores, at most AUTO_THREADS_CAP); default 1 */
+  threads?: number | 'auto';
+}
+
+/**
+ * The wasm backend with the module and threads asked for, or the nearest this engine runs: each
+ * step down (relaxed → plain, threads → 1) adds a sentence to `notes` and never throws.
+ */
+export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<Backend> {
+  const notes: string[] = [];
+  const asked = options.threads ?? 1;
+  let threads = asked === 'auto' ? Math.min(await availableCores(), AUTO_THREADS_CAP) : asked;
+  if (threads > 1) {
+    const why = noSharedMemory();
+    if (why !== undefined) {
+      notes.push(`threads 1 instead of ${threads}: ${why}`);
+      threads = 1;
+    }
+  }
+  // 'auto' takes relaxed SIMD where the engine has it, except on one thread in a browser: there the
+  // plain module inlined in the bundle needs no download (a page given only wasm-mlp.js requests
+  // nothing more); threads load a module file in any case
+  const relaxed = options.simd === 'relaxed' || (options.simd !== 'plain' && (threads > 1 || isNode));
+  if (threads > 1 || relaxed) {
+    try {
+      const be = await (await extra()).extraBackend({ threads, relaxed, explicit: options.simd === 'relaxed', notes, heapOf, importNode, single: singleBackend });
+      if (be !== undefined) {
+        if (be.memory) memoryObserver?.(be.memory);
+        return be;
+      }
+    } catch (e) {
+      notes.push(`extra.js did not load (${(e as Error).message})`);
+    }
+  }
+  let plain: WebAssembly.Module;
+  try {
+    plain = await compiledPlainModule();
+  } catch (e) {
     throw new Error(`wasm-mlp: could not compile the WebAssembly kernels (${(e as Error).message ?? e}); a later Network.create tries again`);
-  });
-  return compiled;
+  }
+  return singleBackend(plain, 'plain', notes);
 }
 
-type WasmExports = Kernels & ReferenceKernels & { memory: WebAssembly.Memory; arena_base(): number };
+/** The code for the module files and threads: a file of its own in the bundles (dist/extra.js, dist/browser/extra.js), loaded only when used. */
+const extra = () => import('./extra.js');
 
-export async function createWasmBackend(): Promise<Backend> {
-  return instantiateWasm(await compiledModule());
-}
-
-/** A wasm backend on a new instance (and memory) of the compiled module. */
-function instantiateWasm(module: WebAssembly.Module): Backend {
-  // the loader turns an abort inside the module into an Error with file and line
-  // instantiateSync, given the compiled module: the loader's async instantiate first asks whether
-  // its argument is a fetch Response, and in Node touching the global Response loads the whole
-  // fetch implementation (≈ 20 ms, more than everything else create() does)
-  const { instance } = instantiateSync<Record<string, unknown>>(module, {});
-  const ex = instance.exports as unknown as WasmExports;
-  const memory = ex.memory;
-  memoryObserver?.(memory);
+/** reserve() over a memory: grows it as needed; the view is re-created after any growth, and only then. */
+export function heapOf(memory: WebAssembly.Memory): { reserve(end: number): Float32Array } {
   let heap = new Float32Array(memory.buffer);
   return {
-    name: 'wasm',
-    kernels: ex,
-    base: ex.arena_base(),
     reserve(end: number): Float32Array {
       const have = memory.buffer.byteLength;
       if (end > have) {
@@ -106,11 +132,25 @@ function instantiateWasm(module: WebAssembly.Module): Backend {
           throw new Error(`wasm-mlp: could not grow WebAssembly memory to ${mib(end)} for this network (${(e as Error).message})`);
         }
       }
-      // memory.grow detaches the old buffer: every view is re-created here, and only here
-      if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer);
+      // a grown memory has a new buffer: a non-shared one detaches the old (its views read as
+      // empty), a shared one keeps the old at its old length; either way the view is made anew
+      if (heap.byteLength !== memory.buffer.byteLength) heap = new Float32Array(memory.buffer);
       return heap;
     },
-    fresh: () => instantiateWasm(module),
+  };
+}
+
+function singleBackend(module: WebAssembly.Module, simd: SimdName, notes: string[]): Backend {
+  // The release modules import nothing (no abort: they are built with noAssert), so they are
+  // instantiated directly, synchronously, on the compiled module. (@assemblyscript/loader, which
+  // did this before, adds nothing for a module without imports but 5 KB to every bundle.)
+  const instance = new WebAssembly.Instance(module, {});
+  const ex = instance.exports as unknown as WasmExports;
+  memoryObserver?.(ex.memory);
+  return {
+    name: 'wasm', kernels: ex, raw: ex, base: ex.arena_base(), ...heapOf(ex.memory), simd, threads: 1, notes, pool: undefined,
+    dispose() {},
+    fresh: () => singleBackend(module, simd, notes),
   };
 }
 
@@ -162,6 +202,13 @@ export function createJsBackend(): Backend {
   return {
     name: 'js',
     kernels,
+    raw: undefined,
+    pool: undefined,
+    simd: 'none',
+    threads: 1,
+    notes: [],
+    dispose() {},
+    fresh: createJsBackend,
     base: 64,
     reserve(end: number): Float32Array {
       if (end > heap.byteLength) {
@@ -171,14 +218,13 @@ export function createJsBackend(): Backend {
       }
       return heap;
     },
-    fresh: createJsBackend,
   };
 }
 
 let warnedNoSimd = false;
 
 /** The backend asked for; 'wasm' falls back to 'js' (warning once) where WASM SIMD is missing. */
-export async function createBackend(name: BackendName): Promise<Backend> {
+export async function createBackend(name: BackendName, options: WasmBackendOptions = {}): Promise<Backend> {
   if (name === 'js') return createJsBackend();
   if (!wasmSimdSupported()) {
     if (!warnedNoSimd) {
@@ -187,7 +233,7 @@ export async function createBackend(name: BackendName): Promise<Backend> {
     }
     return createJsBackend();
   }
-  return createWasmBackend();
+  return createWasmBackend(options);
 }
 
 export function mib(bytes: number): string {

@@ -18,7 +18,7 @@
  */
 import type { Activation, Loss, OptimizerHyper } from './architecture.js';
 import { needsOutputChain } from './architecture.js';
-import { activationKernels, type ActivationKernels, type Kernels } from './kernels.js';
+import { activationKernels, backProducts, type ActivationKernels, type BackProducts, type Kernels } from './kernels.js';
 import type { ArenaPlan } from './plan.js';
 import type { Rng } from '../util/rng-stream.js';
 
@@ -27,6 +27,8 @@ export interface Engine {
   readonly k: Kernels;
   /** layer l's activation kernels (index 0 is layer 1) */
   readonly acts: readonly ActivationKernels[];
+  /** a layer's dW and dA_prev products together (one dispatch on threads) */
+  readonly products: BackProducts;
   readonly loss: Loss;
   /** the output is not the loss's canonical pair (sigmoid + mse): dZ[L] = (A − Y) ⊙ g'(Z[L]) */
   readonly outputChain: boolean;
@@ -39,7 +41,7 @@ export function createEngine(
   k: Kernels, layers: readonly number[], activations: readonly Activation[], loss: Loss, plan: ArenaPlan, heap: Float32Array,
 ): Engine {
   const acts = activations.map((a, l) => activationKernels(k, a, layers[l + 1]));
-  return { k, acts, loss, outputChain: needsOutputChain(activations[activations.length - 1], loss), plan, heap };
+  return { k, acts, products: backProducts(k), loss, outputChain: needsOutputChain(activations[activations.length - 1], loss), plan, heap };
 }
 
 /** Inverted dropout while training: per layer 1…L the keep probability (1 = none), and the mask stream. */
@@ -50,12 +52,11 @@ export interface Dropout {
 
 /** A[1…L] for the m columns in the X slot; Z and A of every layer stay for cost and backward. */
 export function forwardPass(e: Engine, m: number, drop: Dropout | null = null): void {
-  const { k, acts } = e;
+  const { acts } = e;
   const layers = e.plan.layer;
   for (let l = 0; l < layers.length; l++) {
-    const s = layers[l]; //                                W (nOut × nIn), Ain = A[l-1] (nIn × m)
-    k.gemm_nn(s.Z, s.W, s.Ain, s.nOut, m, s.nIn, 1, 0); // Z = W·A_prev                 (nOut × m)
-    acts[l].biasForward(s.A, s.Z, s.b, s.nOut, m); //      Z += b (broadcast), A = g(Z) (nOut × m)
+    const s = layers[l]; //                                                  W (nOut × nIn), Ain = A[l-1] (nIn × m)
+    acts[l].layerForward(s.Z, s.A, s.W, s.Ain, s.b, s.nOut, m, s.nIn); // Z = W·A_prev, then Z += b (broadcast), A = g(Z) (nOut × m)
     if (drop !== null && drop.keep[l] < 1) dropout(e, s.A, s.mask, s.nOut * m, drop.keep[l], drop.rng); // A ⊙ mask / keep
   }
 }
@@ -94,12 +95,12 @@ export function backwardPass(e: Engine, m: number, l2 = 0, drop: Dropout | null 
   if (e.outputChain) acts[L - 1].backward(out.dZ, out.dZ, out.A, out.Z, out.nOut * m); // MSE with a sigmoid: ⊙ g'(Z[L])
   for (let l = L - 1; l >= 0; l--) {
     const s = layers[l];
-    k.gemm_nt(s.dW, s.dZ, s.Ain, s.nOut, s.nIn, m, 1 / m, 0); //     dW = (1/m)·dZ·A_prevᵀ (nOut × nIn)
+    if (l > 0) e.products(s.dW, layers[l - 1].dZ, s.dZ, s.Ain, s.W, s.nOut, s.nIn, m, 1 / m); // dW = (1/m)·dZ·A_prevᵀ and dA_prev = Wᵀ·dZ
+    else k.gemm_nt(s.dW, s.dZ, s.Ain, s.nOut, s.nIn, m, 1 / m, 0); //  dW = (1/m)·dZ·A_prevᵀ (nOut × nIn)
     k.row_sum(s.db, s.dZ, s.nOut, m, 1 / m); //                      db = (1/m)·Σ_cols dZ   (nOut)
     if (l2 > 0) k.l2_grad_add(s.dW, s.W, s.nOut * s.nIn, l2 / m); // dW += (λ/m)·W
     if (l > 0) {
-      const prev = layers[l - 1];
-      k.gemm_tn(prev.dZ, s.W, s.dZ, s.nIn, m, s.nOut, 1, 0); //      dA_prev = Wᵀ·dZ         (nIn × m)
+      const prev = layers[l - 1]; //                                  dA_prev = Wᵀ·dZ, computed above (nIn × m)
       if (drop !== null && drop.keep[l - 1] < 1) {
         // the dropped A_prev fed dW above; g' needs the undropped one: dA ⊙ mask / keep, then A = g(Z) again
         k.dropout_apply(prev.dZ, prev.mask, s.nIn * m, 1 / drop.keep[l - 1]);

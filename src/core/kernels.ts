@@ -79,19 +79,83 @@ export interface ReferenceKernels {
   bce_cost_ref: Kernels['bce_cost'];
 }
 
+/**
+ * The block kernels of the wasm module's shared-memory builds (assembly/threads.ts), for threads:
+ * gemm_*_part computes the block i0 ≤ i < i1, j0 ≤ j < j1 of the product gemm_*
+ * computes, bit for bit (j0 and j1 multiples of 8, or N), with `scratch` as the packed path's
+ * buffers (gemm_scratch_bytes() bytes, 64-byte aligned; 0 for the module's own, which only one
+ * thread at a time may use); bias_<act>_part runs bias_<act> on the columns j0 ≤ j < j1 of z and
+ * a (rows × cols).
+ */
+export interface PartKernels {
+  gemm_nn_part(c: number, scratch: number, a: number, b: number, M: number, N: number, K: number,
+               i0: number, i1: number, j0: number, j1: number, alpha: number, beta: number): void;
+  gemm_nt_part: PartKernels['gemm_nn_part'];
+  gemm_tn_part: PartKernels['gemm_nn_part'];
+  gemm_scratch_bytes(): number;
+  bias_sigmoid_part(a: number, z: number, b: number, rows: number, cols: number, j0: number, j1: number): void;
+  bias_tanh_part: PartKernels['bias_sigmoid_part'];
+  bias_relu_part: PartKernels['bias_sigmoid_part'];
+  bias_leaky_relu_part: PartKernels['bias_sigmoid_part'];
+  bias_identity_part: PartKernels['bias_sigmoid_part'];
+}
+
 type ElementKernel = (a: number, z: number, n: number) => void;
 type BiasKernel = (a: number, z: number, b: number, rows: number, cols: number) => void;
 type BackKernel = (dz: number, da: number, a: number, z: number, n: number) => void;
+
+/** A dense layer's forward in one call: Z = W·A_in (nOut × m, from W (nOut × nIn) and A_in (nIn × m)), then Z += b, A = g(Z). */
+export type LayerForward = (z: number, a: number, w: number, ain: number, b: number, nOut: number, m: number, nIn: number) => void;
+
+/** A layer's two backward products: dW = α·dZ·A_inᵀ (nOut × nIn) and dA_in = Wᵀ·dZ (nIn × m). */
+export type BackProducts = (dW: number, dA: number, dZ: number, ain: number, w: number, nOut: number, nIn: number, m: number, alpha: number) => void;
+
+/**
+ * Kernels that also run a dense layer's steps as one dispatch over threads (the wasm backend on
+ * threads): the forward (each thread its block of Z, then that block's bias and activation, for
+ * an activation they have that for, or undefined), and the two backward products together.
+ */
+export interface FusedKernels {
+  fusedLayerForward(act: Activation): LayerForward | undefined;
+  backProducts: BackProducts;
+}
+
+/** The two backward products: one dispatch where the kernels have it, else the two calls. */
+export function backProducts(k: Kernels): BackProducts {
+  return (k as Kernels & Partial<FusedKernels>).backProducts ?? ((dW, dA, dZ, ain, w, nOut, nIn, m, alpha) => {
+    k.gemm_nt(dW, dZ, ain, nOut, nIn, m, alpha, 0); // dW = α·dZ·A_inᵀ
+    k.gemm_tn(dA, w, dZ, nIn, m, nOut, 1, 0); //      dA_in = Wᵀ·dZ
+  });
+}
 
 /**
  * The kernels of each activation: forward (a = g(z)), biasForward (z += b, then a = g(z), in one
  * pass where there is a fused kernel) and backward. `rows` is the layer's size: softmax works per
  * column, so its forward takes n = rows·m and splits it. Softmax has no backward of its own: it is
- * only an output, where dZ = A − Y comes straight from the loss.
+ * only an output, where dZ = A − Y comes straight from the loss. layerForward is the layer's
+ * product and biasForward together.
  */
-export interface ActivationKernels { forward: ElementKernel; biasForward: BiasKernel; backward: BackKernel }
+export interface ActivationKernels {
+  forward: ElementKernel;
+  biasForward: BiasKernel;
+  backward: BackKernel;
+  /** the product and biasForward: fused over threads where the kernels have it, else the two calls */
+  layerForward: LayerForward;
+}
 
 export function activationKernels(k: Kernels, act: Activation, rows = 1): ActivationKernels {
+  const own = elementKernels(k, act, rows);
+  const fused = (k as Kernels & Partial<FusedKernels>).fusedLayerForward?.(act);
+  return {
+    ...own,
+    layerForward: fused ?? ((z, a, w, ain, b, nOut, m, nIn) => {
+      k.gemm_nn(z, w, ain, nOut, m, nIn, 1, 0); // Z = W·A_in
+      own.biasForward(a, z, b, nOut, m); //        Z += b, A = g(Z)
+    }),
+  };
+}
+
+function elementKernels(k: Kernels, act: Activation, rows: number): Omit<ActivationKernels, 'layerForward'> {
   switch (act) {
     case 'softmax': return {
       forward: (a, z, n) => k.softmax_forward(a, z, rows, (n / rows) | 0),

@@ -26,9 +26,12 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-/** Starts the static server over `folders` of `root` (default the repository) and launches Chromium. */
-export async function startBrowserSession(folders: string[], root = repoRoot): Promise<BrowserSession> {
-  const server: RunningServer = await startServer({ root, folders });
+/**
+ * Starts the static server over `folders` of `root` (default the repository) and launches
+ * Chromium; `isolated`: the server sends the cross-origin isolation headers (as npm run demo does).
+ */
+export async function startBrowserSession(folders: string[], root = repoRoot, { isolated = false } = {}): Promise<BrowserSession> {
+  const server: RunningServer = await startServer({ root, folders, isolated });
   let browser: Browser | undefined;
   let launchError: Error | undefined;
   if (!existsSync(CHROMIUM)) {

@@ -2,6 +2,8 @@
 // generated suites take their lists from here, so a new module (relaxed SIMD, threads) or a new
 // format (ONNX, TF.js) joins every property by one line.
 import { createJsBackend, createWasmBackend, type Backend, type BackendName } from '../../src/core/backend.js';
+import { relaxedSimdSupported } from '../../src/core/extra.js';
+import type { SimdName } from '../../src/core/modules.js';
 import { Network } from '../../src/network.js';
 import { fromTFJS, toTFJS } from '../../src/export.js';
 import { tfjsModelJSON } from '../../src/io/tfjs.js';
@@ -11,12 +13,16 @@ export interface EngineModule {
   name: string;
   /** the backend name Network.create takes for it */
   backend: BackendName;
+  /** the kernel build Network.create takes for it (wasm) */
+  simd?: SimdName;
   /** a fresh backend (its own memory) on this module */
   create(): Promise<Backend>;
 }
 
 export const ENGINE_MODULES: readonly EngineModule[] = [
-  { name: 'wasm (plain SIMD)', backend: 'wasm', create: createWasmBackend },
+  { name: 'wasm (plain SIMD)', backend: 'wasm', simd: 'plain', create: () => createWasmBackend({ simd: 'plain' }) },
+  // where the engine has relaxed SIMD (Node ≥ 22; Node 20 with --experimental-wasm-relaxed-simd)
+  ...(relaxedSimdSupported() ? [{ name: 'wasm (relaxed SIMD)', backend: 'wasm', simd: 'relaxed', create: () => createWasmBackend({ simd: 'relaxed' }) } as const] : []),
   { name: 'js', backend: 'js', create: async () => createJsBackend() },
 ];
 

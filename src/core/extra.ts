@@ -1,0 +1,193 @@
+/**
+ * What a network needs beyond the module inlined in the bundles: reading the other module files
+ * (relaxed SIMD, shared memory), and the wasm backend on threads — the shared-memory module on a
+ * new shared WebAssembly.Memory, a pool of workers on the same memory, and kernels whose large
+ * products are split over the pool. The build bundles this (with pool.ts and parallel.ts) into a
+ * file of its own beside each bundle, extra.js, imported only by a network that uses one of those;
+ * so it imports no value from the files the main bundle holds, and gets what it needs from
+ * backend.ts as arguments.
+ */
+import type { Backend, heapOf as HeapOf } from './backend.js';
+import type { Kernels, PartKernels, ReferenceKernels } from './kernels.js';
+import type { ModuleKind, SimdName, importNode as ImportNode } from './modules.js';
+import { COMMAND_BYTES, CONTROL_BYTES, Pool, isNodeHost } from './pool.js';
+import { splitKernels } from './parallel.js';
+
+let relaxed: boolean | undefined;
+
+// () → v128 returning f32x4.relaxed_madd of three constants: valid only where relaxed SIMD is
+function relaxedProbe(): Uint8Array<ArrayBuffer> {
+  const v128 = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
+  const body = [0x00, ...v128, ...v128, ...v128, 0xfd, 0x85, 0x02 /* relaxed_madd, 0x105 */, 0x0b];
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // \0asm, version 1
+    0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, //        type section: () → v128
+    0x03, 0x02, 0x01, 0x00, //                          one function of that type
+    0x0a, body.length + 2, 0x01, body.length, ...body, // its code
+  ]);
+}
+
+/** True when this engine accepts relaxed SIMD (Chromium does; Node 20 only with --experimental-wasm-relaxed-simd). Asked once per process (see modules.ts's wasmSimdSupported). */
+export function relaxedSimdSupported(): boolean {
+  if (relaxed === undefined) {
+    try {
+      relaxed = typeof WebAssembly === 'object' && WebAssembly.validate(relaxedProbe());
+    } catch {
+      relaxed = false;
+    }
+  }
+  return relaxed;
+}
+
+/** Why kernels cannot run on worker threads here (beyond modules.ts's noSharedMemory), or undefined when they can. */
+export function threadsUnavailable(): string | undefined {
+  const g = globalThis as { Worker?: unknown };
+  if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') return 'this engine has no SharedArrayBuffer';
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+  } catch {
+    return "Atomics.wait is not allowed on a page's main thread; create the network in a Worker to use threads";
+  }
+  if (!isNodeHost() && typeof g.Worker !== 'function') return 'this environment has no Worker';
+  try {
+    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+  } catch {
+    return 'this engine has no shared WebAssembly memory';
+  }
+  return undefined;
+}
+
+// Each URL is written out literally, so that bundlers that follow new URL('…', import.meta.url)
+// can find the file. (The tests run this file from src/: vitest.config.ts points these at build/.)
+function moduleUrl(kind: ModuleKind): URL {
+  if (kind.simd === 'relaxed') {
+    return kind.shared ? new URL('./mlp-relaxed-shared.wasm', import.meta.url) : new URL('./mlp-relaxed.wasm', import.meta.url);
+  }
+  return new URL('./mlp-shared.wasm', import.meta.url);
+}
+
+const compiled = new Map<string, Promise<WebAssembly.Module>>();
+
+/**
+ * A module file beside the bundle (not the inlined one), compiled once per kind; one that cannot
+ * be read or compiled rejects, and is not kept (a later network may find it, say, after a deploy).
+ */
+export function loadModuleFile(kind: ModuleKind, importNode: typeof ImportNode): Promise<WebAssembly.Module> {
+  const key = `${kind.simd}/${kind.shared}`;
+  let p = compiled.get(key);
+  if (p === undefined) {
+    p = readFile(moduleUrl(kind), importNode).then((bytes) => WebAssembly.compile(bytes));
+    p.catch(() => compiled.delete(key));
+    compiled.set(key, p);
+  }
+  return p;
+}
+
+async function readFile(url: URL, importNode: typeof ImportNode): Promise<Uint8Array<ArrayBuffer>> {
+  try {
+    if (url.protocol === 'file:') {
+      const fs = await importNode<typeof import('node:fs/promises')>('fs/promises');
+      return new Uint8Array(await fs.readFile(url));
+    }
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`HTTP ${res.status} ${res.statusText}`);
+    return new Uint8Array(await res.arrayBuffer());
+  } catch (e) {
+    throw new Error(`could not load ${url.href} (${(e as Error).message})`);
+  }
+}
+
+/** the shared modules' declared maximum (asconfig.json), in pages: 2 GiB, as MAX_ARENA_BYTES */
+const SHARED_MAX_PAGES = 32768;
+/** pages a shared memory starts with: more than the module's static data (11 pages) */
+const SHARED_INITIAL_PAGES = 32;
+
+type WasmExports = Kernels & ReferenceKernels & PartKernels & { arena_base(): number };
+
+export interface SharedBackendOptions {
+  module: WebAssembly.Module;
+  simd: SimdName;
+  /** threads including the caller's, ≥ 2 */
+  threads: number;
+  /** notes so far (the backend keeps adding to them) */
+  notes: string[];
+  heapOf: typeof HeapOf;
+  importNode: typeof ImportNode;
+}
+
+const align64 = (x: number): number => Math.ceil(x / 64) * 64;
+
+/**
+ * Layout before the arena: the pool's control block, its list of parts, and the packed
+ * products' scratch of every worker (the caller uses the module's own).
+ */
+export async function sharedBackend(o: SharedBackendOptions): Promise<Backend & { memory: WebAssembly.Memory }> {
+  const { module, threads, notes } = o;
+  const memory = new WebAssembly.Memory({ initial: SHARED_INITIAL_PAGES, maximum: SHARED_MAX_PAGES, shared: true });
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const ex = instance.exports as unknown as WasmExports;
+  const control = align64(ex.arena_base());
+  const commands = align64(control + CONTROL_BYTES);
+  const scratchBytes = align64(ex.gemm_scratch_bytes());
+  const scratch = [0];
+  let at = align64(commands + COMMAND_BYTES);
+  for (let t = 1; t < threads; t++, at += scratchBytes) scratch.push(at);
+  const heap = o.heapOf(memory);
+  heap.reserve(at);
+  const pool = await Pool.start({ module, memory, threads, control, commands, scratch, exports: instance.exports, importNode: o.importNode });
+  const backend: Backend & { memory: WebAssembly.Memory } = {
+    name: 'wasm', kernels: splitKernels(ex, pool), raw: ex, base: at, ...heap, simd: o.simd, pool, memory,
+    get threads() { return pool.closed === undefined ? threads : 1; },
+    get notes() { return pool.closed === undefined || pool.closed === 'disposed' ? notes : [...notes, `threads 1 instead of ${threads}: ${pool.closed}`]; },
+    dispose() { pool.close(); },
+    // the workers are bound to this memory: a network on threads keeps it
+    fresh() { return backend; },
+  };
+  return backend;
+}
+
+export interface ExtraBackendOptions {
+  /** threads asked for (≥ 1), where modules.ts's noSharedMemory found no reason against them */
+  threads: number;
+  /** relaxed SIMD wanted; `explicit`: asked for by name (a step down is then a note) */
+  relaxed: boolean;
+  explicit: boolean;
+  notes: string[];
+  heapOf: typeof HeapOf;
+  importNode: typeof ImportNode;
+  /** backend.ts's backend on a module with its own memory */
+  single(module: WebAssembly.Module, simd: SimdName, notes: string[]): Backend;
+}
+
+/**
+ * The backend asked for beyond the inlined module — on threads, or on relaxed SIMD — or the
+ * nearest this engine runs, each step down a note; undefined when that is the inlined module.
+ */
+export async function extraBackend(o: ExtraBackendOptions): Promise<(Backend & { memory?: WebAssembly.Memory }) | undefined> {
+  const { notes } = o;
+  let threads = o.threads;
+  const simd: SimdName = o.relaxed && relaxedSimdSupported() ? 'relaxed' : 'plain';
+  if (o.relaxed && simd === 'plain' && o.explicit) notes.push("simd 'plain' instead of 'relaxed': this engine has no relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd)");
+  if (threads > 1) {
+    const why = threadsUnavailable();
+    if (why !== undefined) {
+      notes.push(`threads 1 instead of ${threads}: ${why}`);
+      threads = 1;
+    }
+  }
+  if (threads > 1) {
+    try {
+      return await sharedBackend({ module: await loadModuleFile({ simd, shared: true }, o.importNode), simd, threads, notes, heapOf: o.heapOf, importNode: o.importNode });
+    } catch (e) {
+      notes.push(`threads 1 instead of ${threads}: ${(e as Error).message}`);
+    }
+  }
+  // one thread in a browser takes the inlined plain module unless relaxed SIMD was asked for by name
+  if (simd !== 'relaxed' || (!o.explicit && !isNodeHost())) return undefined;
+  try {
+    return o.single(await loadModuleFile({ simd, shared: false }, o.importNode), simd, notes);
+  } catch (e) {
+    notes.push(`simd 'plain' instead of 'relaxed': ${(e as Error).message}`);
+    return undefined;
+  }
+}

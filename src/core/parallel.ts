@@ -1,0 +1,139 @@
+/**
+ * Kernels whose large products are split over a pool's threads. Each thread computes a block of
+ * rows (or of columns) of C with gemm_*_part, which gives every element the bits the whole
+ * kernel gives it: results do not depend on the thread count. Small products, and every other
+ * kernel, run on the calling thread, where a dispatch (≈ 10–20 µs) would cost more than it saves.
+ */
+import type { Activation } from './architecture.js';
+import type { BackProducts, FusedKernels, Kernels, LayerForward, PartKernels, ReferenceKernels } from './kernels.js';
+import { MAX_PARTS, type Pool } from './pool.js';
+
+/**
+ * Multiply-adds a product must give every thread before splitting it pays. A dispatch costs about
+ * 10–20 µs of waking and waiting; at ≈ 3–10 multiply-adds per ns a share of 2^17 takes ≈ 15–40 µs.
+ */
+export const MIN_PART_WORK = 1 << 17;
+/**
+ * Parts a product splits into per thread, at most. More parts than threads would leave a share
+ * for the others to claim when a thread is slow (not scheduled), at the cost of packing the
+ * shared panels once per part; on 2 free cores one part per thread ran the mnist-shape, wide and
+ * deep steps 1.71–1.79× faster than one thread, two per thread 1.66–1.72× (scripts/thread-speed.ts).
+ */
+export const PARTS_PER_THREAD = 1;
+/** Row blocks are multiples of 4 rows (the micro-kernel's tile), column blocks of 8 columns (the direct path's tile). */
+export const ROW_UNIT = 4;
+export const COL_UNIT = 8;
+
+export interface Split {
+  /** threads the product runs on (1: not split) */
+  parts: number;
+  /** split into blocks of rows of C (else of columns) */
+  byRows: boolean;
+}
+
+/**
+ * How C (M × N) = op(A)·op(B) with inner size K splits over up to `threads` threads: into blocks
+ * of columns where C has enough of them, else of rows. (A block of columns packs only its own
+ * columns of op(B), a block of rows all of them: measured on 2 threads, column blocks ran GEMM
+ * 256 and 512 in 0.51–0.53 of one thread's time, row blocks in 0.57–0.63; scripts/thread-speed.ts.)
+ */
+export function planSplit(M: number, N: number, K: number, threads: number): Split {
+  const want = threads < 2 ? 1 : Math.min(threads * PARTS_PER_THREAD, MAX_PARTS, Math.floor((M * N * K) / MIN_PART_WORK));
+  const colUnits = Math.ceil(N / COL_UNIT), rowUnits = Math.ceil(M / ROW_UNIT);
+  const byRows = colUnits < want && rowUnits > colUnits;
+  return { parts: Math.max(1, Math.min(want, byRows ? rowUnits : colUnits)), byRows };
+}
+
+/** Where block p of `parts` starts among `count` rows or columns: even shares in whole units; block `parts` starts at count. */
+export function blockStart(p: number, parts: number, count: number, unit: number): number {
+  if (p >= parts) return count;
+  return Math.min(count, Math.floor((p * Math.ceil(count / unit)) / parts) * unit);
+}
+
+type Gemm = Kernels['gemm_nn'];
+
+/** The bias kernels whose column blocks threads run (bias_<act>_part); softmax's is per column of all rows and stays whole. */
+const BIAS_KERNEL: Partial<Record<Activation, string>> = {
+  sigmoid: 'bias_sigmoid', tanh: 'bias_tanh', relu: 'bias_relu', leakyRelu: 'bias_leaky_relu', linear: 'bias_identity',
+};
+
+/**
+ * The module's kernels with gemm_nn, gemm_nt and gemm_tn split over the pool where that pays,
+ * a dense layer's forward as one dispatch (each part its block of Z, then that block's bias and
+ * activation), and a layer's two backward products as one dispatch. Once the pool is closed (disposed, or a worker failed) everything runs on the
+ * caller.
+ */
+export function splitKernels(raw: Kernels & ReferenceKernels & PartKernels, pool: Pool): Kernels & ReferenceKernels & FusedKernels {
+  // (a product below two parts' work is never split: that test first, it is most of the calls)
+  const plan = (M: number, N: number, K: number) => (M * N * K >= 2 * MIN_PART_WORK && pool.closed === undefined ? planSplit(M, N, K, pool.threads) : undefined);
+  /**
+   * Adds the parts of C = op(A)·op(B) to the dispatch (argument 2 is the scratch of the thread
+   * that runs a part); with bias kernels (ids ≥ 0), each part then runs Z += b, A = g(Z) on its
+   * block of C = Z: biasRows on a block of rows, biasCols on a block of columns.
+   */
+  const parts = (s: Split, id: number, c: number, a: number, b: number, M: number, N: number, K: number, alpha: number, beta: number,
+    biasRows = -1, biasCols = -1, act = 0, bias = 0) => {
+    for (let p = 0; p < s.parts; p++) {
+      const i0 = s.byRows ? blockStart(p, s.parts, M, ROW_UNIT) : 0, i1 = s.byRows ? blockStart(p + 1, s.parts, M, ROW_UNIT) : M;
+      const j0 = s.byRows ? 0 : blockStart(p, s.parts, N, COL_UNIT), j1 = s.byRows ? N : blockStart(p + 1, s.parts, N, COL_UNIT);
+      pool.part(id, 2, c, 0, a, b, M, N, K, i0, i1, j0, j1, alpha, beta);
+      if (biasRows < 0) continue;
+      if (s.byRows) pool.followedBy(biasRows, 0, act + i0 * N * 4, c + i0 * N * 4, bias + i0 * 4, i1 - i0, N);
+      else pool.followedBy(biasCols, 0, act, c, bias, M, N, j0, j1);
+    }
+  };
+  const split = (whole: Gemm, part: string): Gemm => {
+    const id = pool.id(part);
+    return (c, a, b, M, N, K, alpha, beta) => {
+      const s = plan(M, N, K);
+      if (s === undefined || s.parts < 2) {
+        whole(c, a, b, M, N, K, alpha, beta);
+        return;
+      }
+      pool.begin();
+      parts(s, id, c, a, b, M, N, K, alpha, beta);
+      pool.run();
+    };
+  };
+  const nn = pool.id('gemm_nn_part');
+  const layer = (act: Activation): LayerForward | undefined => {
+    const name = BIAS_KERNEL[act];
+    if (name === undefined) return undefined;
+    const whole = raw[name as 'bias_tanh'], rowsId = pool.id(name), colsId = pool.id(`${name}_part`);
+    return (z, a, w, ain, b, nOut, m, nIn) => {
+      const s = plan(nOut, m, nIn);
+      if (s === undefined || s.parts < 2) {
+        raw.gemm_nn(z, w, ain, nOut, m, nIn, 1, 0); // Z = W·A_in
+        whole(a, z, b, nOut, m); //                    Z += b, A = g(Z)
+        return;
+      }
+      pool.begin();
+      // each part: its block of Z = W·A_in, then Z += b, A = g(Z) on that block
+      parts(s, nn, z, w, ain, nOut, m, nIn, 1, 0, rowsId, colsId, a, b);
+      pool.run();
+    };
+  };
+  const nt = pool.id('gemm_nt_part'), tn = pool.id('gemm_tn_part');
+  const whole: Split = { parts: 1, byRows: true };
+  // dW = α·dZ·A_inᵀ and dA_in = Wᵀ·dZ read only dZ, A_in and W: the parts of both in one dispatch
+  const backProducts: BackProducts = (dW, dA, dZ, ain, w, nOut, nIn, m, alpha) => {
+    const sw = plan(nOut, nIn, m), sa = plan(nIn, m, nOut);
+    if ((sw?.parts ?? 1) < 2 && (sa?.parts ?? 1) < 2) {
+      raw.gemm_nt(dW, dZ, ain, nOut, nIn, m, alpha, 0);
+      raw.gemm_tn(dA, w, dZ, nIn, m, nOut, 1, 0);
+      return;
+    }
+    pool.begin();
+    parts(sw ?? whole, nt, dW, dZ, ain, nOut, nIn, m, alpha, 0);
+    parts(sa ?? whole, tn, dA, w, dZ, nIn, m, nOut, 1, 0);
+    pool.run();
+  };
+  return {
+    ...raw,
+    gemm_nn: split(raw.gemm_nn, 'gemm_nn_part'),
+    gemm_nt: split(raw.gemm_nt, 'gemm_nt_part'),
+    gemm_tn: split(raw.gemm_tn, 'gemm_tn_part'),
+    fusedLayerForward: layer,
+    backProducts,
+  };
+}
