@@ -75,5 +75,5 @@ it('removes the outputs of a failed step, so the next build runs it again', () =
 it('names an unknown step and lists the known ones', () => {
   const r = node(['scripts/build.mjs', 'wasm:fast'], dir);
   expect(r.status).toBe(2);
-  expect(r.stderr).toMatch(/unknown step "wasm:fast"; the steps are wasm:release, wasm:debug, js, browser, data, export, types, size, wasm, package, all/);
+  expect(r.stderr).toMatch(/unknown step "wasm:fast"; the steps are wasm:release, wasm:relaxed, wasm:shared, wasm:relaxed-shared, wasm:debug, js, browser, modules, data, export, types, size, wasm, package, all/);
 });
