@@ -1,4 +1,4 @@
-/** Flag parsing shared by the main job, `wasm-mlp train` and `wasm-mlp predict`: every bad value is a UsageError. */
+/** Flag parsing shared by the main job and the subcommands (train, predict, export, import): every bad value is a UsageError. */
 import { parseArgs } from 'node:util';
 
 /** A bad flag or flag value (exit code 2). */
@@ -13,6 +13,17 @@ export function parseFlags(argv: string[], options: Record<string, { type: 'stri
     // node explains some errors over several lines: keep all of it, on one line
     throw new UsageError((e as Error).message.replace(/\s*\n\s*/g, ' '));
   }
+}
+
+/**
+ * A subcommand's flags plus -h/--help: with --help, prints `help` and returns undefined (the
+ * command then exits 0 without doing anything else).
+ */
+export function commandFlags(argv: string[], options: Record<string, { type: 'string' | 'boolean'; short?: string }>, help: string): Flags | undefined {
+  const f = parseFlags(argv, { ...options, help: { type: 'boolean', short: 'h' } });
+  if (!f.help) return f;
+  process.stdout.write(help);
+  return undefined;
 }
 
 export function required(f: Flags, k: string, what: string): string {

@@ -22,7 +22,7 @@ import { encodeTFJS, tfjsModelJSON } from '../io/tfjs.js';
 import { MODEL_LIMITS } from '../io/model-file.js';
 import { element, ownValue, parseJSONText, plainObject } from '../io/untrusted.js';
 import { fromTFJS } from '../export.js';
-import { oneOf, parseFlags, required, UsageError } from './args.js';
+import { commandFlags, oneOf, required, UsageError } from './args.js';
 import { DataError, readText } from './data.js';
 import { CLI_MODEL_FORMAT, CLI_MODEL_TEXT_SHAPE, loadCliModel, writeFileAtomic, type CliModelFile } from './model.js';
 import { TFJS_TEXT_SHAPE } from '../io/tfjs-topology.js';
@@ -80,14 +80,10 @@ interface Described {
 }
 
 export async function exportMain(argv: string[]): Promise<number> {
-  const f = parseFlags(argv, {
+  const f = commandFlags(argv, {
     model: { type: 'string' }, onnx: { type: 'string' }, tfjs: { type: 'string' }, 'no-fold': { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (f.help) {
-    process.stdout.write(EXPORT_HELP);
-    return 0;
-  }
+  }, EXPORT_HELP);
+  if (!f) return 0;
   const modelPath = required(f, 'model', 'MODEL.json (from wasm-mlp train --save or net.toJSON())');
   const onnx = f.onnx as string | undefined, tfjs = f.tfjs as string | undefined;
   if (onnx === undefined && tfjs === undefined) throw new UsageError('give --onnx FILE.onnx, --tfjs DIR or both: the format to write');
@@ -190,13 +186,8 @@ const MAX_WEIGHT_FILES = 1024;
 const MAX_WEIGHT_BYTES = MODEL_LIMITS.params * 4 * 2;
 
 export async function importMain(argv: string[]): Promise<number> {
-  const f = parseFlags(argv, {
-    tfjs: { type: 'string' }, save: { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-  });
-  if (f.help) {
-    process.stdout.write(IMPORT_HELP);
-    return 0;
-  }
+  const f = commandFlags(argv, { tfjs: { type: 'string' }, save: { type: 'string' }, backend: { type: 'string' } }, IMPORT_HELP);
+  if (!f) return 0;
   let modelJson = required(f, 'tfjs', 'DIR/model.json (a TF.js layers model)');
   const save = required(f, 'save', 'MODEL.json (where to write the model file)');
   const backend = oneOf<BackendName>(f, 'backend', BACKENDS, 'wasm');

@@ -10,7 +10,7 @@ import { parseNumber } from '../data/csv.js';
 import { classificationScores, regressionScores } from '../data/evaluate.js';
 import { classificationLines, regressionLine } from './report.js';
 import { Standardizer } from '../data/standardize.js';
-import { oneOf, parseFlags, required, UsageError } from './args.js';
+import { commandFlags, oneOf, required, UsageError } from './args.js';
 import { CLI_MODEL_TEXT_SHAPE, checkWritable, loadCliModel, writeFileAtomic, type CliModelFile } from './model.js';
 import { csvLine } from '../data/csv.js';
 import { argmaxColumn, sliceColumns, type Matrix } from '../util/matrix.js';
@@ -42,14 +42,10 @@ written): one line, exit code 2. Files must be UTF-8.
 const CHUNK = 8192;
 
 export async function predictMain(argv: string[]): Promise<number> {
-  const f = parseFlags(argv, {
-    model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' },
-    backend: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-  });
-  if (f.help) {
-    process.stdout.write(PREDICT_HELP);
-    return 0;
-  }
+  const f = commandFlags(argv, {
+    model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' },
+  }, PREDICT_HELP);
+  if (!f) return 0;
   const modelPath = required(f, 'model', 'MODEL.json (a model file from wasm-mlp train --save)');
   const dataPath = required(f, 'data', 'FILE.csv');
   const backend = oneOf<BackendName>(f, 'backend', BACKENDS, 'wasm');
