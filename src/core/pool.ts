@@ -243,6 +243,35 @@ export class Pool {
     return new Pool(o, workers);
   }
 
+  /**
+   * Starts threads − 1 workers on the module and memory at once, without waiting for them: until a
+   * worker has instantiated the module, the caller claims every part itself (which thread runs a
+   * part never changes its result). A worker that cannot start closes the pool (the kernels then
+   * run on the caller, and `closed` says why). Needs a start() before it in this process (on
+   * Node, start() loads the Worker class).
+   */
+  static startNow(o: PoolOptions): Pool {
+    new Int32Array(o.memory.buffer, o.control, LAYOUT.WORDS).fill(0);
+    const workers: HostWorker[] = [];
+    const ready: Promise<void>[] = [];
+    let failed: string | undefined;
+    let spawner: Spawner | undefined;
+    try {
+      spawner = isNodeHost() ? nodeSpawnerNow() : browserSpawner();
+      for (let i = 1; i < o.threads; i++) {
+        const { worker, started } = spawner.spawn({ module: o.module, memory: o.memory, index: i, ctl: o.control, cmd: o.commands, scratch: o.scratch[i], layout: LAYOUT });
+        workers.push(worker);
+        ready.push(started.catch((e: Error) => { throw new Error(`worker thread ${i} did not start (${e.message})`); }));
+      }
+    } catch (e) {
+      failed = `the worker threads did not start (${(e as Error).message})`;
+    }
+    const pool = new Pool(o, workers);
+    if (failed !== undefined) pool.close(failed);
+    Promise.all(ready).then(() => spawner?.revoke?.(), (e: Error) => { spawner?.revoke?.(); pool.close(e.message); });
+    return pool;
+  }
+
   /** Why the pool no longer runs (disposed, or a worker failed), or undefined while it does. */
   get closed(): string | undefined {
     return this.#closed;
@@ -371,8 +400,20 @@ export function isNodeHost(): boolean {
 
 type Spawner = { spawn(init: WorkerInit): { worker: HostWorker; started: Promise<void> }; revoke?: () => void };
 
+/** Node's Worker class, once a pool has started (Pool.startNow spawns with it synchronously). */
+let NodeWorker: typeof import('node:worker_threads').Worker | undefined;
+
+function nodeSpawnerNow(): Spawner {
+  if (NodeWorker === undefined) throw new Error('wasm-mlp internal: Pool.startNow before any Pool.start');
+  return nodeSpawnerOf(NodeWorker);
+}
+
 async function nodeSpawner(importNode: typeof ImportNode): Promise<Spawner> {
-  const { Worker } = await importNode<typeof import('node:worker_threads')>('worker_threads');
+  NodeWorker = (await importNode<typeof import('node:worker_threads')>('worker_threads')).Worker;
+  return nodeSpawnerOf(NodeWorker);
+}
+
+function nodeSpawnerOf(Worker: typeof import('node:worker_threads').Worker): Spawner {
   const boot = nodeBoot();
   return {
     spawn(init) {
