@@ -95,7 +95,7 @@ export class Network {
     this.#be = be;
     this.#extras = { stateBlocks: 0, dropout: this.activations.map(() => false) };
     const plan = planArena(this.layers, 1, be.base);
-    this.#e = createEngine(be.kernels, this.layers, this.activations, this.loss, plan, be.reserve(plan.end));
+    this.#e = createEngine(be.kernels, this.layers, this.activations, this.loss, plan, be.reserve(plan.end), be.raw, be.splitWork);
   }
 
   /** Checks the options, instantiates the backend and initialises the parameters (init()). */
@@ -371,7 +371,7 @@ export class Network {
     const heap = be.reserve(plan.end);
     heap.set(this.#e.heap.subarray(be.base >> 2, plan.X >> 2), be.base >> 2);
     this.#be = be;
-    this.#e = createEngine(be.kernels, this.layers, this.activations, this.loss, plan, heap);
+    this.#e = createEngine(be.kernels, this.layers, this.activations, this.loss, plan, heap, be.raw, be.splitWork);
     this.#xFrom = this.#yFrom = undefined; // the batch region is new memory
     this.#invalidate();
   }
