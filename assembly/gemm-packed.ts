@@ -137,12 +137,14 @@ function pack_b(dst: usize, b: usize, k0: i32, j0: i32, kc: i32, nc: i32, bks: i
   }
 }
 
-// C[0..rows, 0..cols] (row stride rowC bytes) = α·(A panel · B panel) + β·C, over kc values of k;
-// an edge tile goes through the 32 floats at tile
-function micro_4x8(c: usize, tile: usize, pa: usize, pb: usize, kc: i32, rowC: usize, rows: i32, cols: i32,
-                   alpha: f32, beta: f32): void {
+// C[0..rows, 0..cols] (row stride rowC bytes) = α·(A panel · B panel) + β·C, over kc values of k,
+// with an MR × 8 tile of sums in registers (rows 4 and 5 only in the 6-row builds: MR is a
+// compile-time constant, so each build has one loop); an edge tile goes through the floats at tile
+function micro_tile(c: usize, tile: usize, pa: usize, pb: usize, kc: i32, rowC: usize, rows: i32, cols: i32,
+                    alpha: f32, beta: f32): void {
   let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
   let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
+  let s40 = f32x4.splat(0), s41 = f32x4.splat(0), s50 = f32x4.splat(0), s51 = f32x4.splat(0);
   for (let k = 0; k < kc; k++) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
     const x0 = v128.load32_splat(pa), x1 = v128.load32_splat(pa, 4);
@@ -151,14 +153,23 @@ function micro_4x8(c: usize, tile: usize, pa: usize, pb: usize, kc: i32, rowC: u
     s10 = madd(s10, x1, b0); s11 = madd(s11, x1, b1);
     s20 = madd(s20, x2, b0); s21 = madd(s21, x2, b1);
     s30 = madd(s30, x3, b0); s31 = madd(s31, x3, b1);
-    pa += 16; pb += 32;
+    if (MR == 6) {
+      const x4 = v128.load32_splat(pa, 16), x5 = v128.load32_splat(pa, 20);
+      s40 = madd(s40, x4, b0); s41 = madd(s41, x4, b1);
+      s50 = madd(s50, x5, b0); s51 = madd(s51, x5, b1);
+    }
+    pa += MR << 2; pb += NR << 2;
   }
   const va = f32x4.splat(alpha);
-  if (rows == 4 && cols == NR) {
+  if (rows == MR && cols == NR) {
     put4(c, s00, va, beta); put4(c + 16, s01, va, beta);
     put4(c + rowC, s10, va, beta); put4(c + rowC + 16, s11, va, beta);
     put4(c + 2 * rowC, s20, va, beta); put4(c + 2 * rowC + 16, s21, va, beta);
     put4(c + 3 * rowC, s30, va, beta); put4(c + 3 * rowC + 16, s31, va, beta);
+    if (MR == 6) {
+      put4(c + 4 * rowC, s40, va, beta); put4(c + 4 * rowC + 16, s41, va, beta);
+      put4(c + 5 * rowC, s50, va, beta); put4(c + 5 * rowC + 16, s51, va, beta);
+    }
     return;
   }
   // an edge tile: through the tile buffer, then only the rows × cols that exist
@@ -166,48 +177,10 @@ function micro_4x8(c: usize, tile: usize, pa: usize, pb: usize, kc: i32, rowC: u
   v128.store(tile, s10, 32); v128.store(tile, s11, 48);
   v128.store(tile, s20, 64); v128.store(tile, s21, 80);
   v128.store(tile, s30, 96); v128.store(tile, s31, 112);
-  put_edge(c, tile, rowC, rows, cols, alpha, beta);
-}
-
-
-// the same with a 6 × 8 tile (the relaxed-SIMD builds): 12 sums, each row's splat loaded next to its two uses
-function micro_6x8(c: usize, tile: usize, pa: usize, pb: usize, kc: i32, rowC: usize, rows: i32, cols: i32,
-                   alpha: f32, beta: f32): void {
-  let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
-  let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
-  let s40 = f32x4.splat(0), s41 = f32x4.splat(0), s50 = f32x4.splat(0), s51 = f32x4.splat(0);
-  for (let k = 0; k < kc; k++) {
-    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
-    const x0 = v128.load32_splat(pa);
-    s00 = madd(s00, x0, b0); s01 = madd(s01, x0, b1);
-    const x1 = v128.load32_splat(pa, 4);
-    s10 = madd(s10, x1, b0); s11 = madd(s11, x1, b1);
-    const x2 = v128.load32_splat(pa, 8);
-    s20 = madd(s20, x2, b0); s21 = madd(s21, x2, b1);
-    const x3 = v128.load32_splat(pa, 12);
-    s30 = madd(s30, x3, b0); s31 = madd(s31, x3, b1);
-    const x4 = v128.load32_splat(pa, 16);
-    s40 = madd(s40, x4, b0); s41 = madd(s41, x4, b1);
-    const x5 = v128.load32_splat(pa, 20);
-    s50 = madd(s50, x5, b0); s51 = madd(s51, x5, b1);
-    pa += 24; pb += 32;
+  if (MR == 6) {
+    v128.store(tile, s40, 128); v128.store(tile, s41, 144);
+    v128.store(tile, s50, 160); v128.store(tile, s51, 176);
   }
-  const va = f32x4.splat(alpha);
-  if (rows == 6 && cols == NR) {
-    put4(c, s00, va, beta); put4(c + 16, s01, va, beta);
-    put4(c + rowC, s10, va, beta); put4(c + rowC + 16, s11, va, beta);
-    put4(c + 2 * rowC, s20, va, beta); put4(c + 2 * rowC + 16, s21, va, beta);
-    put4(c + 3 * rowC, s30, va, beta); put4(c + 3 * rowC + 16, s31, va, beta);
-    put4(c + 4 * rowC, s40, va, beta); put4(c + 4 * rowC + 16, s41, va, beta);
-    put4(c + 5 * rowC, s50, va, beta); put4(c + 5 * rowC + 16, s51, va, beta);
-    return;
-  }
-  v128.store(tile, s00); v128.store(tile, s01, 16);
-  v128.store(tile, s10, 32); v128.store(tile, s11, 48);
-  v128.store(tile, s20, 64); v128.store(tile, s21, 80);
-  v128.store(tile, s30, 96); v128.store(tile, s31, 112);
-  v128.store(tile, s40, 128); v128.store(tile, s41, 144);
-  v128.store(tile, s50, 160); v128.store(tile, s51, 176);
   put_edge(c, tile, rowC, rows, cols, alpha, beta);
 }
 
@@ -244,8 +217,7 @@ export function gemm_packed(c: usize, scratch: usize, a: usize, b: usize, M: i32
           const cj = c + ((<usize>(jc + jr)) << 2);
           for (let ir = 0; ir < mc; ir += MR) {
             const cp = cj + <usize>(ic + ir) * rowC, pa = packA + ((<usize>ir * <usize>kc) << 2);
-            if (MR == 6) micro_6x8(cp, tile, pa, pb, kc, rowC, min(MR, mc - ir), min(NR, nc - jr), alpha, bp);
-            else micro_4x8(cp, tile, pa, pb, kc, rowC, min(MR, mc - ir), min(NR, nc - jr), alpha, bp);
+            micro_tile(cp, tile, pa, pb, kc, rowC, min(MR, mc - ir), min(NR, nc - jr), alpha, bp);
           }
         }
       }
