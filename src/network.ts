@@ -27,6 +27,7 @@ import type { Rng } from './util/rng-stream.js';
 import {
   checkMatrix, checkPositiveFinite, checkSeed, checkVector, fail, ownElements, ownOptions, type CheckedMatrix,
 } from './util/validate.js';
+import { nextTask } from './util/next-task.js';
 
 /**
  * predict and predictProba give back memory that their pass needed beyond this (a large X):
@@ -310,7 +311,7 @@ export class Network {
     try {
       while (!runSteps(this.#e, r, now() + 10)) {
         this.#invalidate();
-        await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        await nextTask();
         if (!this.#be) throw new Error(`${where}: the network was disposed while it trained; the run stopped after step ${r.step}`);
         r.resident = false; // a call in between may have used the batch region
       }
