@@ -27,6 +27,7 @@ import type { Rng } from './util/rng-stream.js';
 import {
   checkMatrix, checkPositiveFinite, checkSeed, checkVector, fail, ownElements, ownOptions, type CheckedMatrix,
 } from './util/validate.js';
+import { nextTask } from './util/next-task.js';
 
 /**
  * predict and predictProba give back memory that their pass needed beyond this (a large X):
@@ -95,7 +96,7 @@ export class Network {
     this.#be = be;
     this.#extras = { stateBlocks: 0, dropout: this.activations.map(() => false) };
     const plan = planArena(this.layers, 1, be.base);
-    this.#e = createEngine(be.kernels, this.layers, this.activations, this.loss, plan, be.reserve(plan.end));
+    this.#e = createEngine(be.kernels, this.layers, this.activations, this.loss, plan, be.reserve(plan.end), be.raw, be.splitWork);
   }
 
   /** Checks the options, instantiates the backend and initialises the parameters (init()). */
@@ -310,7 +311,7 @@ export class Network {
     try {
       while (!runSteps(this.#e, r, now() + 10)) {
         this.#invalidate();
-        await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        await nextTask();
         if (!this.#be) throw new Error(`${where}: the network was disposed while it trained; the run stopped after step ${r.step}`);
         r.resident = false; // a call in between may have used the batch region
       }
@@ -373,7 +374,7 @@ export class Network {
     const heap = be.reserve(plan.end);
     heap.set(this.#e.heap.subarray(be.base >> 2, plan.X >> 2), be.base >> 2);
     this.#be = be;
-    this.#e = createEngine(be.kernels, this.layers, this.activations, this.loss, plan, heap);
+    this.#e = createEngine(be.kernels, this.layers, this.activations, this.loss, plan, heap, be.raw, be.splitWork);
     this.#xFrom = this.#yFrom = undefined; // the batch region is new memory
     this.#invalidate();
     old.dispose(); // (on threads: terminates the workers of the old memory)

@@ -433,7 +433,7 @@ describe('generated parity between the modules', () => {
 // The split must give the bits of the same module's unsplit kernels on the calling thread
 // (be.raw) and of the module with its own memory (what threads: 1 runs): for products above that
 // size, and, with the threshold lowered (splitFrom(1)), for every generated shape, whose blocks of
-// 4 rows or 8 columns then end anywhere.
+// ROW_UNIT rows or COL_UNIT columns then end anywhere.
 
 /**
  * (M, N, K) with 2·MIN_PART_WORK to 2^19 multiply-adds: split into blocks of columns (N ≥ 9) or,

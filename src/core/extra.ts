@@ -11,7 +11,7 @@ import type { Backend, heapOf as HeapOf } from './backend.js';
 import type { Kernels, PartKernels, ReferenceKernels } from './kernels.js';
 import type { ModuleKind, SimdName, importNode as ImportNode } from './modules.js';
 import { COMMAND_BYTES, CONTROL_BYTES, Pool, isNodeHost } from './pool.js';
-import { splitKernels } from './parallel.js';
+import { splitKernels, splitMinWork } from './parallel.js';
 
 let relaxed: boolean | undefined;
 
@@ -150,7 +150,7 @@ export async function sharedBackend(o: SharedBackendOptions): Promise<Backend & 
 function backendOn(o: SharedBackendOptions, s: ReturnType<typeof sharedMemory>, pool: Pool): Backend & { memory: WebAssembly.Memory } {
   const { threads, notes } = o;
   return {
-    name: 'wasm', kernels: splitKernels(s.ex, pool), raw: s.ex, base: s.base, ...s.heap, simd: o.simd, pool, memory: s.memory,
+    name: 'wasm', kernels: splitKernels(s.ex, pool), raw: s.ex, get splitWork() { return splitMinWork(); }, base: s.base, ...s.heap, simd: o.simd, pool, memory: s.memory,
     get threads() { return pool.closed === undefined ? threads : 1; },
     get notes() { return pool.closed === undefined || pool.closed === 'disposed' ? notes : [...notes, `threads 1 instead of ${threads}: ${pool.closed}`]; },
     dispose() { pool.close(); },

@@ -13,14 +13,22 @@ import { MAX_PARTS, type Pool } from './pool.js';
  * 10–20 µs of waking and waiting; at ≈ 3–10 multiply-adds per ns a share of 2^17 takes ≈ 15–40 µs.
  */
 export const MIN_PART_WORK = 1 << 17;
+/** A product with fewer multiply-adds than two parts' work is never split (unless a test lowered the work: splitFrom). */
+export const SPLIT_MIN_WORK = 2 * MIN_PART_WORK;
 /** The work per part a product needs to split: MIN_PART_WORK, unless a test lowered it (splitFrom). */
 let minPartWork = MIN_PART_WORK;
+
+/** The multiply-adds from which a product may split: SPLIT_MIN_WORK, or twice what a test set with splitFrom. */
+export function splitMinWork(): number {
+  return 2 * minPartWork;
+}
 
 /**
  * For the tests: from now on, products split once each part has `work` multiply-adds (1: every
  * product with two blocks of rows or columns splits, whatever its size); no argument restores
- * MIN_PART_WORK. Applies to every backend of this process from its next product on; what a
- * product computes is the same bits either way, only which thread computes which block changes.
+ * MIN_PART_WORK. Applies to every backend of this process from its next product on (and to a
+ * network's choice of kernels per layer when it is created); what a product computes is the same
+ * bits either way, only which thread computes which block changes.
  */
 export function splitFrom(work: number = MIN_PART_WORK): void {
   if (!(Number.isInteger(work) && work >= 1)) throw new Error(`splitFrom: work must be an integer ≥ 1, got ${work}`);
@@ -33,8 +41,8 @@ export function splitFrom(work: number = MIN_PART_WORK): void {
  * deep steps 1.71–1.79× faster than one thread, two per thread 1.66–1.72× (scripts/thread-speed.ts).
  */
 export const PARTS_PER_THREAD = 1;
-/** Row blocks are multiples of 4 rows (the micro-kernel's tile), column blocks of 8 columns (the direct path's tile). */
-export const ROW_UNIT = 4;
+/** Row blocks are multiples of 12 rows (of both micro-kernel tiles, 4 and 6 rows), column blocks of 8 columns (the tiles' width). */
+export const ROW_UNIT = 12;
 export const COL_UNIT = 8;
 
 export interface Split {
