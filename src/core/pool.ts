@@ -8,10 +8,10 @@
  * its own scratch).
  *
  * Synchronisation is a few Int32 words (the control block) in the same memory: the caller writes
- * the parts, resets the claim counter NEXT and bumps GEN; a worker spins on GEN for a millisecond
- * (a dispatch that follows soon costs no system call), then sleeps in Atomics.wait. Parts are
- * claimed with Atomics.add on NEXT; each done part bumps DONE, on which the caller spins and then
- * waits.
+ * the parts, sets the claim word NEXT (the dispatch's part count and the next part to claim) and
+ * bumps GEN; a worker spins on GEN for a millisecond (a dispatch that follows soon costs no system
+ * call), then sleeps in Atomics.wait. Parts are claimed with a compare-exchange on NEXT; each done
+ * part bumps DONE, on which the caller spins and then waits.
  * Workers never allocate or grow memory; TypeScript owns all of it (the stub runtime).
  *
  * Faults: a worker catches whatever a part throws and reports it in the control block; a worker
@@ -24,8 +24,7 @@ import type { importNode as ImportNode } from './modules.js';
 /** Word offsets in the control block, and the sizes the workers need: passed to each worker. */
 const LAYOUT = {
   GEN: 0, //        generation of the current dispatch (workers wait on it)
-  NEXT: 16, //      the next part to claim
-  COUNT: 32, //     parts in the current dispatch
+  NEXT: 16, //      the claim word: parts in the current dispatch · 2^16 + the next part to claim
   DONE: 48, //      parts done (the caller waits on it)
   ERR: 64, //       1 + index of the first thread whose part threw, or 0
   STOP: 65, //      1: workers return (dispose)
@@ -82,8 +81,15 @@ interface WorkerInit {
 function claimParts(ctl: Int32Array, cmd: Float64Array, fns: ((...args: number[]) => void)[], index: number, scratch: number,
                     L: typeof LAYOUT, text: Uint16Array, end: () => void): void {
   for (;;) {
-    const p = Atomics.add(ctl, L.NEXT, 1);
-    if (p >= Atomics.load(ctl, L.COUNT)) return;
+    // the count and the next part are one word, taken by compare-exchange: a claim sees both of
+    // the same dispatch. (With a counter and a count apart, a thread slow to take its last, empty
+    // claim of one dispatch could add to the counter before the caller reset it for the next and
+    // read the next one's larger count: it ran a part of that dispatch twice and counted it done
+    // twice, and the caller returned before a part was done.)
+    const v = Atomics.load(ctl, L.NEXT);
+    const p = v & 0xffff;
+    if (p >= v >>> 16) return;
+    if (Atomics.compareExchange(ctl, L.NEXT, v, v + 1) !== v) continue;
     Atomics.store(ctl, L.OWNER + p, index + 1);
     try {
       if (index > 0 && Atomics.load(ctl, L.FAULT) !== 0) {
@@ -328,18 +334,17 @@ export class Pool {
     const f = Pool.testFault;
     const fault = f !== undefined && f.after-- === 0;
     if (fault) Pool.testFault = undefined;
-    // the parts are written; publish them: COUNT, DONE and the owners before NEXT (a worker that
-    // claims a part of this dispatch sees all of them), then wake the workers
-    Atomics.store(ctl, L.COUNT, n);
+    // the parts are written; publish them: DONE and the owners before NEXT (a worker that claims
+    // a part of this dispatch sees all of them), then wake the workers
     Atomics.store(ctl, L.DONE, 0);
     Atomics.store(ctl, L.ERR, 0);
     for (let p = 0; p < n; p++) Atomics.store(ctl, L.OWNER + p, 0);
     if (fault) Atomics.store(ctl, L.FAULT, f.kind === 'throw' ? 1 : 2);
-    Atomics.store(ctl, L.NEXT, 0);
+    Atomics.store(ctl, L.NEXT, n * 0x10000);
     Atomics.add(ctl, L.GEN, 1);
     Atomics.notify(ctl, L.GEN);
     // (with a fault to inject, a worker must claim a part: the caller waits for one to)
-    if (fault || workerFirst) for (let t = Date.now(); Atomics.load(ctl, L.NEXT) === 0 && Date.now() - t < 10_000;) Atomics.wait(ctl, L.NEXT, 0, 1);
+    if (fault || workerFirst) for (let t = Date.now(); Atomics.load(ctl, L.NEXT) === n * 0x10000 && Date.now() - t < 10_000;) Atomics.wait(ctl, L.NEXT, n * 0x10000, 1);
     claimParts(ctl, this.#cmd, this.#fns, 0, 0, L, this.#text, () => {});
     for (let spins = 0, t0 = performance.now(); ;) {
       const done = Atomics.load(ctl, L.DONE);
