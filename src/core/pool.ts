@@ -209,6 +209,8 @@ export class Pool {
   #closed: string | undefined;
   /** resolves once close() has terminated every worker */
   terminated: Promise<void> | undefined;
+  /** startNow's pool: resolves once each worker has instantiated the module, or the pool has closed because one could not */
+  started: Promise<void> = Promise.resolve();
 
   private constructor(o: PoolOptions, workers: HostWorker[]) {
     this.threads = o.threads;
@@ -274,7 +276,7 @@ export class Pool {
     }
     const pool = new Pool(o, workers);
     if (failed !== undefined) pool.close(failed);
-    Promise.all(ready).then(() => spawner?.revoke?.(), (e: Error) => { spawner?.revoke?.(); pool.close(e.message); });
+    pool.started = Promise.all(ready).then(() => spawner?.revoke?.(), (e: Error) => { spawner?.revoke?.(); pool.close(e.message); });
     return pool;
   }
 
