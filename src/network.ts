@@ -397,10 +397,10 @@ export class Network {
 
   /** A network from toJSON()'s object or text; every field is checked first, a bad file throws naming what is wrong. */
   static async fromJSON(json: string | ModelJSON, options?: FromJSONOptions): Promise<Network> {
-    const { backend, model } = readModelFile(json, options);
+    const { options: o, model } = readModelFile(json, options);
     let net: Network;
     try {
-      net = await Network.create({ layers: model.layers, activations: model.activations, backend, loss: model.loss });
+      net = await Network.create({ layers: model.layers, activations: model.activations, loss: model.loss, ...o });
     } catch (e) {
       throw architectureRejected(e);
     }

@@ -48,7 +48,7 @@ const LAYOUT = {
   SPIN_MS: 1,
 } as const;
 
-/** Most threads a pool runs (the DEAD word range; backend.ts's MAX_THREADS). */
+/** Most threads a pool runs (the DEAD word range; execution-options.ts's MAX_THREADS). */
 const MAX_POOL_THREADS = LAYOUT.OWNER - LAYOUT.DEAD;
 /** Most parts in one dispatch (the OWNER word range). */
 export const MAX_PARTS = LAYOUT.WORDS - LAYOUT.OWNER;
