@@ -245,6 +245,7 @@ export class Network {
     const m = this.#needForward(where, 'backward(Y)');
     const l2 = checkCostOptions(where, options);
     this.#putY(where, Y, m);
+    this.#gradsReady = false; // a pass that throws half-way leaves no gradients to apply
     backwardPass(this.#e, m, l2);
     this.#gradsReady = true;
     return this;
