@@ -1,4 +1,5 @@
-// Threads that fail and threads that end: a worker that throws or exits makes the call throw an
+// Threads that fail and threads that end: a worker that throws or dies (exits, crashes, runs out
+// of memory, is terminated from outside; during a call or between calls) makes the call throw an
 // Error naming it, with the parameters from before the failed step; the network carries on on one
 // thread, bit-identical; dispose() terminates the workers and a Node process ends on its own;
 // where threads are unavailable the network runs on one thread and says why (never an error).
@@ -138,7 +139,7 @@ describe('dispose()', () => {
     expect(pool.closed).toBeUndefined();
     be.dispose();
     expect(pool.closed).toBe('disposed');
-    await pool.terminated; // resolves once every worker thread has exited
+    await pool.terminated; // resolves once every worker thread has exited (the child process below counts them)
     expect(be.threads).toBe(1);
     expect(be.notes).toEqual([]);
     const net = await Network.create({ layers: [128, 64, 2], threads: 2 });
@@ -165,14 +166,22 @@ describe('dispose()', () => {
     expect(Date.now() - t0).toBeLessThan(30_000);
   });
 
-  describe('after a worker died', () => {
-    const dir = path.join(repoRoot, 'test-artifacts', 'pool-death');
+  describe('in a child process (a bundle of src/, for the test hooks)', () => {
+    const dir = path.join(repoRoot, 'test-artifacts', 'pool-child');
     const child = path.join(dir, 'child.mjs');
     beforeAll(async () => {
       mkdirSync(dir, { recursive: true });
-      await build({ entryPoints: [path.join(repoRoot, 'test/fixtures/pool-death-child.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', loader: { '.wasm': 'binary' }, outfile: child, logLevel: 'warning' });
+      await build({ entryPoints: [path.join(repoRoot, 'test/fixtures/pool-child.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', loader: { '.wasm': 'binary' }, outfile: child, logLevel: 'warning' });
       // the module files beside the bundle, where it looks for them (new URL('./mlp-shared.wasm', import.meta.url))
       for (const f of SEPARATE_MODULES) copyFileSync(path.join(repoRoot, 'build', f), path.join(dir, f));
+    });
+    const run = (...args: string[]) => spawnSync(process.execPath, [child, ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
+
+    it('a pool of 3 threads is 3 OS threads (2 workers and their supervisor), all gone once dispose() has terminated them', () => {
+      const r = run('threads');
+      expect(r.status, r.stderr).toBe(0);
+      const { before, running, after } = JSON.parse(r.stdout) as { before: number; running: number; after: number };
+      expect([running - before, after]).toEqual([3, before]);
     });
 
     it.each([
@@ -181,7 +190,7 @@ describe('dispose()', () => {
       ['terminate', 'no dispose', 'it exited with code 1'],
     ])('%s, then %s: the call throws, the network trains on on one thread, and the process ends on its own', (kind, end, why) => {
       const t0 = Date.now();
-      const r = spawnSync(process.execPath, [child, kind, end], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
+      const r = run(kind, end);
       // a hang would be killed by the 60 s timeout (status null)
       expect(r.status, r.stderr).toBe(0);
       const [message, ...rest] = r.stdout.trim().split('\n');
