@@ -268,3 +268,17 @@ describe('the options', () => {
     net.dispose();
   });
 });
+
+describe('a worker that cannot start', () => {
+  it('Pool.start rejects naming the worker and why; the network would run on one thread with that note', async () => {
+    // a module whose one import, env.f, the workers do not give: instantiating it fails
+    const module = new WebAssembly.Module(new Uint8Array([
+      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // \0asm, version 1
+      0x01, 0x04, 0x01, 0x60, 0x00, 0x00, //               type section: () → ()
+      0x02, 0x09, 0x01, 0x03, 0x65, 0x6e, 0x76, 0x01, 0x66, 0x00, 0x00, // import section: env.f of that type
+    ]));
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    const start = Pool.start({ module, memory, threads: 2, control: 0, commands: 4096, scratch: [0, 0], exports: {}, importNode: (n) => import(`node:${n}`) });
+    await expect(start).rejects.toThrow(/^worker thread 1 did not start \(LinkError: .*\bimport\b/i);
+  });
+});

@@ -445,8 +445,8 @@ export class Pool {
     for (let p = 0; p < n; p++) Atomics.store(ctl, L.OWNER + p, 0);
     Atomics.add(ctl, L.GEN, 1);
     Atomics.notify(ctl, L.GEN);
-    // (with a fault to inject, a worker must claim a part, its first: the caller waits for that)
-    if (fault || workerFirst) for (let t = Date.now(); Atomics.load(ctl, L.OWNER) === 0 && Date.now() - t < 10_000;) Atomics.wait(ctl, L.OWNER, 0, 1);
+    // (with a fault to inject, a worker must claim a part: the caller waits for one to)
+    if (fault || workerFirst) for (let t = Date.now(); !this.#claimedAny(n) && Date.now() - t < 10_000;) Atomics.wait(ctl, L.OWNER, 0, 1);
     claimParts(ctl, this.#cmd, this.#fns, 0, 0, L, this.#text, () => {});
     // every part is claimed now: wait for those of the workers, or for the supervisor's word that one died
     for (let spins = 0, t0 = performance.now(); ;) {
@@ -461,6 +461,12 @@ export class Pool {
       const text = String.fromCharCode(...this.#text.subarray(0, Atomics.load(ctl, L.TEXT_LEN)));
       this.#fail(`${failed === 1 ? 'the calling thread' : `worker thread ${failed - 1}`} (of ${this.threads}) threw ${text}`);
     }
+  }
+
+  /** a part of the current dispatch has been claimed */
+  #claimedAny(n: number): boolean {
+    for (let p = 0; p < n; p++) if (Atomics.load(this.#ctl, LAYOUT.OWNER + p) !== 0) return true;
+    return false;
   }
 
   /** parts held by a worker that has ended */
