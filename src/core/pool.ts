@@ -445,8 +445,12 @@ export class Pool {
     for (let p = 0; p < n; p++) Atomics.store(ctl, L.OWNER + p, 0);
     Atomics.add(ctl, L.GEN, 1);
     Atomics.notify(ctl, L.GEN);
-    // (with a fault to inject, a worker must claim a part: the caller waits for one to)
-    if (fault || workerFirst) for (let t = Date.now(); !this.#claimedAny(n) && Date.now() - t < 10_000;) Atomics.wait(ctl, L.OWNER, 0, 1);
+    // (with a fault to inject, a worker must claim a part: the caller spins, then waits, for one to)
+    if (fault || workerFirst) {
+      for (let spins = 0, t0 = performance.now(); !this.#claimedAny(n) && performance.now() - t0 < 10_000;) {
+        if ((++spins & 1023) === 0 && performance.now() - t0 > L.SPIN_MS) Atomics.wait(ctl, L.OWNER, 0, 1);
+      }
+    }
     claimParts(ctl, this.#cmd, this.#fns, 0, 0, L, this.#text, () => {});
     // every part is claimed now: wait for those of the workers, or for the supervisor's word that one died
     for (let spins = 0, t0 = performance.now(); ;) {
