@@ -290,10 +290,7 @@ export class Network {
       runSteps(this.#e, r, Infinity);
       return finishRun(this.#e, r);
     } finally {
-      this.#running = undefined;
-      this.#xFrom = this.#yFrom = undefined; // the run's data is in the slots now
       this.#endRun(r);
-      this.#invalidate();
     }
   }
 
@@ -317,10 +314,7 @@ export class Network {
       }
       return finishRun(this.#e, r);
     } finally {
-      this.#running = undefined;
-      this.#xFrom = this.#yFrom = undefined; // the run's data is in the slots now
       this.#endRun(r);
-      this.#invalidate();
     }
   }
 
@@ -442,8 +436,14 @@ export class Network {
     return createRun(this.#e, where, cfg, data, rng, keep, () => this.#batchWrites);
   }
 
-  /** After a run: its checked copies of X and Y become the spares of the next run (nothing else holds them). */
+  /**
+   * After a run, however it ended: not training any more; the run's data is in the slots now; its
+   * checked copies of X and Y become the spares of the next run (nothing else holds them).
+   */
   #endRun(r: Run): void {
+    this.#running = undefined;
+    this.#xFrom = this.#yFrom = undefined;
+    this.#invalidate();
     if (r.data.Xt instanceof Float32Array) this.#spares[2] = spare(r.data.Xt);
     if (r.data.Yt instanceof Float32Array) this.#spares[3] = spare(r.data.Yt);
   }
