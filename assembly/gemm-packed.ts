@@ -7,13 +7,18 @@ import { put1, put4, madd } from './simd';
 // For products too large for the caches, the blocks of op(A) and op(B) are first copied
 // ("packed") into contiguous, zero-padded panels: op(A) as MR-row panels (for each k, MR values),
 // op(B) as NR-column panels (for each k, NR values). The micro-kernel then streams two short
-// contiguous panels (MR·KC and NR·KC floats: 4 and 8 KiB, L1-resident) with MR·NR = 32 sums in 8
+// contiguous panels (MR·KC and NR·KC floats: 4–6 and 8 KiB, L1-resident) with MR·NR sums in
 // registers, whatever the form (nn, nt, tn) and the strides were. Blocks: KC values of k (one
-// pass of the micro-kernel), MC rows of op(A) (128 KiB, L2), NC columns of op(B).
-const MR = 4;
+// pass of the micro-kernel), MC rows of op(A) (≈ 128 KiB, L2), NC columns of op(B).
+// The tile is 6 × 8 in the relaxed-SIMD builds and 4 × 8 in the plain ones. A fused multiply-add
+// has a latency of about 4 cycles on 2 ports, so at least 8 independent sums must be in flight;
+// 6 × 8 keeps 12, which Chromium's V8 needed to come near the FMA peak (Node 20's reached it with
+// 4 × 8 already; README, "How the kernels get there"), while the plain builds' separate multiply
+// and add need registers for the products, and were slower with 6 × 8 in both engines.
+const MR = ASC_FEATURE_RELAXED_SIMD ? 6 : 4;
 const NR = 8;
 const KC = 256;
-const MC = 128;
+const MC = MR * (ASC_FEATURE_RELAXED_SIMD ? 21 : 32);
 const NC = 512;
 // The scratch of one call: PACK_A (MC·KC floats), PACK_B (KC·NC floats), C_TILE (MR·NR floats).
 // A call gets it as a pointer: 0 means the module's own (static) scratch, for one thread at a time;
@@ -42,28 +47,40 @@ export function gemm_scratch_bytes(): i32 {
 
 // op(A)(i, k) = A[i·ars + k·aks] for i in [i0, i0 + mc), k in [k0, k0 + kc), into PACK_A (at dst)
 function pack_a(dst: usize, a: usize, i0: i32, k0: i32, mc: i32, kc: i32, ars: i32, aks: i32): void {
+  const panelStep: usize = MR << 2; // bytes of one k of a panel
   for (let ir = 0; ir < mc; ir += MR) {
     const rows = min(MR, mc - ir);
     if (ars == 1 && rows == MR) {
-      // the MR values of one k are adjacent (the tn form): one vector per k
+      // the MR values of one k are adjacent (the tn form): one vector (and two floats) per k
       let src = a + ((<usize>(i0 + ir) + <usize>k0 * <usize>aks) << 2);
       const step = <usize>aks << 2;
       for (let k = 0; k < kc; k++) {
         v128.store(dst, v128.load(src));
-        src += step; dst += 16;
+        if (MR == 6) store<u64>(dst, load<u64>(src, 16), 16);
+        src += step; dst += panelStep;
       }
     } else if (aks == 1 && rows == MR) {
-      // the nn form: MR rows, each contiguous along k; 4 × 4 transposes, then a scalar tail
+      // the nn form: MR rows, each contiguous along k; 4 × 4 transposes of rows 0–3 (and rows 4–5
+      // interleaved in pairs), then a scalar tail
       const src = a + ((<usize>(i0 + ir) * <usize>ars + <usize>k0) << 2);
       const step = <usize>ars << 2;
       let k = 0;
       for (; k + 4 <= kc; k += 4) {
-        transpose4(src + (<usize>k << 2), step, dst, 16);
-        dst += 64;
+        const o = <usize>k << 2;
+        transpose4(src + o, step, dst, panelStep);
+        if (MR == 6) {
+          const r4 = v128.load(src + 4 * step + o), r5 = v128.load(src + 5 * step + o);
+          const lo = i32x4.shuffle(r4, r5, 0, 4, 1, 5), hi = i32x4.shuffle(r4, r5, 2, 6, 3, 7);
+          v128.store64_lane(dst + 16, lo, 0);
+          v128.store64_lane(dst + 16 + panelStep, lo, 1);
+          v128.store64_lane(dst + 16 + 2 * panelStep, hi, 0);
+          v128.store64_lane(dst + 16 + 3 * panelStep, hi, 1);
+        }
+        dst += 4 * panelStep;
       }
       for (; k < kc; k++) {
         for (let r = 0; r < MR; r++) store<f32>(dst + (<usize>r << 2), load<f32>(src + <usize>r * step + (<usize>k << 2)));
-        dst += 16;
+        dst += panelStep;
       }
     } else {
       for (let k = 0; k < kc; k++) {
@@ -72,7 +89,7 @@ function pack_a(dst: usize, a: usize, i0: i32, k0: i32, mc: i32, kc: i32, ars: i
             ? load<f32>(a + ((<usize>(i0 + ir + r) * <usize>ars + <usize>(k0 + k) * <usize>aks) << 2))
             : 0);
         }
-        dst += 16;
+        dst += panelStep;
       }
     }
   }
@@ -120,12 +137,14 @@ function pack_b(dst: usize, b: usize, k0: i32, j0: i32, kc: i32, nc: i32, bks: i
   }
 }
 
-// C[0..rows, 0..cols] (row stride rowC bytes) = α·(A panel · B panel) + β·C, over kc values of k;
-// an edge tile goes through the 32 floats at tile
-function micro_4x8(c: usize, tile: usize, pa: usize, pb: usize, kc: i32, rowC: usize, rows: i32, cols: i32,
-                   alpha: f32, beta: f32): void {
+// C[0..rows, 0..cols] (row stride rowC bytes) = α·(A panel · B panel) + β·C, over kc values of k,
+// with an MR × 8 tile of sums in registers (rows 4 and 5 only in the 6-row builds: MR is a
+// compile-time constant, so each build has one loop); an edge tile goes through the floats at tile
+function micro_tile(c: usize, tile: usize, pa: usize, pb: usize, kc: i32, rowC: usize, rows: i32, cols: i32,
+                    alpha: f32, beta: f32): void {
   let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
   let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
+  let s40 = f32x4.splat(0), s41 = f32x4.splat(0), s50 = f32x4.splat(0), s51 = f32x4.splat(0);
   for (let k = 0; k < kc; k++) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
     const x0 = v128.load32_splat(pa), x1 = v128.load32_splat(pa, 4);
@@ -134,7 +153,12 @@ function micro_4x8(c: usize, tile: usize, pa: usize, pb: usize, kc: i32, rowC: u
     s10 = madd(s10, x1, b0); s11 = madd(s11, x1, b1);
     s20 = madd(s20, x2, b0); s21 = madd(s21, x2, b1);
     s30 = madd(s30, x3, b0); s31 = madd(s31, x3, b1);
-    pa += 16; pb += 32;
+    if (MR == 6) {
+      const x4 = v128.load32_splat(pa, 16), x5 = v128.load32_splat(pa, 20);
+      s40 = madd(s40, x4, b0); s41 = madd(s41, x4, b1);
+      s50 = madd(s50, x5, b0); s51 = madd(s51, x5, b1);
+    }
+    pa += MR << 2; pb += NR << 2;
   }
   const va = f32x4.splat(alpha);
   if (rows == MR && cols == NR) {
@@ -142,6 +166,10 @@ function micro_4x8(c: usize, tile: usize, pa: usize, pb: usize, kc: i32, rowC: u
     put4(c + rowC, s10, va, beta); put4(c + rowC + 16, s11, va, beta);
     put4(c + 2 * rowC, s20, va, beta); put4(c + 2 * rowC + 16, s21, va, beta);
     put4(c + 3 * rowC, s30, va, beta); put4(c + 3 * rowC + 16, s31, va, beta);
+    if (MR == 6) {
+      put4(c + 4 * rowC, s40, va, beta); put4(c + 4 * rowC + 16, s41, va, beta);
+      put4(c + 5 * rowC, s50, va, beta); put4(c + 5 * rowC + 16, s51, va, beta);
+    }
     return;
   }
   // an edge tile: through the tile buffer, then only the rows × cols that exist
@@ -149,6 +177,15 @@ function micro_4x8(c: usize, tile: usize, pa: usize, pb: usize, kc: i32, rowC: u
   v128.store(tile, s10, 32); v128.store(tile, s11, 48);
   v128.store(tile, s20, 64); v128.store(tile, s21, 80);
   v128.store(tile, s30, 96); v128.store(tile, s31, 112);
+  if (MR == 6) {
+    v128.store(tile, s40, 128); v128.store(tile, s41, 144);
+    v128.store(tile, s50, 160); v128.store(tile, s51, 176);
+  }
+  put_edge(c, tile, rowC, rows, cols, alpha, beta);
+}
+
+// an edge tile's rows × cols that exist, from the tile buffer (row stride NR)
+function put_edge(c: usize, tile: usize, rowC: usize, rows: i32, cols: i32, alpha: f32, beta: f32): void {
   for (let r = 0; r < rows; r++) {
     for (let j = 0; j < cols; j++) {
       put1(c + <usize>r * rowC + (<usize>j << 2), load<f32>(tile + ((<usize>(r * NR + j)) << 2)), alpha, beta);
@@ -179,8 +216,8 @@ export function gemm_packed(c: usize, scratch: usize, a: usize, b: usize, M: i32
           const pb = packB + ((<usize>jr * <usize>kc) << 2);
           const cj = c + ((<usize>(jc + jr)) << 2);
           for (let ir = 0; ir < mc; ir += MR) {
-            micro_4x8(cj + <usize>(ic + ir) * rowC, tile, packA + ((<usize>ir * <usize>kc) << 2), pb, kc,
-                      rowC, min(MR, mc - ir), min(NR, nc - jr), alpha, bp);
+            const cp = cj + <usize>(ic + ir) * rowC, pa = packA + ((<usize>ir * <usize>kc) << 2);
+            micro_tile(cp, tile, pa, pb, kc, rowC, min(MR, mc - ir), min(NR, nc - jr), alpha, bp);
           }
         }
       }

@@ -38,20 +38,6 @@ const FRAME_MS = 50;
 /** one trainAsync() run covers at most this many steps (its per-step cost array stays small) */
 const MAX_RUN_STEPS = 1 << 17;
 
-// Network.trainAsync yields with setTimeout(fn, 0); browsers clamp nested zero-delay timeouts to
-// 4 ms, which would leave this worker idle a third of the time. Zero-delay timeouts run through a
-// MessageChannel here instead (other delays are the browser's own).
-const nativeSetTimeout = self.setTimeout.bind(self);
-const soon = new MessageChannel();
-const due = [];
-soon.port1.onmessage = () => due.shift()?.();
-self.setTimeout = (fn, delay, ...args) => {
-  if ((delay ?? 0) > 0 || typeof fn !== 'function') return nativeSetTimeout(fn, delay, ...args);
-  due.push(() => fn(...args));
-  soon.port2.postMessage(null);
-  return 0;
-};
-
 let net = null;
 let setup = null; // { features, hidden, activations, init, seed, backend, threads }
 let training = null; // { optimizer, learningRate, decay, batch, l2, dropout }
@@ -301,7 +287,7 @@ function startRun() {
 
 function scheduleFrame() {
   clearTimeout(frameTimer);
-  frameTimer = nativeSetTimeout(() => {
+  frameTimer = setTimeout(() => {
     frameTimer = 0;
     if (!playing) return;
     postFrame();

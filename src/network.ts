@@ -27,6 +27,7 @@ import type { Rng } from './util/rng-stream.js';
 import {
   checkMatrix, checkPositiveFinite, checkSeed, checkVector, fail, ownElements, ownOptions, type CheckedMatrix,
 } from './util/validate.js';
+import { nextTask } from './util/next-task.js';
 
 /**
  * predict and predictProba give back memory that their pass needed beyond this (a large X):
@@ -95,7 +96,7 @@ export class Network {
     this.#be = be;
     this.#extras = { stateBlocks: 0, dropout: this.activations.map(() => false) };
     const plan = planArena(this.layers, 1, be.base);
-    this.#e = createEngine(be.kernels, this.layers, this.activations, this.loss, plan, be.reserve(plan.end));
+    this.#e = createEngine(be.kernels, this.layers, this.activations, this.loss, plan, be.reserve(plan.end), be.raw, be.splitWork);
   }
 
   /** Checks the options, instantiates the backend and initialises the parameters (init()). */
@@ -290,10 +291,7 @@ export class Network {
       runSteps(this.#e, r, Infinity);
       return finishRun(this.#e, r);
     } finally {
-      this.#running = undefined;
-      this.#xFrom = this.#yFrom = undefined; // the run's data is in the slots now
       this.#endRun(r);
-      this.#invalidate();
     }
   }
 
@@ -311,16 +309,13 @@ export class Network {
     try {
       while (!runSteps(this.#e, r, now() + 10)) {
         this.#invalidate();
-        await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        await nextTask();
         if (!this.#be) throw new Error(`${where}: the network was disposed while it trained; the run stopped after step ${r.step}`);
         r.resident = false; // a call in between may have used the batch region
       }
       return finishRun(this.#e, r);
     } finally {
-      this.#running = undefined;
-      this.#xFrom = this.#yFrom = undefined; // the run's data is in the slots now
       this.#endRun(r);
-      this.#invalidate();
     }
   }
 
@@ -372,7 +367,7 @@ export class Network {
     const heap = be.reserve(plan.end);
     heap.set(this.#e.heap.subarray(be.base >> 2, plan.X >> 2), be.base >> 2);
     this.#be = be;
-    this.#e = createEngine(be.kernels, this.layers, this.activations, this.loss, plan, heap);
+    this.#e = createEngine(be.kernels, this.layers, this.activations, this.loss, plan, heap, be.raw, be.splitWork);
     this.#xFrom = this.#yFrom = undefined; // the batch region is new memory
     this.#invalidate();
   }
@@ -442,8 +437,14 @@ export class Network {
     return createRun(this.#e, where, cfg, data, rng, keep, () => this.#batchWrites);
   }
 
-  /** After a run: its checked copies of X and Y become the spares of the next run (nothing else holds them). */
+  /**
+   * After a run, however it ended: not training any more; the run's data is in the slots now; its
+   * checked copies of X and Y become the spares of the next run (nothing else holds them).
+   */
   #endRun(r: Run): void {
+    this.#running = undefined;
+    this.#xFrom = this.#yFrom = undefined;
+    this.#invalidate();
     if (r.data.Xt instanceof Float32Array) this.#spares[2] = spare(r.data.Xt);
     if (r.data.Yt instanceof Float32Array) this.#spares[3] = spare(r.data.Yt);
   }

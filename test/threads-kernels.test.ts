@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../src/core/backend.js';
 import type { FusedKernels, PartKernels } from '../src/core/kernels.js';
-import { planSplit, blockStart, MIN_PART_WORK, PARTS_PER_THREAD } from '../src/core/parallel.js';
+import { planSplit, blockStart, MIN_PART_WORK, PARTS_PER_THREAD, ROW_UNIT } from '../src/core/parallel.js';
 import { Pool } from '../src/core/pool.js';
 import { Scratch, U32, bitEqual, randomArray } from './support/helpers.js';
 import { backendOf, runnableModules } from './support/modules.js';
@@ -151,8 +151,10 @@ describe('the split plan', () => {
     expect(planSplit(512, 512, 512, 1).parts).toBe(1);
     // a C with few columns: blocks of rows (the wide network's dA = Wᵀ·dZ has 1 column per example)
     expect(planSplit(1024, 8, 4096, 2)).toEqual({ parts: 2, byRows: true });
-    // no more parts than 4-row or 8-column units
-    expect(planSplit(8, 8, 1 << 20, 16)).toEqual({ parts: 2, byRows: true });
+    // no more parts than 12-row (ROW_UNIT: both micro-kernel tiles, 4 and 6 rows) or 8-column units
+    expect(ROW_UNIT).toBe(12);
+    expect(planSplit(24, 8, 1 << 20, 16)).toEqual({ parts: 2, byRows: true });
+    expect(planSplit(12, 8, 1 << 20, 16).parts).toBe(1);
     expect(planSplit(4, 16, 1 << 20, 16)).toEqual({ parts: 2, byRows: false });
   });
 

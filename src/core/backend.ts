@@ -34,6 +34,8 @@ export interface Backend {
   readonly raw: (Kernels & ReferenceKernels & PartKernels) | undefined;
   /** the worker pool while threads > 1 */
   readonly pool: Pool | undefined;
+  /** multiply-adds a product needs before `kernels` may split it over threads; undefined: they never do */
+  readonly splitWork?: number;
   /** Terminates the workers (if any). The kernels stay usable, on the calling thread. */
   dispose(): void;
   /**

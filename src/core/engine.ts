@@ -29,6 +29,13 @@ export interface Engine {
   readonly acts: readonly ActivationKernels[];
   /** a layer's dW and dA_prev products together (one dispatch on threads) */
   readonly products: BackProducts;
+  /**
+   * The same kernels without the thread split, for a layer whose products are too small to split
+   * (n_out·n_in·m below splitWork): the bits the split wrappers give it, without their calls.
+   */
+  readonly small: { readonly k: Kernels; readonly acts: readonly ActivationKernels[]; readonly products: BackProducts };
+  /** multiply-adds per product from which a layer runs the kernels that split (0: they are the same kernels) */
+  readonly splitWork: number;
   readonly loss: Loss;
   /** the output is not the loss's canonical pair (sigmoid + mse): dZ[L] = (A − Y) ⊙ g'(Z[L]) */
   readonly outputChain: boolean;
@@ -37,11 +44,24 @@ export interface Engine {
   heap: Float32Array;
 }
 
+/**
+ * The engine over kernels k; with threads, `oneThread` are the same module's kernels unsplit, and
+ * a layer with fewer than splitWork multiply-adds per product runs those.
+ */
 export function createEngine(
   k: Kernels, layers: readonly number[], activations: readonly Activation[], loss: Loss, plan: ArenaPlan, heap: Float32Array,
+  oneThread: Kernels = k, splitWork?: number,
 ): Engine {
-  const acts = activations.map((a, l) => activationKernels(k, a, layers[l + 1]));
-  return { k, acts, products: backProducts(k), loss, outputChain: needsOutputChain(activations[activations.length - 1], loss), plan, heap };
+  const kernelSet = (kk: Kernels) => ({ k: kk, acts: activations.map((a, l) => activationKernels(kk, a, layers[l + 1])), products: backProducts(kk) });
+  const all = kernelSet(k);
+  const unsplit = oneThread === k || splitWork === undefined;
+  const small = unsplit ? all : kernelSet(oneThread);
+  return { ...all, small, splitWork: unsplit ? 0 : splitWork, loss, outputChain: needsOutputChain(activations[activations.length - 1], loss), plan, heap };
+}
+
+/** The kernels layer s runs on for a batch of m columns: split over threads only where that can pay. */
+function kernelsFor(e: Engine, s: { nOut: number; nIn: number }, m: number): Engine | Engine['small'] {
+  return s.nOut * s.nIn * m < e.splitWork ? e.small : e;
 }
 
 /** Inverted dropout while training: per layer 1…L the keep probability (1 = none), and the mask stream. */
@@ -52,11 +72,10 @@ export interface Dropout {
 
 /** A[1…L] for the m columns in the X slot; Z and A of every layer stay for cost and backward. */
 export function forwardPass(e: Engine, m: number, drop: Dropout | null = null): void {
-  const { acts } = e;
   const layers = e.plan.layer;
   for (let l = 0; l < layers.length; l++) {
     const s = layers[l]; //                                                  W (nOut × nIn), Ain = A[l-1] (nIn × m)
-    acts[l].layerForward(s.Z, s.A, s.W, s.Ain, s.b, s.nOut, m, s.nIn); // Z = W·A_prev, then Z += b (broadcast), A = g(Z) (nOut × m)
+    kernelsFor(e, s, m).acts[l].layerForward(s.Z, s.A, s.W, s.Ain, s.b, s.nOut, m, s.nIn); // Z = W·A_prev, then Z += b (broadcast), A = g(Z) (nOut × m)
     if (drop !== null && drop.keep[l] < 1) dropout(e, s.A, s.mask, s.nOut * m, drop.keep[l], drop.rng); // A ⊙ mask / keep
   }
 }
@@ -94,9 +113,9 @@ export function backwardPass(e: Engine, m: number, l2 = 0, drop: Dropout | null 
   k.output_delta(out.dZ, out.A, e.plan.Y, out.nOut * m); //                          dZ[L] = A[L] − Y    (nL × m)
   if (e.outputChain) acts[L - 1].backward(out.dZ, out.dZ, out.A, out.Z, out.nOut * m); // MSE with a sigmoid: ⊙ g'(Z[L])
   for (let l = L - 1; l >= 0; l--) {
-    const s = layers[l];
-    if (l > 0) e.products(s.dW, layers[l - 1].dZ, s.dZ, s.Ain, s.W, s.nOut, s.nIn, m, 1 / m); // dW = (1/m)·dZ·A_prevᵀ and dA_prev = Wᵀ·dZ
-    else k.gemm_nt(s.dW, s.dZ, s.Ain, s.nOut, s.nIn, m, 1 / m, 0); //  dW = (1/m)·dZ·A_prevᵀ (nOut × nIn)
+    const s = layers[l], ks = kernelsFor(e, s, m);
+    if (l > 0) ks.products(s.dW, layers[l - 1].dZ, s.dZ, s.Ain, s.W, s.nOut, s.nIn, m, 1 / m); // dW = (1/m)·dZ·A_prevᵀ and dA_prev = Wᵀ·dZ
+    else ks.k.gemm_nt(s.dW, s.dZ, s.Ain, s.nOut, s.nIn, m, 1 / m, 0); //  dW = (1/m)·dZ·A_prevᵀ (nOut × nIn)
     k.row_sum(s.db, s.dZ, s.nOut, m, 1 / m); //                      db = (1/m)·Σ_cols dZ   (nOut)
     if (l2 > 0) k.l2_grad_add(s.dW, s.W, s.nOut * s.nIn, l2 / m); // dW += (λ/m)·W
     if (l > 0) {

@@ -11,7 +11,7 @@ import type { Backend, heapOf as HeapOf } from './backend.js';
 import type { Kernels, PartKernels, ReferenceKernels } from './kernels.js';
 import type { ModuleKind, SimdName, importNode as ImportNode } from './modules.js';
 import { COMMAND_BYTES, CONTROL_BYTES, Pool, isNodeHost } from './pool.js';
-import { splitKernels } from './parallel.js';
+import { SPLIT_MIN_WORK, splitKernels } from './parallel.js';
 
 let relaxed: boolean | undefined;
 
@@ -136,7 +136,7 @@ export async function sharedBackend(o: SharedBackendOptions): Promise<Backend & 
   heap.reserve(at);
   const pool = await Pool.start({ module, memory, threads, control, commands, scratch, exports: instance.exports, importNode: o.importNode });
   const backend: Backend & { memory: WebAssembly.Memory } = {
-    name: 'wasm', kernels: splitKernels(ex, pool), raw: ex, base: at, ...heap, simd: o.simd, pool, memory,
+    name: 'wasm', kernels: splitKernels(ex, pool), raw: ex, splitWork: SPLIT_MIN_WORK, base: at, ...heap, simd: o.simd, pool, memory,
     get threads() { return pool.closed === undefined ? threads : 1; },
     get notes() { return pool.closed === undefined || pool.closed === 'disposed' ? notes : [...notes, `threads 1 instead of ${threads}: ${pool.closed}`]; },
     dispose() { pool.close(); },

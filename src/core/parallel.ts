@@ -13,6 +13,8 @@ import { MAX_PARTS, type Pool } from './pool.js';
  * 10–20 µs of waking and waiting; at ≈ 3–10 multiply-adds per ns a share of 2^17 takes ≈ 15–40 µs.
  */
 export const MIN_PART_WORK = 1 << 17;
+/** A product with fewer multiply-adds than two parts' work is never split. */
+export const SPLIT_MIN_WORK = 2 * MIN_PART_WORK;
 /**
  * Parts a product splits into per thread, at most. More parts than threads would leave a share
  * for the others to claim when a thread is slow (not scheduled), at the cost of packing the
@@ -20,8 +22,8 @@ export const MIN_PART_WORK = 1 << 17;
  * deep steps 1.71–1.79× faster than one thread, two per thread 1.66–1.72× (scripts/thread-speed.ts).
  */
 export const PARTS_PER_THREAD = 1;
-/** Row blocks are multiples of 4 rows (the micro-kernel's tile), column blocks of 8 columns (the direct path's tile). */
-export const ROW_UNIT = 4;
+/** Row blocks are multiples of 12 rows (of both micro-kernel tiles, 4 and 6 rows), column blocks of 8 columns (the tiles' width). */
+export const ROW_UNIT = 12;
 export const COL_UNIT = 8;
 
 export interface Split {
@@ -65,7 +67,7 @@ const BIAS_KERNEL: Partial<Record<Activation, string>> = {
  */
 export function splitKernels(raw: Kernels & ReferenceKernels & PartKernels, pool: Pool): Kernels & ReferenceKernels & FusedKernels {
   // (a product below two parts' work is never split: that test first, it is most of the calls)
-  const plan = (M: number, N: number, K: number) => (M * N * K >= 2 * MIN_PART_WORK && pool.closed === undefined ? planSplit(M, N, K, pool.threads) : undefined);
+  const plan = (M: number, N: number, K: number) => (M * N * K >= SPLIT_MIN_WORK && pool.closed === undefined ? planSplit(M, N, K, pool.threads) : undefined);
   /**
    * Adds the parts of C = op(A)·op(B) to the dispatch (argument 2 is the scratch of the thread
    * that runs a part); with bias kernels (ids ≥ 0), each part then runs Z += b, A = g(Z) on its
