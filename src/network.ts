@@ -378,7 +378,8 @@ export class Network {
     this.#be = undefined;
     // every reference to the instance, its memory and views goes: the kernels are the instance's
     // exports (or, on js, closures over the heap), the activation kernels are bound to them
-    this.#e = { ...this.#e, k: DISPOSED_KERNELS, acts: [], products: backProducts(DISPOSED_KERNELS), heap: new Float32Array(0) };
+    const none = { k: DISPOSED_KERNELS, acts: [], products: backProducts(DISPOSED_KERNELS) };
+    this.#e = { ...this.#e, ...none, small: none, heap: new Float32Array(0) };
     // and what views or copies the step API kept: the output view, the resident batches, the spares
     this.#view = this.#xFrom = this.#yFrom = undefined;
     this.#spares.fill(undefined);
