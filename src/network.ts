@@ -246,6 +246,7 @@ export class Network {
     const m = this.#needForward(where, 'backward(Y)');
     const l2 = checkCostOptions(where, options);
     this.#putY(where, Y, m);
+    this.#gradsReady = false; // a pass that throws half-way leaves no gradients to apply
     backwardPass(this.#e, m, l2);
     this.#gradsReady = true;
     return this;
@@ -377,7 +378,8 @@ export class Network {
     this.#be = undefined;
     // every reference to the instance, its memory and views goes: the kernels are the instance's
     // exports (or, on js, closures over the heap), the activation kernels are bound to them
-    this.#e = { ...this.#e, k: DISPOSED_KERNELS, acts: [], products: backProducts(DISPOSED_KERNELS), heap: new Float32Array(0) };
+    const none = { k: DISPOSED_KERNELS, acts: [], products: backProducts(DISPOSED_KERNELS) };
+    this.#e = { ...this.#e, ...none, small: none, heap: new Float32Array(0) };
     // and what views or copies the step API kept: the output view, the resident batches, the spares
     this.#view = this.#xFrom = this.#yFrom = undefined;
     this.#spares.fill(undefined);
@@ -392,10 +394,10 @@ export class Network {
 
   /** A network from toJSON()'s object or text; every field is checked first, a bad file throws naming what is wrong. */
   static async fromJSON(json: string | ModelJSON, options?: FromJSONOptions): Promise<Network> {
-    const { backend, model } = readModelFile(json, options);
+    const { options: o, model } = readModelFile(json, options);
     let net: Network;
     try {
-      net = await Network.create({ layers: model.layers, activations: model.activations, backend, loss: model.loss });
+      net = await Network.create({ layers: model.layers, activations: model.activations, loss: model.loss, ...o });
     } catch (e) {
       throw architectureRejected(e);
     }
