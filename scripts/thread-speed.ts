@@ -70,9 +70,26 @@ if (values.only === undefined || values.only === 'dispatch') {
     for (let p = 0; p < T; p++) pool.part(id, 2, c, 0, a, b, 4 * T, 8, 4, 4 * p, 4 * p + 4, 0, 8, 1, 0);
     pool.run();
   };
-  const r = race([once], 2000);
+  // the same with a worker taking the first part (the caller waits until one has): a round trip through a worker
+  const viaWorker = () => {
+    pool.begin();
+    for (let p = 0; p < T; p++) pool.part(id, 2, c, 0, a, b, 4 * T, 8, 4, 4 * p, 4 * p + 4, 0, 8, 1, 0);
+    pool.run(true);
+  };
+  const r = race([once, viaWorker], 2000);
   console.log(`dispatch of ${T} tiny parts (the workers spinning): ${(r.median[0] * 1e3).toFixed(1)} µs (${(r.best[0] * 1e3).toFixed(1)} best)`);
+  console.log(`the same, a worker claiming the first part: ${(r.median[1] * 1e3).toFixed(1)} µs (${(r.best[1] * 1e3).toFixed(1)} best)`);
   be.dispose();
+  // starting a pool: its supervisor thread, which starts the T − 1 workers
+  const starts: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const t0 = performance.now();
+    const started = await createWasmBackend({ simd: 'plain', threads: T });
+    starts.push(performance.now() - t0);
+    started.dispose();
+    await started.pool!.terminated;
+  }
+  console.log(`start of a ${T}-thread backend (the pool's threads started): ${median(starts).toFixed(1)} ms (${Math.min(...starts).toFixed(1)} best)`);
   console.log('');
 }
 

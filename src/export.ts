@@ -17,6 +17,8 @@ import { encodeTFJS, tfjsModelJSON, type TFJSArtifacts, type TFJSModelJSON, type
 import { decodeTFJS } from './io/tfjs-read.js';
 import { TFJS_LIMITS } from './io/tfjs-topology.js';
 import { fail } from './util/validate.js';
+import { BACKENDS, checkExecutionOptions, type ThreadsOption } from './core/execution-options.js';
+import type { SimdOption } from './core/modules.js';
 import { ownValue, plainObject } from './io/untrusted.js';
 
 export { ONNX_IR_VERSION, ONNX_OPSET, TFJS_LIMITS, tfjsModelJSON };
@@ -53,6 +55,10 @@ export function toTFJS(net: Network): TFJSArtifacts {
 export interface FromTFJSOptions {
   /** backend of the new network: 'wasm' (default) or 'js' */
   backend?: BackendName;
+  /** threads the large products are split over, as Network.create's (default 'auto'); `net.threads` says how many run */
+  threads?: ThreadsOption;
+  /** the kernel build, as Network.create's: 'auto' (default), 'relaxed' or 'plain'; `net.simd` says which runs */
+  simd?: SimdOption;
   /** the loss to train with; default: the one wasm-mlp's export wrote, else the output's (sigmoid → 'bce', softmax → 'cce', linear → 'mse') */
   loss?: Loss;
   /** with model.json: the bytes of its weights files, concatenated in weightsManifest's order */
@@ -75,15 +81,15 @@ const WHERE = 'fromTFJS';
  *   net.train(X, Y, { epochs: 10, batchSize: 32, optimizer: 'adam' });
  */
 export async function fromTFJS(model: TFJSArtifacts | TFJSModelJSON | string | object, options: FromTFJSOptions = {}): Promise<Network> {
-  const opts = plainObject(WHERE, options, 'options', 'an object { backend?, loss?, weightData? }', { keys: ['backend', 'loss', 'weightData'], noun: 'fromTFJS options object' });
+  const opts = plainObject(WHERE, options, 'options', 'an object { backend?, threads?, simd?, loss?, weightData? }', { keys: ['backend', 'threads', 'simd', 'loss', 'weightData'], noun: 'fromTFJS options object' });
   const backend = ownValue(WHERE, opts, 'backend', 'options') ?? 'wasm';
-  // the list of core/backend.ts, whose module (with the wasm loader) this entry does not import
-  if (backend !== 'wasm' && backend !== 'js') fail(WHERE, 'options.backend', "'wasm' or 'js'", backend);
+  if (!BACKENDS.includes(backend as BackendName)) fail(WHERE, 'options.backend', "'wasm' or 'js'", backend);
+  const execution = checkExecutionOptions(WHERE, { threads: ownValue(WHERE, opts, 'threads', 'options'), simd: ownValue(WHERE, opts, 'simd', 'options') }, 'options.');
   const decoded = decodeTFJS(WHERE, model, ownValue(WHERE, opts, 'weightData', 'options'));
   const loss = (ownValue(WHERE, opts, 'loss', 'options') as Loss | undefined) ?? decoded.loss;
   let net: Network;
   try {
-    net = await Network.create({ layers: decoded.layers, activations: decoded.activations, backend: backend as BackendName, ...(loss === undefined ? {} : { loss }) });
+    net = await Network.create({ layers: decoded.layers, activations: decoded.activations, backend: backend as BackendName, ...execution, ...(loss === undefined ? {} : { loss }) });
   } catch (e) {
     throw new Error(`${WHERE}: the model's architecture is not accepted: ${(e as Error).message}`);
   }

@@ -246,6 +246,7 @@ export class Network {
     const m = this.#needForward(where, 'backward(Y)');
     const l2 = checkCostOptions(where, options);
     this.#putY(where, Y, m);
+    this.#gradsReady = false; // a pass that throws half-way leaves no gradients to apply
     backwardPass(this.#e, m, l2);
     this.#gradsReady = true;
     return this;
@@ -290,10 +291,7 @@ export class Network {
       runSteps(this.#e, r, Infinity);
       return finishRun(this.#e, r);
     } finally {
-      this.#running = undefined;
-      this.#xFrom = this.#yFrom = undefined; // the run's data is in the slots now
       this.#endRun(r);
-      this.#invalidate();
     }
   }
 
@@ -317,10 +315,7 @@ export class Network {
       }
       return finishRun(this.#e, r);
     } finally {
-      this.#running = undefined;
-      this.#xFrom = this.#yFrom = undefined; // the run's data is in the slots now
       this.#endRun(r);
-      this.#invalidate();
     }
   }
 
@@ -385,8 +380,7 @@ export class Network {
     this.#be?.dispose();
     this.#be = undefined;
     // every reference to the instance, its memory and views goes: the kernels are the instance's
-    // exports (or, on js, closures over the heap), the activation kernels are bound to them, and
-    // so is the set a layer too small to split runs (small)
+    // exports (or, on js, closures over the heap), the activation kernels are bound to them
     const none = { k: DISPOSED_KERNELS, acts: [], products: backProducts(DISPOSED_KERNELS) };
     this.#e = { ...this.#e, ...none, small: none, heap: new Float32Array(0) };
     // and what views or copies the step API kept: the output view, the resident batches, the spares
@@ -403,10 +397,10 @@ export class Network {
 
   /** A network from toJSON()'s object or text; every field is checked first, a bad file throws naming what is wrong. */
   static async fromJSON(json: string | ModelJSON, options?: FromJSONOptions): Promise<Network> {
-    const { backend, model } = readModelFile(json, options);
+    const { options: o, model } = readModelFile(json, options);
     let net: Network;
     try {
-      net = await Network.create({ layers: model.layers, activations: model.activations, backend, loss: model.loss });
+      net = await Network.create({ layers: model.layers, activations: model.activations, loss: model.loss, ...o });
     } catch (e) {
       throw architectureRejected(e);
     }
@@ -447,8 +441,14 @@ export class Network {
     return createRun(this.#e, where, cfg, data, rng, keep, () => this.#batchWrites);
   }
 
-  /** After a run: its checked copies of X and Y become the spares of the next run (nothing else holds them). */
+  /**
+   * After a run, however it ended: not training any more; the run's data is in the slots now; its
+   * checked copies of X and Y become the spares of the next run (nothing else holds them).
+   */
   #endRun(r: Run): void {
+    this.#running = undefined;
+    this.#xFrom = this.#yFrom = undefined;
+    this.#invalidate();
     if (r.data.Xt instanceof Float32Array) this.#spares[2] = spare(r.data.Xt);
     if (r.data.Yt instanceof Float32Array) this.#spares[3] = spare(r.data.Yt);
   }

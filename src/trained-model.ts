@@ -6,11 +6,10 @@
  * 1): saveModel writes it from the library, loadModel reads either. Reading checks the text as
  * hostile input, like Network.fromJSON.
  */
-import type { BackendName } from './core/backend.js';
 import { Network } from './network.js';
 import { Standardizer, type StandardizerJSON } from './data/standardize.js';
 import { describe, fail } from './util/validate.js';
-import { MODEL_FORMAT, MODEL_LIMITS, MODEL_TEXT_SHAPE, TRAINED_MODEL_FORMAT, type FromJSONOptions, type ModelJSON } from './io/model-file.js';
+import { MODEL_FORMAT, MODEL_LIMITS, MODEL_TEXT_SHAPE, TRAINED_MODEL_FORMAT, checkLoadOptions, type FromJSONOptions, type ModelJSON } from './io/model-file.js';
 import { parseJSONText, type JsonShapeLimits } from './io/untrusted.js';
 
 export { TRAINED_MODEL_FORMAT };
@@ -105,28 +104,29 @@ export const TRAINED_MODEL_TEXT_SHAPE: JsonShapeLimits = {
 
 /**
  * A model file written by `wasm-mlp train --save` or saveModel (its text or parsed object) →
- * the network, on the backend asked for, with its feature names, standardizer, target and
- * classes. A bad file throws an Error naming what is wrong; no network is left behind.
+ * the network, with its feature names, standardizer, target and classes; `options` (backend,
+ * threads, simd) as Network.fromJSON's. A bad file throws an Error naming what is wrong; no network is left behind.
  */
 export async function loadModel(json: unknown, options?: FromJSONOptions): Promise<LoadedModel> {
   const where = 'loadModel';
+  const checked = checkLoadOptions(where, options);
   let o = json;
   if (typeof o === 'string') o = parseJSONText(where, o, TRAINED_MODEL_TEXT_SHAPE, 'json', { text: 'a model text', file: 'a model file' });
   if (o !== null && typeof o === 'object' && Object.hasOwn(o, 'format') && (o as { format: unknown }).format === MODEL_FORMAT) {
     throw new Error(`${where}: this is a bare network (format '${MODEL_FORMAT}', from net.toJSON()): load it with Network.fromJSON. loadModel reads the file \`wasm-mlp train --save\` or saveModel writes, which also holds the feature names, the scaling and the class labels`);
   }
-  return loadTrainedModel(o, options?.backend ?? 'wasm', where);
+  return loadTrainedModel(o, checked, where);
 }
 
 /**
  * Checks a parsed model file and builds its network; errors start with `where` (a file name for
  * the command line). Used by loadModel and `wasm-mlp predict`.
  */
-export async function loadTrainedModel(o: unknown, backend: BackendName, where: string): Promise<LoadedModel> {
+export async function loadTrainedModel(o: unknown, options: FromJSONOptions, where: string): Promise<LoadedModel> {
   const desc = readTrainedModel(o, where);
   let net: Network;
   try {
-    net = await Network.fromJSON(desc.model, { backend });
+    net = await Network.fromJSON(desc.model, options);
   } catch (e) {
     throw new Error(`${where}: the network in "model" is rejected: ${(e as Error).message}`);
   }

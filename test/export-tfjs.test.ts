@@ -275,7 +275,7 @@ describe('fromTFJS options', () => {
     const a = toTFJS(net);
     net.dispose();
     await expect(fromTFJS(a, { backend: 'gpu' as 'js' })).rejects.toThrow(/fromTFJS: options\.backend must be 'wasm' or 'js'; got "gpu"/);
-    await expect(fromTFJS(a, { lr: 1 } as object)).rejects.toThrow(/fromTFJS: unexpected key "lr" in options; a fromTFJS options object has only the keys backend, loss, weightData/);
+    await expect(fromTFJS(a, { lr: 1 } as object)).rejects.toThrow(/fromTFJS: unexpected key "lr" in options; a fromTFJS options object has only the keys backend, threads, simd, loss, weightData/);
     await expect(fromTFJS(a, { loss: 'cce' })).rejects.toThrow(/fromTFJS: the model's architecture is not accepted: .*loss/);
     await expect(fromTFJS(a, { weightData: new Uint8Array(12) })).rejects.toThrow(/weight data given twice/);
   });

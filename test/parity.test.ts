@@ -1,7 +1,7 @@
 // The wasm and js backends agree on forward output, cost, every gradient and 100 training steps.
 import { describe, expect, it } from 'vitest';
 import { Network, datasets, type Activation } from '../src/index.js';
-import { bitEqual, maxAbsDiff } from './support/helpers.js';
+import { Scratch, bitEqual, maxAbsDiff } from './support/helpers.js';
 
 // The two backends do the same float32 math in a different order (SIMD lanes vs sequential sums,
 // float64 dot products in JS) and with different exp/tanh (AssemblyScript's Mathf vs Math, each
@@ -59,5 +59,25 @@ describe.each(CASES)('wasm vs js: $name', ({ layers, acts, lr }) => {
       expect(maxAbsDiff(p.W.data, pj[l].W.data)).toBeLessThanOrEqual(HUNDRED_STEPS);
       expect(maxAbsDiff(p.b, pj[l].b)).toBeLessThanOrEqual(HUNDRED_STEPS);
     });
+  });
+});
+
+describe('wasm vs js: ReLU and leaky ReLU on signed zeros, NaN, infinities and subnormals', () => {
+  // both are comparisons and one multiply, so the two backends must agree bit for bit: max(z, 0)
+  // as wasm's pmax computes it (z < 0 ? 0 : z), which keeps −0 and NaN as they are
+  const Z = Float32Array.from([-0, 0, NaN, Infinity, -Infinity, 1e-45, -1e-45, 1.1754942e-38, -3.4e38, 2.5, -2.5]);
+  it.each([['relu'], ['leaky_relu']] as const)('%s forward and backward', async (act) => {
+    const run = async (backend: 'wasm' | 'js') => {
+      const s = await Scratch.of(backend);
+      const z = s.put(Z), a = s.put(Z.length), da = s.put(new Float32Array(Z.length).fill(3)), dz = s.put(Z.length);
+      s.k[`${act}_forward`](a, z, Z.length);
+      s.k[`${act}_backward`](dz, da, a, z, Z.length);
+      return [s.get(a, Z.length), s.get(dz, Z.length)];
+    };
+    const [w, j] = await Promise.all([run('wasm'), run('js')]);
+    expect(bitEqual(w[0], j[0]), `${Array.from(w[0])} vs ${Array.from(j[0])}`).toBe(true);
+    expect(bitEqual(w[1], j[1]), `${Array.from(w[1])} vs ${Array.from(j[1])}`).toBe(true);
+    expect(Object.is(j[0][0], -0)).toBe(true); // g(−0) = −0 for both
+    expect(Number.isNaN(j[0][2])).toBe(true); // a NaN z stays NaN: the divergence guard sees it
   });
 });

@@ -39,7 +39,7 @@ export async function loadCliModel(file: string, text: string, backend: BackendN
     throw new DataError(`${file} is a bare network (format 'wasm-mlp', from net.toJSON()); predict needs the file \`wasm-mlp train --save\` writes, which also holds the column names and scaling`);
   }
   try {
-    const m = await loadTrainedModel(o, backend, file);
+    const m = await loadTrainedModel(o, { backend }, file);
     const desc: CliModelFile = {
       format: CLI_MODEL_FORMAT, version: CLI_MODEL_VERSION, task: m.task, features: m.features, target: m.target,
       classes: m.classes, standardize: m.standardizer.toJSON(), targetScale: m.targetScale, model: (o as { model: ModelJSON }).model,

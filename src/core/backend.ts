@@ -11,12 +11,11 @@ import {
   type SimdName, type SimdOption,
 } from './modules.js';
 import type { Pool } from './pool.js';
+import type { BackendName } from './execution-options.js';
 
 export { wasmSimdSupported, forgetSimdProbe } from './modules.js';
 export type { SimdName, SimdOption } from './modules.js';
-
-export type BackendName = 'wasm' | 'js';
-export const BACKENDS: readonly BackendName[] = ['wasm', 'js'];
+export { BACKENDS, type BackendName } from './execution-options.js';
 
 export interface Backend {
   readonly name: BackendName;
@@ -55,8 +54,7 @@ export const MAX_ARENA_BYTES = 2 ** 31 - 65536;
 const PAGE = 65536;
 /** 'auto' threads: the available cores, at most this many (each worker costs a module instance and 640 KiB of scratch) */
 export const AUTO_THREADS_CAP = 8;
-/** The most threads a network runs (the pool's control block has room for this many, src/core/pool.ts). */
-export const MAX_THREADS = 128;
+export { MAX_THREADS } from './execution-options.js';
 
 let memoryObserver: ((memory: WebAssembly.Memory) => void) | undefined;
 

@@ -1,15 +1,14 @@
 /**
- * How a network runs: the options `threads` and `simd` of Network.create, checked, and 'auto'
+ * How a network runs: the options `threads` and `simd` (checked in execution-options.ts), 'auto'
  * threads turned into a number for the backend. A backend that cannot give what was asked steps
  * down (src/core/backend.ts) and says why in its notes; the network prints such a note once.
  */
-import { MAX_THREADS, type Backend, type WasmBackendOptions } from './backend.js';
-import { SIMD_OPTIONS, type SimdOption } from './modules.js';
-import { fail } from '../util/validate.js';
+import type { Backend, WasmBackendOptions } from './backend.js';
+import type { SimdOption } from './modules.js';
+import type { ThreadsOption } from './execution-options.js';
 
 export type { SimdName, SimdOption } from './modules.js';
-/** A thread count ≥ 1, or 'auto'. */
-export type ThreadsOption = number | 'auto';
+export { checkExecutionOptions, type ThreadsOption } from './execution-options.js';
 
 /**
  * Under 'auto', threads start only for a network with a layer of at least this many weights: its
@@ -18,16 +17,6 @@ export type ThreadsOption = number | 'auto';
  * start workers.
  */
 export const AUTO_MIN_WEIGHTS = 4096;
-
-export function checkExecutionOptions(where: string, o: Record<string, unknown>): { threads: ThreadsOption; simd: SimdOption } {
-  const threads = o.threads ?? 'auto';
-  if (threads !== 'auto' && !(Number.isInteger(threads) && (threads as number) >= 1 && (threads as number) <= MAX_THREADS)) {
-    fail(where, 'threads', `'auto' or an integer from 1 to ${MAX_THREADS}`, threads);
-  }
-  const simd = o.simd ?? 'auto';
-  if (!SIMD_OPTIONS.includes(simd as SimdOption)) fail(where, 'simd', "'auto', 'relaxed' or 'plain'", simd);
-  return { threads: threads as ThreadsOption, simd: simd as SimdOption };
-}
 
 /** The backend options for a network of these layers: 'auto' threads become 1 for a small one. */
 export function executionFor(o: { layers: readonly number[]; threads: ThreadsOption; simd: SimdOption }): WasmBackendOptions {

@@ -160,9 +160,7 @@ function backendOn(o: SharedBackendOptions, s: ReturnType<typeof sharedMemory>, 
       const next = sharedMemory(o);
       if (pool.closed === undefined) return backendOn(o, next, Pool.startNow(next.pool));
       // a pool that a failed worker closed is not restarted: the new backend too runs on one thread, saying why
-      const none = Pool.startNow({ ...next.pool, threads: 1 });
-      none.close(pool.closed);
-      return backendOn(o, next, none);
+      return backendOn(o, next, Pool.closedOn(next.pool, pool.closed));
     },
   };
 }

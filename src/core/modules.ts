@@ -6,6 +6,9 @@
  * when a network asks for them, by the code in extra.ts (a file of its own in the bundles).
  */
 import plainBytes from '../../build/mlp.wasm';
+import type { SimdName } from './execution-options.js';
+
+export { SIMD_OPTIONS, type SimdName, type SimdOption } from './execution-options.js';
 
 /** The inlined module: plain SIMD, its own memory, compiled once (a failed compile is retried next time). */
 let plainModule: Promise<WebAssembly.Module> | undefined;
@@ -14,15 +17,6 @@ export function compiledPlainModule(): Promise<WebAssembly.Module> {
   plainModule.catch(() => { plainModule = undefined; });
   return plainModule;
 }
-
-/** The SIMD build of the kernels: 'relaxed' fuses the products' multiply-adds, 'plain' does not. */
-export type SimdName = 'relaxed' | 'plain';
-/**
- * 'auto' picks 'relaxed' where the engine accepts relaxed SIMD, else 'plain' — but 'plain' for a
- * single-threaded network in a browser, which then needs no file beyond the bundle.
- */
-export type SimdOption = SimdName | 'auto';
-export const SIMD_OPTIONS: readonly SimdOption[] = ['auto', 'relaxed', 'plain'];
 
 export interface ModuleKind {
   simd: SimdName;

@@ -8,32 +8,41 @@
  * its own scratch).
  *
  * Synchronisation is a few Int32 words (the control block) in the same memory: the caller writes
- * the parts, sets the claim word NEXT (the dispatch's part count and the next part to claim) and
- * bumps GEN; a worker spins on GEN for a millisecond (a dispatch that follows soon costs no system
- * call), then sleeps in Atomics.wait. Parts are claimed with a compare-exchange on NEXT; each done
- * part bumps DONE, on which the caller spins and then waits.
+ * the parts, opens them (OWNER + p from −1 to 0) and bumps GEN; a worker spins on GEN for a
+ * millisecond (a dispatch that follows soon costs no system call), then sleeps in Atomics.wait.
+ * A thread claims part p by compareExchange of OWNER + p from 0 to its own number, so a claim
+ * and its owner are one write, and a worker still finishing the last dispatch can only claim
+ * parts the caller has opened for this one; each done part bumps DONE, on which the caller spins
+ * and then waits.
  * Workers never allocate or grow memory; TypeScript owns all of it (the stub runtime).
  *
- * Faults: a worker catches whatever a part throws and reports it in the control block; a worker
- * that exits (Node: process.exit, an uncaught error) marks itself dead from its exit handler. The
- * dispatch then throws an Error saying which thread and what, after every other part is done, and
- * the pool is closed (the caller carries on without it).
+ * Faults: a worker catches whatever a part throws and reports it in the control block. Workers
+ * are started and watched by one supervisor thread, which does nothing else: its event loop is
+ * free while the caller is blocked in Atomics.wait, so it receives a worker's exit (Node: however
+ * it ended — process.exit, an uncaught error, out of memory, terminate()) or uncaught error
+ * (browsers, which have no exit event), writes which worker and why into the control block and
+ * wakes the caller, whose waits are bounded slices in any case. The dispatch then throws an Error
+ * naming the worker and the cause, once every part is done or held by a dead worker (so no live
+ * thread still writes), and the pool is closed (the caller carries on without it).
  */
 import type { importNode as ImportNode } from './modules.js';
 
 /** Word offsets in the control block, and the sizes the workers need: passed to each worker. */
 const LAYOUT = {
   GEN: 0, //        generation of the current dispatch (workers wait on it)
-  NEXT: 16, //      the claim word: parts in the current dispatch · 2^16 + the next part to claim
+  COUNT: 32, //     parts in the current dispatch
   DONE: 48, //      parts done (the caller waits on it)
   ERR: 64, //       1 + index of the first thread whose part threw, or 0
   STOP: 65, //      1: workers return (dispose)
   TEXT_LEN: 66, //  length of the error text
-  FAULT: 67, //     the test hook: 1 the next part a worker claims throws, 2 its worker exits
-  DEAD: 128, //     DEAD + i: 1 once worker i has exited
-  OWNER: 256, //    OWNER + p: 1 + index of the thread running part p, −1 once done
+  FAULT: 67, //     the test hook: the next part a worker claims fails (FAULTS)
+  DEATH: 68, //     1 + index of the first worker that ended, or 0 (written by the supervisor)
+  DEATH_LEN: 69, // length of the text saying how it ended
+  DEAD: 128, //     DEAD + i: 1 once worker i has ended
+  OWNER: 256, //    OWNER + p: −1 closed or done, 0 open, 1 + index of the thread running it
   WORDS: 512,
   TEXT_AT: 2048, // byte offset of the error text (UTF-16)
+  DEATH_AT: 2816, // byte offset of the death text (UTF-16)
   TEXT_CHARS: 384,
   /** doubles per call: the kernel's id (−1: none), the argument that gets the thread's scratch (1…13, or 0), 13 arguments */
   CALL: 15,
@@ -47,12 +56,20 @@ const LAYOUT = {
   SPIN_MS: 1,
 } as const;
 
-/** Most threads a pool runs (the DEAD word range; backend.ts's MAX_THREADS). */
+/**
+ * The test hook's faults, by the FAULT word's value: a part that throws (1), and a worker that
+ * dies holding its part: process.exit(3) (2, Node), an uncaught error (3), terminate() by the
+ * supervisor (4), running out of heap (5, Node; with Pool.testHeapMb).
+ */
+const FAULTS = { throw: 1, exit: 2, crash: 3, terminate: 4, oom: 5 } as const;
+export type TestFault = keyof typeof FAULTS;
+
+/** Most threads a pool runs (the DEAD word range; execution-options.ts's MAX_THREADS). */
 const MAX_POOL_THREADS = LAYOUT.OWNER - LAYOUT.DEAD;
 /** Most parts in one dispatch (the OWNER word range). */
 export const MAX_PARTS = LAYOUT.WORDS - LAYOUT.OWNER;
 /** Bytes of the control block. */
-export const CONTROL_BYTES = LAYOUT.TEXT_AT + LAYOUT.TEXT_CHARS * 2;
+export const CONTROL_BYTES = LAYOUT.DEATH_AT + LAYOUT.TEXT_CHARS * 2;
 /** Bytes of the parts list. */
 export const COMMAND_BYTES = MAX_PARTS * LAYOUT.STRIDE * 8;
 /** The caller's sleeps on DONE are slices of this length (ms), after each of which it checks for dead workers. */
@@ -76,27 +93,18 @@ interface WorkerInit {
 
 /**
  * Claims and runs parts until none is left: the loop of every thread, the caller's included. As
- * the workers run it from its source text, it may use nothing from outside itself.
+ * the workers run it from its source text, it may use nothing from outside itself. `fault` is
+ * the host's way to fail as the test hook asks (a FAULTS value above 1; it does not return).
  */
 function claimParts(ctl: Int32Array, cmd: Float64Array, fns: ((...args: number[]) => void)[], index: number, scratch: number,
-                    L: typeof LAYOUT, text: Uint16Array, end: () => void): void {
-  for (;;) {
-    // the count and the next part are one word, taken by compare-exchange: a claim sees both of
-    // the same dispatch. (With a counter and a count apart, a thread slow to take its last, empty
-    // claim of one dispatch could add to the counter before the caller reset it for the next and
-    // read the next one's larger count: it ran a part of that dispatch twice and counted it done
-    // twice, and the caller returned before a part was done.)
-    const v = Atomics.load(ctl, L.NEXT);
-    const p = v & 0xffff;
-    if (p >= v >>> 16) return;
-    if (Atomics.compareExchange(ctl, L.NEXT, v, v + 1) !== v) continue;
-    Atomics.store(ctl, L.OWNER + p, index + 1);
+                    L: typeof LAYOUT, text: Uint16Array, fault: (kind: number) => void): void {
+  for (let p = 0; p < Atomics.load(ctl, L.COUNT); p++) {
+    if (Atomics.compareExchange(ctl, L.OWNER + p, 0, index + 1) !== 0) continue;
+    // (a worker that dies here holds part p: outside the try, so that nothing marks it done)
+    const f = index > 0 && Atomics.load(ctl, L.FAULT) !== 0 ? Atomics.exchange(ctl, L.FAULT, 0) : 0;
+    if (f > 1) fault(f);
     try {
-      if (index > 0 && Atomics.load(ctl, L.FAULT) !== 0) {
-        const f = Atomics.exchange(ctl, L.FAULT, 0);
-        if (f === 2) end();
-        if (f !== 0) throw new Error('a fault injected by a test');
-      }
+      if (f === 1) throw new Error('a fault injected by a test');
       for (let c = p * L.STRIDE; c < (p + 1) * L.STRIDE && cmd[c] >= 0; c += L.CALL) {
         const s = cmd[c + 1];
         fns[cmd[c]](s === 1 ? scratch : cmd[c + 2], s === 2 ? scratch : cmd[c + 3], s === 3 ? scratch : cmd[c + 4],
@@ -121,10 +129,10 @@ function claimParts(ctl: Int32Array, cmd: Float64Array, fns: ((...args: number[]
 
 /**
  * The whole program of a worker. It runs from its source text (Function.prototype.toString), so
- * it may use nothing from outside itself: claim is claimParts's source, post, onExit and end the
- * host's message, exit-hook and exit functions.
+ * it may use nothing from outside itself: claim is claimParts's source, post the host's message
+ * function (to the supervisor), fault the host's way to fail as the test hook asks.
  */
-function workerProgram(init: WorkerInit, claim: typeof claimParts, post: (m: unknown) => void, onExit: (f: () => void) => void, end: () => void): void {
+function workerProgram(init: WorkerInit, claim: typeof claimParts, post: (m: unknown) => void, fault: (kind: number) => void): void {
   const L = init.layout, index = init.index;
   let fns: ((...args: number[]) => void)[];
   try {
@@ -139,10 +147,6 @@ function workerProgram(init: WorkerInit, claim: typeof claimParts, post: (m: unk
   const ctl = new Int32Array(buf, init.ctl, L.WORDS);
   const cmd = new Float64Array(buf, init.cmd, (L.WORDS - L.OWNER) * L.STRIDE);
   const text = new Uint16Array(buf, init.ctl + L.TEXT_AT, L.TEXT_CHARS);
-  onExit(() => {
-    Atomics.store(ctl, L.DEAD + index, 1);
-    Atomics.notify(ctl, L.DONE);
-  });
   // the generation before the first dispatch, read before 'ready' lets the caller dispatch
   let seen = Atomics.load(ctl, L.GEN);
   post('ready');
@@ -156,20 +160,147 @@ function workerProgram(init: WorkerInit, claim: typeof claimParts, post: (m: unk
     }
     seen = g;
     if (Atomics.load(ctl, L.STOP) !== 0) return;
-    claim(ctl, cmd, fns, index, init.scratch, L, text, end);
+    claim(ctl, cmd, fns, index, init.scratch, L, text, fault);
   }
 }
 
-// (a dynamic import: the worker runs this as CommonJS or, when the process was started with
-// --input-type=module, which workers inherit, as an ES module)
-const nodeBoot = (): string => `import('node:worker_threads').then(({ workerData, parentPort }) =>
-(${workerProgram.toString()})(workerData, ${claimParts.toString()}, (m) => parentPort.postMessage(m), (f) => process.on('exit', f), () => process.exit(1)));`;
+/** What the supervisor is given: the control block, and each worker's init (worker i's at inits[i − 1]). */
+interface SupervisorSetup {
+  memory: WebAssembly.Memory;
+  ctl: number;
+  layout: typeof LAYOUT;
+  inits: WorkerInit[];
+  /** the test hook's heap limit for each worker (MiB; Node), or 0 */
+  heapMb: number;
+}
 
-const browserBoot = (): string => `self.onmessage = (e) => { self.onmessage = null;
-(${workerProgram.toString()})(e.data, ${claimParts.toString()}, (m) => self.postMessage(m), () => {}, () => self.close()); };`;
+/** What the supervisor's host gives it (Node's worker_threads, or a browser Worker's). */
+interface SupervisorHost {
+  /** Starts a worker on `init`; `onExit` only where workers have an exit event (Node). */
+  spawn(init: WorkerInit, onMessage: (m: unknown) => void, onError: (text: string) => void, onExit: (code: number) => void): { terminate(): void };
+  /** a worker's error event means it has stopped for good (browsers: there is no exit event, and a worker whose program threw out runs nothing more) */
+  errorEnds: boolean;
+  /** to the thread that made the pool */
+  post(m: unknown): void;
+  onMessage(f: (m: unknown) => void): void;
+  close(): void;
+}
 
-/** The host side of one worker: Node's worker_threads.Worker (terminate() resolves on exit) or a browser Worker. */
-interface HostWorker {
+/**
+ * The supervisor's program: starts the workers, says 'ready' once all are (or why one did not
+ * start), and from then on only watches. A worker that ends — its exit event, or in a browser an
+ * error out of its program, or a terminate() asked by the test hook — is marked in the control
+ * block: DEATH and its text for the first, DEAD + i, and a notify on DONE, where the caller
+ * waits. As it runs from its source text, it may use nothing from outside itself.
+ */
+function supervisorProgram(s: SupervisorSetup, host: SupervisorHost): void {
+  const L = s.layout;
+  const ctl = new Int32Array(s.memory.buffer, s.ctl, L.WORDS);
+  const text = new Uint16Array(s.memory.buffer, s.ctl + L.DEATH_AT, L.TEXT_CHARS);
+  const workers: { terminate(): void }[] = [];
+  let starting = s.inits.length; // workers not yet ready; −1 once one failed to start
+  const ended = (i: number, why: string) => {
+    if (starting !== 0) {
+      if (starting > 0) host.post({ error: `worker thread ${i} did not start (${why})` });
+      starting = -1;
+      return;
+    }
+    if (Atomics.load(ctl, L.DEAD + i) !== 0) return;
+    if (Atomics.compareExchange(ctl, L.DEATH, 0, i + 1) === 0) {
+      const msg = why.slice(0, L.TEXT_CHARS);
+      for (let k = 0; k < msg.length; k++) text[k] = msg.charCodeAt(k);
+      Atomics.store(ctl, L.DEATH_LEN, msg.length);
+    }
+    Atomics.store(ctl, L.DEAD + i, 1);
+    Atomics.notify(ctl, L.DONE);
+  };
+  const terminate = (i: number) => {
+    workers[i]?.terminate();
+    if (host.errorEnds) ended(i, 'it was terminated'); // (Node: its exit event says so)
+  };
+  for (const init of s.inits) {
+    const i = init.index;
+    let error = '';
+    workers[i] = host.spawn(init, (m) => {
+      if (m === 'ready') {
+        if (starting > 0 && --starting === 0) host.post('ready');
+      } else if (m === 'terminate me') {
+        terminate(i);
+      } else if (typeof m === 'object' && m !== null && 'error' in m) {
+        ended(i, String((m as { error: unknown }).error));
+      }
+    }, (e) => {
+      error = e;
+      if (host.errorEnds) ended(i, e);
+    }, (code) => ended(i, `it exited with code ${code}${error ? ` (${error})` : ''}`));
+  }
+  host.onMessage((m) => {
+    if (m === 'close') {
+      for (const w of workers) w?.terminate();
+      host.close();
+    } else if (typeof m === 'object' && m !== null && 'terminate' in m) {
+      terminate((m as { terminate: number }).terminate);
+    }
+  });
+}
+
+// The hosts' boot code, as source text. A worker's fault for the test hook: exit, throw out of
+// its program, ask the supervisor to terminate it (and wait for that), or allocate until its heap
+// is full. (Node boots through a dynamic import: the code runs as CommonJS or, when the process
+// was started with --input-type=module, which workers inherit, as an ES module.)
+const nodeWorkerBoot = (): string => `import('node:worker_threads').then(({ workerData, parentPort }) =>
+(${workerProgram.toString()})(workerData, ${claimParts.toString()}, (m) => parentPort.postMessage(m), (kind) => {
+  if (kind === ${FAULTS.exit}) process.exit(3);
+  if (kind === ${FAULTS.terminate}) { parentPort.postMessage('terminate me'); for (;;) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); }
+  if (kind === ${FAULTS.oom}) { const a = []; for (;;) a.push(new Array(1e5).fill(1.5)); }
+  throw new Error('a crash injected by a test');
+}));`;
+
+const nodeSupervisorBoot = (): string => `import('node:worker_threads').then(({ Worker, workerData, parentPort }) => {
+const boot = ${JSON.stringify(nodeWorkerBoot())};
+const limits = workerData.heapMb > 0 ? { resourceLimits: { maxOldGenerationSizeMb: workerData.heapMb, maxYoungGenerationSizeMb: 4 } } : {};
+(${supervisorProgram.toString()})(workerData, {
+  spawn(init, onMessage, onError, onExit) {
+    const w = new Worker(boot, { eval: true, workerData: init, ...limits });
+    w.on('message', onMessage);
+    w.on('error', (e) => onError(String(e)));
+    w.on('exit', onExit);
+    return { terminate: () => { void w.terminate(); } };
+  },
+  errorEnds: false,
+  post: (m) => parentPort.postMessage(m),
+  onMessage: (f) => parentPort.on('message', f),
+  close: () => process.exit(0),
+});
+});`;
+
+const browserWorkerBoot = (): string => `self.onmessage = (e) => { self.onmessage = null;
+(${workerProgram.toString()})(e.data, ${claimParts.toString()}, (m) => self.postMessage(m), (kind) => {
+  if (kind === ${FAULTS.terminate}) { self.postMessage('terminate me'); for (;;) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); }
+  throw new Error('a crash injected by a test');
+}); };`;
+
+const browserSupervisorBoot = (): string => `self.onmessage = (e) => { self.onmessage = null;
+const setup = e.data;
+const url = URL.createObjectURL(new Blob([${JSON.stringify(browserWorkerBoot())}], { type: 'text/javascript' }));
+let ready = 0;
+(${supervisorProgram.toString()})(setup, {
+  spawn(init, onMessage, onError) {
+    const w = new Worker(url);
+    w.onmessage = (e) => { if (e.data === 'ready' && ++ready === setup.inits.length) URL.revokeObjectURL(url); onMessage(e.data); };
+    w.onerror = (e) => { e.preventDefault(); onError(e.message || 'an error in the worker'); };
+    w.postMessage(init);
+    return { terminate: () => w.terminate() };
+  },
+  errorEnds: true,
+  post: (m) => self.postMessage(m),
+  onMessage: (f) => { self.onmessage = (e) => f(e.data); },
+  close: () => self.close(),
+}); };`;
+
+/** The host side of the supervisor: Node's worker_threads.Worker (terminate() resolves on exit) or a browser Worker. */
+interface Supervisor {
+  postMessage(m: unknown): void;
   terminate(): unknown;
 }
 
@@ -194,25 +325,28 @@ export class Pool {
   static dispatches = 0;
   /**
    * A test hook: the dispatch after `after` more dispatches (of any pool) makes the first part a
-   * worker claims fail — 'throw' makes it throw, 'exit' makes the worker exit its thread.
+   * worker claims fail as FAULTS says ('exit' and 'oom' in Node only).
    */
-  static testFault: { kind: 'throw' | 'exit'; after: number } | undefined;
+  static testFault: { kind: TestFault; after: number } | undefined;
+  /** A test hook: the heap limit (MiB) of the workers of pools started from now on (Node), for the fault 'oom'; 0: none. */
+  static testHeapMb = 0;
 
   readonly threads: number;
   readonly #ids: Map<string, number>;
   readonly #fns: ((...args: number[]) => void)[];
   readonly #ctl: Int32Array;
   readonly #text: Uint16Array;
+  readonly #deathText: Uint16Array;
   readonly #cmd: Float64Array;
   #count = 0;
-  #workers: HostWorker[];
+  #supervisor: Supervisor | undefined;
   #closed: string | undefined;
   /** resolves once close() has terminated every worker */
   terminated: Promise<void> | undefined;
   /** startNow's pool: resolves once each worker has instantiated the module, or the pool has closed because one could not */
   started: Promise<void> = Promise.resolve();
 
-  private constructor(o: PoolOptions, workers: HostWorker[]) {
+  private constructor(o: PoolOptions, supervisor: Supervisor) {
     this.threads = o.threads;
     const names = kernelNames(o.module);
     this.#ids = new Map(names.map((n, i) => [n, i]));
@@ -220,63 +354,48 @@ export class Pool {
     const buf = o.memory.buffer;
     this.#ctl = new Int32Array(buf, o.control, LAYOUT.WORDS);
     this.#text = new Uint16Array(buf, o.control + LAYOUT.TEXT_AT, LAYOUT.TEXT_CHARS);
+    this.#deathText = new Uint16Array(buf, o.control + LAYOUT.DEATH_AT, LAYOUT.TEXT_CHARS);
     this.#cmd = new Float64Array(buf, o.commands, MAX_PARTS * LAYOUT.STRIDE);
-    this.#workers = workers;
+    this.#supervisor = supervisor;
   }
 
-  /** Starts threads − 1 workers on the module and memory; resolves once every one has instantiated it. */
+  /** Starts the supervisor and through it threads − 1 workers on the module and memory; resolves once every one has instantiated it. */
   static async start(o: PoolOptions): Promise<Pool> {
-    if (!Number.isInteger(o.threads) || o.threads < 2 || o.threads > MAX_POOL_THREADS) {
-      throw new Error(`wasm-mlp internal: a pool needs 2 to ${MAX_POOL_THREADS} threads, got ${o.threads}`);
-    }
-    new Int32Array(o.memory.buffer, o.control, LAYOUT.WORDS).fill(0);
-    const workers: HostWorker[] = [];
-    let revokeBoot: (() => void) | undefined;
+    const setup = poolSetup(o);
+    const { supervisor, started } = isNodeHost() ? await nodeSupervisor(setup, o.importNode) : browserSupervisor(setup);
     try {
-      const { spawn, revoke } = isNodeHost() ? await nodeSpawner(o.importNode) : browserSpawner();
-      revokeBoot = revoke;
-      const ready: Promise<void>[] = [];
-      for (let i = 1; i < o.threads; i++) {
-        const init: WorkerInit = { module: o.module, memory: o.memory, index: i, ctl: o.control, cmd: o.commands, scratch: o.scratch[i], layout: LAYOUT };
-        const { worker, started } = spawn(init);
-        workers.push(worker);
-        ready.push(started.catch((e: Error) => { throw new Error(`worker thread ${i} did not start (${e.message})`); }));
-      }
-      await Promise.all(ready);
-      revokeBoot?.();
+      await started;
     } catch (e) {
-      for (const w of workers) void w.terminate();
+      void supervisor.terminate();
       throw e;
     }
-    return new Pool(o, workers);
+    return new Pool(o, supervisor);
   }
 
   /**
-   * Starts threads − 1 workers on the module and memory at once, without waiting for them: until a
-   * worker has instantiated the module, the caller claims every part itself (which thread runs a
-   * part never changes its result). A worker that cannot start closes the pool (the kernels then
-   * run on the caller, and `closed` says why). Needs a start() before it in this process (on
-   * Node, start() loads the Worker class).
+   * Starts the supervisor and the workers as start() does, but returns at once, without waiting
+   * for them: until a worker has instantiated the module, the caller claims every part itself
+   * (which thread runs a part never changes its result). A worker that cannot start closes the
+   * pool (the kernels then run on the caller, and `closed` says why); `started` settles then, or
+   * once every worker is up. Needs a start() before it in this process (on Node, start() loads
+   * the Worker class).
    */
   static startNow(o: PoolOptions): Pool {
-    new Int32Array(o.memory.buffer, o.control, LAYOUT.WORDS).fill(0);
-    const workers: HostWorker[] = [];
-    const ready: Promise<void>[] = [];
-    let failed: string | undefined;
-    let spawner: Spawner | undefined;
+    let pool: Pool;
     try {
-      spawner = isNodeHost() ? nodeSpawnerNow() : browserSpawner();
-      for (let i = 1; i < o.threads; i++) {
-        const { worker, started } = spawner.spawn({ module: o.module, memory: o.memory, index: i, ctl: o.control, cmd: o.commands, scratch: o.scratch[i], layout: LAYOUT });
-        workers.push(worker);
-        ready.push(started.catch((e: Error) => { throw new Error(`worker thread ${i} did not start (${e.message})`); }));
-      }
+      const { supervisor, started } = isNodeHost() ? nodeSupervisorNow(poolSetup(o)) : browserSupervisor(poolSetup(o));
+      pool = new Pool(o, supervisor);
+      pool.started = started.catch((e: Error) => pool.close(e.message));
     } catch (e) {
-      failed = `the worker threads did not start (${(e as Error).message})`;
+      pool = Pool.closedOn(o, `the worker threads did not start (${(e as Error).message})`);
     }
-    const pool = new Pool(o, workers);
-    if (failed !== undefined) pool.close(failed);
-    pool.started = Promise.all(ready).then(() => spawner?.revoke?.(), (e: Error) => { spawner?.revoke?.(); pool.close(e.message); });
+    return pool;
+  }
+
+  /** A pool closed from the start, saying why: its kernels run on the caller (a fresh backend of a pool that a failed worker closed). */
+  static closedOn(o: PoolOptions, why: string): Pool {
+    const pool = new Pool(o, { postMessage() {}, terminate() {} });
+    pool.close(why);
     return pool;
   }
 
@@ -325,34 +444,39 @@ export class Pool {
 
   /**
    * Runs every part (this thread takes its share) and returns when all are done. Throws when a
-   * part threw or a worker died, once the other parts are done; the pool is then closed.
+   * part threw or a worker died, once no live thread runs a part; the pool is then closed.
    * workerFirst (for the tests): this thread claims parts only after a worker has claimed one.
    */
   run(workerFirst = false): void {
     if (this.#closed !== undefined) throw new Error(`wasm-mlp internal: the thread pool is closed (${this.#closed})`);
     const ctl = this.#ctl, L = LAYOUT, n = this.#count;
-    this.#checkAlive();
+    if (Atomics.load(ctl, L.DEATH) !== 0) this.#fail(this.#death('between calls'));
     Pool.dispatches++;
     const f = Pool.testFault;
     const fault = f !== undefined && f.after-- === 0;
     if (fault) Pool.testFault = undefined;
-    // the parts are written; publish them: DONE and the owners before NEXT (a worker that claims
-    // a part of this dispatch sees all of them), then wake the workers
+    // the parts are written; publish them: COUNT, DONE, ERR and FAULT before the parts open (a
+    // thread that claims a part of this dispatch sees all of them), then wake the workers
+    Atomics.store(ctl, L.COUNT, n);
     Atomics.store(ctl, L.DONE, 0);
     Atomics.store(ctl, L.ERR, 0);
+    if (fault) Atomics.store(ctl, L.FAULT, FAULTS[f.kind]);
     for (let p = 0; p < n; p++) Atomics.store(ctl, L.OWNER + p, 0);
-    if (fault) Atomics.store(ctl, L.FAULT, f.kind === 'throw' ? 1 : 2);
-    Atomics.store(ctl, L.NEXT, n * 0x10000);
     Atomics.add(ctl, L.GEN, 1);
     Atomics.notify(ctl, L.GEN);
-    // (with a fault to inject, a worker must claim a part: the caller waits for one to)
-    if (fault || workerFirst) for (let t = Date.now(); Atomics.load(ctl, L.NEXT) === n * 0x10000 && Date.now() - t < 10_000;) Atomics.wait(ctl, L.NEXT, n * 0x10000, 1);
+    // (with a fault to inject, a worker must claim a part: the caller spins, then waits, for one to)
+    if (fault || workerFirst) {
+      for (let spins = 0, t0 = performance.now(); !this.#claimedAny(n) && performance.now() - t0 < 10_000;) {
+        if ((++spins & 1023) === 0 && performance.now() - t0 > L.SPIN_MS) Atomics.wait(ctl, L.OWNER, 0, 1);
+      }
+    }
     claimParts(ctl, this.#cmd, this.#fns, 0, 0, L, this.#text, () => {});
+    // every part is claimed now: wait for those of the workers, or for the supervisor's word that one died
     for (let spins = 0, t0 = performance.now(); ;) {
       const done = Atomics.load(ctl, L.DONE);
       if (done >= n) break;
       if ((++spins & 1023) !== 0) continue;
-      if (done + this.#lostParts(n) >= n) this.#fail(`worker thread ${this.#deadWorker()} (of ${this.threads}) exited during a kernel call`);
+      if (done + this.#lostParts(n) >= n) this.#fail(this.#death('during a kernel call'));
       if (performance.now() - t0 > L.SPIN_MS) Atomics.wait(ctl, L.DONE, done, WAIT_SLICE_MS);
     }
     const failed = Atomics.load(ctl, L.ERR);
@@ -362,7 +486,13 @@ export class Pool {
     }
   }
 
-  /** parts claimed by a worker that has exited and not done */
+  /** a part of the current dispatch has been claimed */
+  #claimedAny(n: number): boolean {
+    for (let p = 0; p < n; p++) if (Atomics.load(this.#ctl, LAYOUT.OWNER + p) !== 0) return true;
+    return false;
+  }
+
+  /** parts held by a worker that has ended */
   #lostParts(n: number): number {
     let lost = 0;
     for (let p = 0; p < n; p++) {
@@ -372,15 +502,11 @@ export class Pool {
     return lost;
   }
 
-  #deadWorker(): number {
-    for (let i = 1; i < this.threads; i++) if (Atomics.load(this.#ctl, LAYOUT.DEAD + i) !== 0) return i;
-    return 0;
-  }
-
-  /** A worker that exited between dispatches closes the pool before the next one starts. */
-  #checkAlive(): void {
-    const dead = this.#deadWorker();
-    if (dead !== 0) this.#fail(`worker thread ${dead} (of ${this.threads}) has exited`);
+  /** 'worker thread i (of n) died <when>: <how>', as the supervisor wrote it (its first death). */
+  #death(when: string): string {
+    const who = Atomics.load(this.#ctl, LAYOUT.DEATH) - 1;
+    const why = String.fromCharCode(...this.#deathText.subarray(0, Atomics.load(this.#ctl, LAYOUT.DEATH_LEN)));
+    return `worker thread ${who} (of ${this.threads}) died ${when}: ${why}`;
   }
 
   #fail(what: string): never {
@@ -388,15 +514,29 @@ export class Pool {
     throw new Error(`wasm-mlp: ${what}`);
   }
 
-  /** Stops and terminates the workers; later run() calls throw. */
+  /**
+   * A test hook: the supervisor terminates worker i, as if from outside; resolves once it has
+   * marked the worker dead.
+   */
+  async testTerminate(i: number): Promise<void> {
+    this.#supervisor?.postMessage({ terminate: i });
+    for (let t = Date.now(); Atomics.load(this.#ctl, LAYOUT.DEAD + i) === 0;) {
+      if (Date.now() - t > 10_000) throw new Error(`worker thread ${i} was not marked dead within 10 s`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  /** Stops and terminates the workers and their supervisor; later run() calls throw. */
   close(why = 'disposed'): void {
     if (this.#closed !== undefined) return;
     this.#closed = why;
     Atomics.store(this.#ctl, LAYOUT.STOP, 1);
     Atomics.add(this.#ctl, LAYOUT.GEN, 1);
     Atomics.notify(this.#ctl, LAYOUT.GEN);
-    this.terminated = Promise.all(this.#workers.map((w) => w.terminate())).then(() => undefined);
-    this.#workers = [];
+    const sup = this.#supervisor!;
+    this.#supervisor = undefined;
+    sup.postMessage('close');
+    this.terminated = Promise.resolve(sup.terminate()).then(() => undefined);
   }
 }
 
@@ -405,53 +545,67 @@ export function isNodeHost(): boolean {
   return typeof process === 'object' && typeof process.versions?.node === 'string';
 }
 
-type Spawner = { spawn(init: WorkerInit): { worker: HostWorker; started: Promise<void> }; revoke?: () => void };
+/** The control block of a new pool (cleared, every part closed) and what its supervisor is given. */
+function poolSetup(o: PoolOptions): SupervisorSetup {
+  if (!Number.isInteger(o.threads) || o.threads < 2 || o.threads > MAX_POOL_THREADS) {
+    throw new Error(`wasm-mlp internal: a pool needs 2 to ${MAX_POOL_THREADS} threads, got ${o.threads}`);
+  }
+  const ctl = new Int32Array(o.memory.buffer, o.control, LAYOUT.WORDS);
+  ctl.fill(0);
+  ctl.fill(-1, LAYOUT.OWNER); // every part closed
+  const inits: WorkerInit[] = [];
+  for (let i = 1; i < o.threads; i++) {
+    inits.push({ module: o.module, memory: o.memory, index: i, ctl: o.control, cmd: o.commands, scratch: o.scratch[i], layout: LAYOUT });
+  }
+  return { memory: o.memory, ctl: o.control, layout: LAYOUT, inits, heapMb: Pool.testHeapMb };
+}
 
-/** Node's Worker class, once a pool has started (Pool.startNow spawns with it synchronously). */
+type Started = { supervisor: Supervisor; started: Promise<void> };
+
+/** Node's Worker class, once a pool has started (Pool.startNow starts one with it synchronously). */
 let NodeWorker: typeof import('node:worker_threads').Worker | undefined;
 
-function nodeSpawnerNow(): Spawner {
-  if (NodeWorker === undefined) throw new Error('wasm-mlp internal: Pool.startNow before any Pool.start');
-  return nodeSpawnerOf(NodeWorker);
-}
-
-async function nodeSpawner(importNode: typeof ImportNode): Promise<Spawner> {
+async function nodeSupervisor(setup: SupervisorSetup, importNode: typeof ImportNode): Promise<Started> {
   NodeWorker = (await importNode<typeof import('node:worker_threads')>('worker_threads')).Worker;
-  return nodeSpawnerOf(NodeWorker);
+  return nodeSupervisorNow(setup);
 }
 
-function nodeSpawnerOf(Worker: typeof import('node:worker_threads').Worker): Spawner {
-  const boot = nodeBoot();
-  return {
-    spawn(init) {
-      const worker = new Worker(boot, { eval: true, workerData: init });
+function nodeSupervisorNow(setup: SupervisorSetup): Started {
+  const Worker = NodeWorker;
+  if (Worker === undefined) throw new Error('wasm-mlp internal: Pool.startNow before any Pool.start');
+  const sup = new Worker(nodeSupervisorBoot(), { eval: true, workerData: setup });
+  // what the supervisor has to say after the start goes through the control block, not as events
+  sup.on('error', () => {});
+  const started = new Promise<void>((resolve, reject) => {
+    const onMessage = (m: unknown) => settle(m === 'ready' ? undefined : new Error((m as { error: string }).error));
+    const onError = (e: Error) => settle(new Error(`the thread supervisor failed (${e.message})`));
+    const onExit = (code: number) => settle(new Error(`the thread supervisor exited with code ${code}`));
+    const settle = (e: Error | undefined) => {
+      sup.off('message', onMessage).off('error', onError).off('exit', onExit);
       // a pool never keeps a Node process alive: the caller waits for workers through shared
-      // memory, not through the event loop, so a script ends when its own work does
-      worker.unref();
-      // failures after the start are reported through the control block, not as events
-      worker.on('error', () => {});
-      const started = new Promise<void>((resolve, reject) => {
-        worker.once('message', (m: unknown) => (m === 'ready' ? resolve() : reject(new Error((m as { error: string }).error))));
-        worker.once('error', reject);
-        worker.once('exit', (code) => reject(new Error(`it exited with code ${code}`)));
-      });
-      return { worker, started };
-    },
-  };
+      // memory, not through the event loop, so a script ends when its own work does (and the
+      // supervisor with it; unref'd only now, as a 'message' listener would ref it again)
+      sup.unref();
+      if (e) reject(e);
+      else resolve();
+    };
+    sup.on('message', onMessage).on('error', onError).on('exit', onExit);
+  });
+  return { supervisor: sup, started };
 }
 
-function browserSpawner(): Spawner {
-  const url = URL.createObjectURL(new Blob([browserBoot()], { type: 'text/javascript' }));
-  return {
-    spawn(init) {
-      const worker = new Worker(url);
-      const started = new Promise<void>((resolve, reject) => {
-        worker.onmessage = (e: MessageEvent) => (e.data === 'ready' ? resolve() : reject(new Error((e.data as { error: string }).error)));
-        worker.onerror = (e: ErrorEvent) => reject(new Error(e.message || 'a worker error'));
-      });
-      worker.postMessage(init);
-      return { worker, started };
-    },
-    revoke: () => URL.revokeObjectURL(url),
-  };
+function browserSupervisor(setup: SupervisorSetup): Started {
+  const url = URL.createObjectURL(new Blob([browserSupervisorBoot()], { type: 'text/javascript' }));
+  const sup = new Worker(url);
+  const started = new Promise<void>((resolve, reject) => {
+    sup.onmessage = (e: MessageEvent) => {
+      sup.onmessage = null;
+      URL.revokeObjectURL(url);
+      if (e.data === 'ready') resolve();
+      else reject(new Error((e.data as { error: string }).error));
+    };
+    sup.onerror = (e: ErrorEvent) => reject(new Error(`the thread supervisor failed (${e.message || 'an error'})`));
+  });
+  sup.postMessage(setup);
+  return { supervisor: sup, started };
 }

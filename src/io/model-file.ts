@@ -11,11 +11,13 @@
  * the network is built. A rejected file throws an Error naming the path of the bad value
  * (e.g. `params[1].W[37]`) and leaves nothing behind.
  */
-import { BACKENDS, type BackendName } from '../core/backend.js';
+import type { BackendName } from '../core/backend.js';
 import {
   ACTIVATIONS, LOSSES, NETWORK_LIMITS, paramCount as countParams, type Activation, type LayerParams, type LayerParamsInput, type Loss,
 } from '../core/architecture.js';
-import { fail } from '../util/validate.js';
+import { BACKENDS, checkExecutionOptions, type ThreadsOption } from '../core/execution-options.js';
+import type { SimdOption } from '../core/modules.js';
+import { fail, ownOptions } from '../util/validate.js';
 import { element as elementOf, ownValue as ownValueOf, parseJSONText, plainObject, type JsonShapeLimits } from './untrusted.js';
 
 export const MODEL_FORMAT = 'wasm-mlp';
@@ -46,6 +48,26 @@ export interface ModelJSON {
 export interface FromJSONOptions {
   /** backend of the new network: 'wasm' (default) or 'js'; any model loads on either */
   backend?: BackendName;
+  /** threads the large products are split over, as Network.create's (default 'auto'); `net.threads` says how many run */
+  threads?: ThreadsOption;
+  /** the kernel build, as Network.create's: 'auto' (default), 'relaxed' or 'plain'; `net.simd` says which runs */
+  simd?: SimdOption;
+}
+
+/** What a loader passes on to Network.create: the backend, threads and simd, checked. */
+export type LoadOptions = Required<FromJSONOptions>;
+const LOAD_KEYS = ['backend', 'threads', 'simd'];
+
+/**
+ * The options of Network.fromJSON and loadModel: undefined or an object of LOAD_KEYS (any other
+ * key is an error naming the closest), threads and simd checked as Network.create checks them.
+ */
+export function checkLoadOptions(where: string, options: unknown): LoadOptions {
+  if (options === undefined) return { backend: 'wasm', threads: 'auto', simd: 'auto' };
+  const o = ownOptions(where, options, LOAD_KEYS, 'an object { backend?, threads?, simd? }');
+  const backend = o.backend ?? 'wasm';
+  if (!BACKENDS.includes(backend as BackendName)) fail(where, 'options.backend', "'wasm' or 'js'", backend);
+  return { backend: backend as BackendName, ...checkExecutionOptions(where, o, 'options.') };
 }
 
 /** Limits checked before anything is allocated from a file's sizes: Network.create's own, and the text's. */
@@ -122,13 +144,12 @@ export function modelToJSON(net: ModelSource): ModelJSON {
 }
 
 /**
- * A model file's text or parsed object, checked, and the backend of fromJSON's options: what
- * Network.fromJSON passes to Network.create and setParams. A bad file throws an Error naming the
- * path of what is wrong.
+ * A model file's text or parsed object, checked, and fromJSON's options: what Network.fromJSON
+ * passes to Network.create and setParams. A bad file throws an Error naming the path of what is wrong.
  */
-export function readModelFile(json: unknown, options: FromJSONOptions | undefined): { backend: BackendName; model: CheckedModel } {
-  const backend = checkFromJSONOptions(options);
-  return { backend, model: readModel(json) };
+export function readModelFile(json: unknown, options: FromJSONOptions | undefined): { options: LoadOptions; model: CheckedModel } {
+  const checked = checkLoadOptions(WHERE, options);
+  return { options: checked, model: readModel(json) };
 }
 
 /**
@@ -137,14 +158,6 @@ export function readModelFile(json: unknown, options: FromJSONOptions | undefine
  */
 export function architectureRejected(e: unknown): Error {
   return new Error(`${WHERE}: the model's architecture is not accepted: ${(e as Error).message}`);
-}
-
-function checkFromJSONOptions(options: unknown): BackendName {
-  if (options === undefined) return 'wasm';
-  if (typeof options !== 'object' || options === null) fail(WHERE, 'options', 'an object { backend? }', options);
-  const backend = ownValue(options, 'backend', 'options') ?? 'wasm';
-  if (!BACKENDS.includes(backend as BackendName)) fail(WHERE, 'options.backend', "'wasm' or 'js'", backend);
-  return backend as BackendName;
 }
 
 export interface CheckedModel {

@@ -40,7 +40,8 @@ export function relu_forward(h: Float32Array, a: number, z: number, n: number): 
   const a0 = a >> 2, z0 = z >> 2;
   for (let i = 0; i < n; i++) {
     const zi = h[z0 + i];
-    h[a0 + i] = zi > 0 ? zi : 0;
+    // wasm's pmax(z, 0): z < 0 ? 0 : z, which keeps −0 and NaN
+    h[a0 + i] = zi < 0 ? 0 : zi;
   }
 }
 
