@@ -114,8 +114,11 @@ const netOptions = (a: Arch, mod: EngineModule, seed?: number): NetworkOptions =
 /** The bits of a float32 or float64 array, to compare two for identity */
 const bytes = (x: Float32Array | Float64Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength);
 
-/** On threads, the cases per property are this share of the others' (each network starts a worker, ≈ 20 ms). */
-const runsOn = (mod: EngineModule, runs: number) => (mod.threads > 1 ? Math.round(runs / 3) : runs);
+/**
+ * On threads, the cases per property are a sixth of the others': each network starts a
+ * supervisor thread and a worker (≈ 45 ms on the 2-core development machine, measured).
+ */
+const runsOn = (mod: EngineModule, runs: number) => (mod.threads > 1 ? Math.round(runs / 6) : runs);
 
 describe.each(PROPERTY_MODULES)('generated networks on $name', (mod) => {
   // on threads: every product of two blocks or more splits (these networks' are all below MIN_PART_WORK)
@@ -219,15 +222,19 @@ describe.each(PROPERTY_MODULES)('generated networks on $name', (mod) => {
     });
   }
 
-  it.each(MODEL_FORMATS)(`a trained network through the $name format, read on each backend: the same parameters, bit for bit (${runsOn(mod, 120)} architectures)`, (format) => splitting(async () => {
+  it.each(MODEL_FORMATS)(`a trained network through the $name format, read on each backend and on its own module: the same parameters, bit for bit (${runsOn(mod, 120)} architectures)`, (format) => splitting(async () => {
     await fc.assert(fc.asyncProperty(arch, trainOpts, counted(async (a, o) => {
       const { X, Y } = data(a, 16);
       const net = await Network.create(netOptions(a, mod, 3));
       net.train(X, Y, options(a, o, 16));
       const file = format.write(net);
-      // (a reader takes a backend; which module or thread count then runs cannot change what it reads)
-      for (const backend of new Set(ENGINE_MODULES.map((m) => m.backend))) {
-        const back = await format.read(file, backend);
+      // read on each backend as the reader runs it by default, and on the module (and threads) it was trained on
+      const readers: { backend: EngineModule['backend']; execution?: { simd?: EngineModule['simd']; threads: number } }[] = [
+        ...new Set(ENGINE_MODULES.map((m) => m.backend))].map((backend) => ({ backend }));
+      if (mod.backend === 'wasm') readers.push({ backend: 'wasm', execution: { simd: mod.simd, threads: mod.threads } });
+      for (const { backend, execution } of readers) {
+        const back = await format.read(file, backend, execution);
+        if (execution) expect([back.simd, back.threads], back.notes.join('; ')).toEqual([execution.simd, execution.threads]);
         expect(back.layers).toEqual(net.layers);
         expect(back.activations).toEqual(net.activations);
         expect(back.loss).toBe(net.loss);

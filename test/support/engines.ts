@@ -57,16 +57,16 @@ export interface ModelFormat {
   where: string;
   /** the network's file */
   write(net: Network): ModelFile;
-  /** a network from such a file (or a hostile one), on a backend */
-  read(file: ModelFile, backend: BackendName): Promise<Network>;
+  /** a network from such a file (or a hostile one), on a backend (and a module and thread count: the reader's default if not given) */
+  read(file: ModelFile, backend: BackendName, execution?: { simd?: SimdName; threads?: number }): Promise<Network>;
 }
 
 export const MODEL_FORMATS: readonly ModelFormat[] = [
-  { name: 'json', where: 'Network.fromJSON', write: (net) => ({ text: JSON.stringify(net) }), read: (f, backend) => Network.fromJSON(f.text, { backend }) },
+  { name: 'json', where: 'Network.fromJSON', write: (net) => ({ text: JSON.stringify(net) }), read: (f, backend, execution) => Network.fromJSON(f.text, { backend, ...execution }) },
   {
     name: 'TF.js (model.json + weights.bin)', where: 'fromTFJS',
     write: (net) => { const a = toTFJS(net); return { text: JSON.stringify(tfjsModelJSON(a)), bytes: new Uint8Array(a.weightData) }; },
-    read: (f, backend) => fromTFJS(f.text, { backend, weightData: f.bytes ?? new Uint8Array(0) }),
+    read: (f, backend, execution) => fromTFJS(f.text, { backend, ...execution, weightData: f.bytes ?? new Uint8Array(0) }),
   },
 ];
 
