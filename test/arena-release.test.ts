@@ -12,7 +12,7 @@ import { observeWasmMemory } from '../src/core/backend.js';
 import { Pool } from '../src/core/pool.js';
 import { bitEqual, randomArray } from './support/helpers.js';
 import { fullGc } from './support/gc.js';
-import { liveThreads, threadsDownTo } from './support/threads.js';
+import { liveThreads, threadsAt } from './support/threads.js';
 
 const { X, Y } = datasets.flower({ m: 400, seed: 1 });
 const M = 2_000_000;
@@ -136,16 +136,18 @@ describe('the arena of a network on 2 threads after a predict on 100 000 columns
     expect(seen[0].buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(seen[0].buffer.byteLength).toBe(earlier);
     expect(net.threads, net.notes.join('; ')).toBe(2);
-    // the old pool's worker has ended and the new one runs: as many threads as before the predict
-    expect(await threadsDownTo(threads)).toBe(threads);
+    // the old pool's threads have ended and the new one's run (they start in the background): as
+    // many threads as before the predict
+    expect(await threadsAt(threads)).toBe(threads);
     registry.register(memories[0], 'the large memory');
     memories.length = 0;
     seen.length = 0;
     await fullGc();
     expect(collected).toBe(true);
     // and its pages went back to the system (no thread holds the old memory): of the 85 MiB, less
-    // than 16 MiB of resident size remains, which is the outputs P (1.5 MiB) and allocator noise
-    expect(process.memoryUsage().rss - rss).toBeLessThan(16 * 2 ** 20);
+    // than half stays resident — what does is the outputs P (1.5 MiB), the new pool's freshly
+    // started threads and allocator noise (1–22 MiB, measured); a kept memory would be all 85
+    expect(process.memoryUsage().rss - rss).toBeLessThan(40 * 2 ** 20);
     // the same outputs as the twin's (same parameters, same kernels), and the same parameters
     const head = { rows: 16, cols: 1000, data: new Float32Array(16 * 1000) };
     for (let i = 0; i < 16; i++) head.data.set(HUGE16.data.subarray(i * MT, i * MT + 1000), i * 1000);

@@ -20,3 +20,14 @@ export async function threadsDownTo(n: number, ms = 10_000): Promise<number> {
   }
   return now;
 }
+
+/** Waits (up to `ms`) until exactly `n` threads run, as old workers exit and new ones start; returns the count then. */
+export async function threadsAt(n: number, ms = 10_000): Promise<number> {
+  const t0 = Date.now();
+  let now = liveThreads();
+  while (now !== n && Date.now() - t0 < ms) {
+    await new Promise((r) => setTimeout(r, 20));
+    now = liveThreads();
+  }
+  return now;
+}
