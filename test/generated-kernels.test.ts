@@ -438,7 +438,7 @@ describe('generated parity between the modules', () => {
 /**
  * (M, N, K) with 2·MIN_PART_WORK to 2^19 multiply-adds: split into blocks of columns (N ≥ 9) or,
  * for a C of few columns (N ≤ 8, as dA = Wᵀ·dZ of a small batch), of rows. (M and N from 16 and
- * 256 keep the inputs under 2^18 values: generating them is most of a case's time.)
+ * 256 keep the inputs under 2^19 values: generating them is most of a case's time.)
  */
 const splitShape = fc.tuple(
   fc.oneof(

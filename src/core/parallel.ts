@@ -13,7 +13,7 @@ import { MAX_PARTS, type Pool } from './pool.js';
  * 10–20 µs of waking and waiting; at ≈ 3–10 multiply-adds per ns a share of 2^17 takes ≈ 15–40 µs.
  */
 export const MIN_PART_WORK = 1 << 17;
-/** A product with fewer multiply-adds than two parts' work is never split (unless a test lowered the work: splitFrom). */
+/** A product with fewer multiply-adds than two parts' work is never split (splitMinWork(): this, unless a test lowered it). */
 export const SPLIT_MIN_WORK = 2 * MIN_PART_WORK;
 /** The work per part a product needs to split: MIN_PART_WORK, unless a test lowered it (splitFrom). */
 let minPartWork = MIN_PART_WORK;
