@@ -38,7 +38,8 @@ const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
 
 for (const name of (values.workloads ?? Object.keys(WORKLOADS).join(',')).split(',')) {
   const { X, Y, layers, lr } = WORKLOADS[name]();
-  const make = (l) => l.Network.create({ layers, seed: 1, backend: 'wasm' });
+  // this build on one thread and the plain module, as the baseline (which has neither option) runs
+  const make = (l) => l.Network.create({ layers, seed: 1, backend: 'wasm', ...(l === lib ? { threads: 1, simd: 'plain' } : {}) });
   const nets = { train: await make(lib), stepApi: await make(lib), train1: await make(lib), ...(base ? { baseline: await make(base) } : {}) };
   const p0 = nets.train.getParams();
   const batch = nets.stepApi.batch(X, Y);
