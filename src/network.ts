@@ -358,11 +358,13 @@ export class Network {
 
   /**
    * The arena planned for mCap columns on a fresh memory of the same backend (a WebAssembly
-   * memory cannot shrink): the parameters, gradients and optimizer state — everything before the
-   * batch region, at the same offsets in every plan — are copied over, the old memory is dropped.
+   * memory cannot shrink; on threads a new shared memory and new workers): the parameters,
+   * gradients and optimizer state — everything before the batch region, at the same offsets in
+   * every plan — are copied over, the old memory is dropped.
    */
   #moveArena(mCap: number): void {
-    const be = this.#be!.fresh();
+    const old = this.#be!;
+    const be = old.fresh();
     const plan = planArena(this.layers, mCap, be.base, this.#extras);
     const heap = be.reserve(plan.end);
     heap.set(this.#e.heap.subarray(be.base >> 2, plan.X >> 2), be.base >> 2);
@@ -370,6 +372,7 @@ export class Network {
     this.#e = createEngine(be.kernels, this.layers, this.activations, this.loss, plan, heap, be.raw, be.splitWork);
     this.#xFrom = this.#yFrom = undefined; // the batch region is new memory
     this.#invalidate();
+    old.dispose(); // (on threads: terminates the workers of the old memory)
   }
 
   /** Releases the network's memory; every later call throws. */

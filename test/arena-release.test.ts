@@ -2,14 +2,17 @@
  * After a predict or predictProba on a very large X, the network gives the memory back: a pass
  * that grew the arena by more than RELEASE_BYTES moves the network to a fresh memory of its
  * earlier size (a WebAssembly memory cannot shrink), parameters and optimizer state carried over
- * bit for bit, and the large memory is collected. Smaller passes keep their batch region.
+ * bit for bit, and the large memory is collected. Smaller passes keep their batch region. A
+ * network on threads moves to a new shared memory with new workers, and the old ones end.
  */
 import { describe, expect, it } from 'vitest';
 import { Network, datasets } from '../src/index.js';
 import { RELEASE_BYTES } from '../src/network.js';
 import { observeWasmMemory } from '../src/core/backend.js';
-import { bitEqual } from './support/helpers.js';
+import { Pool } from '../src/core/pool.js';
+import { bitEqual, randomArray } from './support/helpers.js';
 import { fullGc } from './support/gc.js';
+import { liveThreads, threadsAt } from './support/threads.js';
 
 const { X, Y } = datasets.flower({ m: 400, seed: 1 });
 const M = 2_000_000;
@@ -91,3 +94,79 @@ function sliceCols(j0: number, n: number): Float32Array {
   for (let i = 0; i < 2; i++) out.set(HUGE.data.subarray(i * M + j0, i * M + j0 + n), i * n);
   return out;
 }
+
+describe('the arena of a network on 2 threads after a predict on 100 000 columns', () => {
+  // 16-64-4: its products on batches of 256 split over the threads (64·256·16 = 2·MIN_PART_WORK)
+  const layers = [16, 64, 4];
+  const m = 512, MT = 100_000;
+  const Xt = { rows: 16, cols: m, data: randomArray(16 * m, 11, -2, 2) };
+  const Yt = Array.from(randomArray(m, 12, 0, 4), Math.floor);
+  const HUGE16 = { rows: 16, cols: MT, data: randomArray(16 * MT, 13, -2, 2) };
+  const run = { epochs: 2, batchSize: 256, optimizer: 'adam', learningRate: 0.01 } as const;
+  async function trainedOnThreads() {
+    const memories: WebAssembly.Memory[] = [];
+    observeWasmMemory((mem) => memories.push(mem));
+    const net = await Network.create({ layers, activations: ['tanh', 'softmax'], threads: 2, simd: 'plain', seed: 4 });
+    observeWasmMemory(undefined);
+    expect(net.threads, net.notes.join('; ')).toBe(2);
+    const before = Pool.dispatches;
+    net.train(Xt, Yt, run);
+    expect(Pool.dispatches - before, 'the products split over the threads').toBeGreaterThan(0);
+    return { net, memories };
+  }
+
+  it('moves to a fresh shared memory of its earlier size with new workers; the old memory is collected and its worker ends; parameters and training unchanged, bit for bit', async () => {
+    const { net, memories } = await trainedOnThreads();
+    const twin = (await trainedOnThreads()).net; // the same run, never predicting
+    const earlier = memories[0].buffer.byteLength;
+    const threads = liveThreads();
+    const params = net.getParams();
+    await fullGc();
+    const rss = process.memoryUsage().rss;
+    let collected = false;
+    const registry = new FinalizationRegistry(() => { collected = true; });
+    const seen: WebAssembly.Memory[] = [];
+    observeWasmMemory((mem) => seen.push(mem));
+    const P = net.predictProba(HUGE16);
+    observeWasmMemory(undefined);
+    expect(P.cols).toBe(MT);
+    // 1e5 columns · (16 + 4 + 3·64 + 3·4) floats ≈ 85 MiB, past RELEASE_BYTES
+    expect(memories[0].buffer.byteLength).toBeGreaterThan(80 * 2 ** 20);
+    expect(seen).toHaveLength(1); // one fresh shared memory, at the earlier size
+    expect(seen[0].buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(seen[0].buffer.byteLength).toBe(earlier);
+    expect(net.threads, net.notes.join('; ')).toBe(2);
+    // the old pool's threads have ended and the new one's run (they start in the background): as
+    // many threads as before the predict
+    expect(await threadsAt(threads)).toBe(threads);
+    registry.register(memories[0], 'the large memory');
+    memories.length = 0;
+    seen.length = 0;
+    await fullGc();
+    expect(collected).toBe(true);
+    // and its pages went back to the system (no thread holds the old memory): of the 85 MiB, less
+    // than half stays resident — what does is the outputs P (1.5 MiB), the new pool's freshly
+    // started threads and allocator noise (1–22 MiB, measured); a kept memory would be all 85
+    expect(process.memoryUsage().rss - rss).toBeLessThan(40 * 2 ** 20);
+    // the same outputs as the twin's (same parameters, same kernels), and the same parameters
+    const head = { rows: 16, cols: 1000, data: new Float32Array(16 * 1000) };
+    for (let i = 0; i < 16; i++) head.data.set(HUGE16.data.subarray(i * MT, i * MT + 1000), i * 1000);
+    const Ptwin = twin.predictProba(head);
+    for (let i = 0; i < 4; i++) expect(bitEqual(P.data.subarray(i * MT, i * MT + 1000), Ptwin.data.subarray(i * 1000, (i + 1) * 1000)), `output row ${i}`).toBe(true);
+    net.getParams().forEach((p, l) => {
+      expect(bitEqual(p.W.data, params[l].W.data) && bitEqual(p.b, params[l].b), `layer ${l + 1}`).toBe(true);
+    });
+    // Adam's moments came along, and the products still split over the new workers: more
+    // training gives the twin's bits
+    const before = Pool.dispatches;
+    net.train(Xt, Yt, run);
+    expect(Pool.dispatches - before).toBeGreaterThan(0);
+    twin.train(Xt, Yt, run);
+    net.getParams().forEach((p, l) => {
+      const q = twin.getParams()[l];
+      expect(bitEqual(p.W.data, q.W.data) && bitEqual(p.b, q.b), `layer ${l + 1} after more training`).toBe(true);
+    });
+    net.dispose();
+    twin.dispose();
+  });
+});

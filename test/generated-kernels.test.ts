@@ -8,11 +8,14 @@
  * same single rounding on every module, within the sum of their bounds elsewhere.
  */
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { ENGINE_MODULES, KernelArena } from './support/engines.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINE_MODULES, KernelArena, PROPERTY_MODULES, singleThreadOf, type EngineModule } from './support/engines.js';
 import { counted, dim, fcRuns, reportCases, seed, valueMix, values, type ValueMix } from './support/generated.js';
-import { U32 } from './support/helpers.js';
-import type { Kernels, ReferenceKernels } from '../src/core/kernels.js';
+import { U32, bitEqual } from './support/helpers.js';
+import { backendOf } from './support/modules.js';
+import type { FusedKernels, Kernels, ReferenceKernels } from '../src/core/kernels.js';
+import { MIN_PART_WORK, planSplit, splitFrom } from '../src/core/parallel.js';
+import { Pool } from '../src/core/pool.js';
 
 reportCases('kernels');
 
@@ -52,8 +55,8 @@ function gemmInputs(c: GemmCase) {
   return { M, N, K, A: values(M * K, c.seed, c.mix), B: values(K * N, c.seed + 1, c.mix), C: values(M * N, c.seed + 2, c.mix) };
 }
 
-function runGemm(a: KernelArena, c: GemmCase): Float32Array {
-  const { M, N, K, A, B, C } = gemmInputs(c);
+function runGemm(a: KernelArena, c: GemmCase, inputs = gemmInputs(c)): Float32Array {
+  const { M, N, K, A, B, C } = inputs;
   const [alpha, beta] = c.scal;
   a.reset();
   const cp = a.put(beta === 0 ? new Float32Array(M * N).fill(NaN) : C); // β = 0 ignores C, NaN included
@@ -63,8 +66,8 @@ function runGemm(a: KernelArena, c: GemmCase): Float32Array {
 }
 
 /** float64 α·op(A)·op(B) + β·C, with the classic bound of a float32 sum of K products. */
-function gemmWant(c: GemmCase): { want: Float64Array; tol: Float64Array } {
-  const { M, N, K, A, B, C } = gemmInputs(c);
+function gemmWant(c: GemmCase, inputs = gemmInputs(c)): { want: Float64Array; tol: Float64Array } {
+  const { M, N, K, A, B, C } = inputs;
   const [alpha, beta] = c.scal;
   const want = new Float64Array(M * N), tol = new Float64Array(M * N);
   for (let i = 0; i < M; i++) {
@@ -356,9 +359,10 @@ function optChecks(c: OptCase, [p, v, s]: Float32Array[]): Check[] {
 
 const RUNS = { gemm: 900, ew: 140, col: 250, bias: 350, opt: 200, parity: 400 };
 
-describe.each(ENGINE_MODULES)('generated kernel cases on $name', (mod) => {
+describe.each(PROPERTY_MODULES)('generated kernel cases on $name', (mod) => {
   let a: KernelArena;
   beforeAll(async () => { a = new KernelArena(await mod.create()); });
+  afterAll(() => a.be.dispose());
 
   it(`gemm (nn, nt, tn; fast, reference and packed): ${RUNS.gemm} cases within (K + 3)·u·Σ|α·a·b| + |β·c| of float64`, () => {
     fc.assert(fc.property(gemmCase, counted((c) => {
@@ -395,6 +399,7 @@ describe.each(ENGINE_MODULES)('generated kernel cases on $name', (mod) => {
 describe('generated parity between the modules', () => {
   const arenas: KernelArena[] = [];
   beforeAll(async () => { for (const m of ENGINE_MODULES) arenas.push(new KernelArena(await m.create())); });
+  afterAll(() => { for (const ar of arenas) ar.be.dispose(); });
 
   it(`element-wise kernels with one rounding per element give the same values on every module; the others agree within the sum of their bounds (${RUNS.parity} cases)`, () => {
     fc.assert(fc.property(ewCase, fc.constantFrom(...Object.keys(EW)), counted((c, name) => {
@@ -415,7 +420,139 @@ describe('generated parity between the modules', () => {
     fc.assert(fc.property(gemmCase, counted((c) => {
       const outs = arenas.map((ar) => runGemm(ar, c));
       const { tol } = gemmWant(c);
-      for (let m = 1; m < outs.length; m++) expectWithin(`gemm_${c.form}${c.variant} ${c.shape.join('×')}: module 0 vs ${m}`, { got: outs[m], want: outs[0], tol: Array.from(tol, (t) => 2 * t) });
+      for (let m = 1; m < outs.length; m++) expectWithin(`gemm_${c.form}${c.variant} ${c.shape.join('×')}: ${ENGINE_MODULES[0].name} vs ${ENGINE_MODULES[m].name}`, { got: outs[m], want: outs[0], tol: Array.from(tol, (t) => 2 * t) });
     })), fcRuns(RUNS.parity / 4));
+  });
+});
+
+// ---- the threaded split --------------------------------------------------------------------
+//
+// On the shared-memory modules the products gemm_nn, gemm_nt and gemm_tn, a dense layer's forward
+// (its product, then bias and activation per block) and a layer's two backward products split
+// over the pool's threads (src/core/parallel.ts) once each part has MIN_PART_WORK multiply-adds.
+// The split must give the bits of the same module's unsplit kernels on the calling thread
+// (be.raw) and of the module with its own memory (what threads: 1 runs): for products above that
+// size, and, with the threshold lowered (splitFrom(1)), for every generated shape, whose blocks of
+// ROW_UNIT rows or COL_UNIT columns then end anywhere.
+
+/**
+ * (M, N, K) with 2·MIN_PART_WORK to 2^19 multiply-adds: split into blocks of columns (N ≥ 9) or,
+ * for a C of few columns (N ≤ 8, as dA = Wᵀ·dZ of a small batch), of rows. (M and N from 16 and
+ * 256 keep the inputs under 2^19 values: generating them is most of a case's time.)
+ */
+const splitShape = fc.tuple(
+  fc.oneof(
+    { weight: 3, arbitrary: fc.tuple(fc.integer({ min: 16, max: 140 }), fc.integer({ min: 9, max: 140 })) },
+    { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 256, max: 700 }), fc.integer({ min: 1, max: 8 })) },
+  ),
+  fc.integer({ min: 0, max: 1000 }),
+).map(([[M, N], t]): [number, number, number] => {
+  const lo = Math.ceil((2 * MIN_PART_WORK) / (M * N)), hi = Math.max(lo, Math.floor(2 ** 19 / (M * N)));
+  return [M, N, lo + Math.floor((t / 1000) * (hi - lo))];
+});
+const splitGemmCase = fc.record({
+  shape: splitShape, form: fc.constantFrom<Form>('nn', 'nt', 'tn'), variant: fc.constant('' as const),
+  mix: valueMix, seed, scal: fc.constantFrom<[number, number]>([1, 0], [0.7, 0], [1, 0.5], [-0.25, 1]), misalign: fc.integer({ min: 0, max: 3 }),
+});
+/** every generated product shape (1–70, block edges), for the lowered threshold */
+const smallGemmCase = gemmCase.map((c) => ({ ...c, variant: '' as const }));
+
+const FUSED_ACTS = [['sigmoid', 'bias_sigmoid'], ['tanh', 'bias_tanh'], ['relu', 'bias_relu'], ['leakyRelu', 'bias_leaky_relu'], ['linear', 'bias_identity']] as const;
+/** a layer (nOut, m, nIn): every dimension 1–70 with every product split, or one of the products above MIN_PART_WORK's */
+const layerCase = fc.record({
+  big: fc.boolean(), small: fc.tuple(dim, dim, dim), large: splitShape, act: fc.integer({ min: 0, max: FUSED_ACTS.length - 1 }), mix: valueMix, seed,
+});
+type LayerCase = typeof layerCase extends fc.Arbitrary<infer T> ? T : never;
+
+/** The same kernels over the same memory without the split: the module's own exports, on the calling thread. */
+function unsplit(a: KernelArena): KernelArena {
+  return new KernelArena({ ...a.be, kernels: a.be.raw! });
+}
+
+const SPLIT_RUNS = { gemm: 150, small: 400, layer: 250 };
+
+describe.each(PROPERTY_MODULES.filter((m) => m.threads > 1))('the threaded split on $name', (mod: EngineModule) => {
+  let a: KernelArena, raw: KernelArena, three: KernelArena, one: KernelArena;
+  beforeAll(async () => {
+    a = new KernelArena(await mod.create());
+    raw = unsplit(a);
+    // three threads: three blocks, the middle one between two edges
+    three = new KernelArena(await backendOf({ label: `${mod.name} on 3 threads`, simd: mod.simd!, threads: 3 }));
+    one = new KernelArena(await singleThreadOf(mod).create());
+  });
+  afterAll(() => { a.be.dispose(); three.be.dispose(); splitFrom(); });
+
+  /** runs f, and checks it dispatched to the pool `n` times */
+  function dispatched<T>(n: number, what: string, f: () => T): T {
+    const before = Pool.dispatches;
+    const out = f();
+    expect(Pool.dispatches - before, `${what}: dispatches`).toBe(n);
+    return out;
+  }
+
+  it(`gemm_nn, gemm_nt, gemm_tn of 2·MIN_PART_WORK to 2^19 multiply-adds, split by columns or by rows: ${SPLIT_RUNS.gemm} cases within the float64 bound, with the bits of the unsplit kernel and of the 1-thread module`, () => {
+    splitFrom();
+    fc.assert(fc.property(splitGemmCase, counted((c) => {
+      const label = `gemm_${c.form} ${c.shape.join('×')} ${c.mix} α,β=${c.scal}`;
+      const inputs = gemmInputs(c);
+      const got = dispatched(1, label, () => runGemm(a, c, inputs));
+      expectWithin(label, { got, ...gemmWant(c, inputs) });
+      expect(bitEqual(got, runGemm(raw, c, inputs)), `${label}: split vs unsplit`).toBe(true);
+      expect(bitEqual(got, runGemm(one, c, inputs)), `${label}: 2 threads vs the 1-thread module`).toBe(true);
+    })), fcRuns(SPLIT_RUNS.gemm));
+  });
+
+  it(`every product split (the threshold lowered to 1): ${SPLIT_RUNS.small} generated shapes (1–70, block edges) on 2 and 3 threads give the unsplit kernel's bits`, () => {
+    splitFrom(1);
+    fc.assert(fc.property(smallGemmCase, counted((c) => {
+      const [M, N, K] = c.shape;
+      const label = `gemm_${c.form} ${c.shape.join('×')} ${c.mix} α,β=${c.scal}`;
+      const inputs = gemmInputs(c);
+      const want = runGemm(raw, c, inputs);
+      for (const [ar, threads] of [[a, 2], [three, 3]] as const) {
+        const got = dispatched(planSplit(M, N, K, threads).parts > 1 ? 1 : 0, `${label}, ${threads} threads`, () => runGemm(ar, c, inputs));
+        expect(bitEqual(got, want), `${label}: ${threads} threads vs unsplit`).toBe(true);
+      }
+    })), fcRuns(SPLIT_RUNS.small));
+  });
+
+  /** W, A_in, b of a layer case, and its shape */
+  function layerInputs(c: LayerCase) {
+    const [nOut, m, nIn] = c.big ? c.large : c.small;
+    return { nOut, m, nIn, W: values(nOut * nIn, c.seed, c.mix), X: values(nIn * m, c.seed + 1, c.mix), b: values(nOut, c.seed + 2, c.mix), dZ: values(nOut * m, c.seed + 3, c.mix) };
+  }
+
+  it(`a dense layer's fused forward (product, bias, activation per block) and its two backward products in one dispatch: ${SPLIT_RUNS.layer} layers, half above the threshold and half with every product split, on 2 and 3 threads, give the bits of the unsplit calls`, () => {
+    fc.assert(fc.property(layerCase, counted((c) => {
+      splitFrom(c.big ? MIN_PART_WORK : 1);
+      const { nOut, m, nIn, W, X, b, dZ } = layerInputs(c);
+      const [act, biasKernel] = FUSED_ACTS[c.act];
+      const label = `${act} layer nOut ${nOut}, m ${m}, nIn ${nIn}, ${c.mix}`;
+      const run = (ar: KernelArena, split: boolean) => {
+        ar.reset();
+        const w = ar.put(W), x = ar.put(X, 1), bp = ar.put(b), dz = ar.put(dZ, 2);
+        const z = ar.put(nOut * m), ap = ar.put(nOut * m), dW = ar.put(nOut * nIn), dA = ar.put(nIn * m);
+        if (split) {
+          const k = ar.k as unknown as FusedKernels;
+          k.fusedLayerForward(act)!(z, ap, w, x, bp, nOut, m, nIn);
+          k.backProducts(dW, dA, dz, x, w, nOut, nIn, m, 1 / m);
+        } else {
+          ar.k.gemm_nn(z, w, x, nOut, m, nIn, 1, 0);
+          (ar.k[biasKernel] as Kernels['bias_tanh'])(ap, z, bp, nOut, m);
+          ar.k.gemm_nt(dW, dz, x, nOut, nIn, m, 1 / m, 0);
+          ar.k.gemm_tn(dA, w, dz, nIn, m, nOut, 1, 0);
+        }
+        return [ar.get(z, nOut * m), ar.get(ap, nOut * m), ar.get(dW, nOut * nIn), ar.get(dA, nIn * m)];
+      };
+      const want = run(raw, false);
+      for (const [ar, threads] of [[a, 2], [three, 3]] as const) {
+        // the forward splits when its product does; the backward is one dispatch when either of its products splits
+        const n = (planSplit(nOut, m, nIn, threads).parts > 1 ? 1 : 0) + (planSplit(nOut, nIn, m, threads).parts > 1 || planSplit(nIn, m, nOut, threads).parts > 1 ? 1 : 0);
+        if (c.big) expect(n, `${label}: a layer above the threshold splits`).toBeGreaterThan(0);
+        const got = dispatched(n, `${label}, ${threads} threads`, () => run(ar, true));
+        got.forEach((g, i) => expect(bitEqual(g, want[i]), `${label}: ${['Z', 'A', 'dW', 'dA'][i]} on ${threads} threads vs unsplit`).toBe(true));
+      }
+    })), fcRuns(SPLIT_RUNS.layer));
+    splitFrom();
   });
 });

@@ -2,12 +2,17 @@
  * Generated networks on every module (test/support/engines.ts): depth 1–4, widths 1–40, every
  * hidden activation and every output/loss pairing. Backprop agrees with central differences of
  * the float64 reference (test/support/reference*.ts); every model format round-trips the
- * parameters bit for bit; and training twice from the same seed gives the same bits.
+ * parameters bit for bit; and training twice from the same seed gives the same bits. On the
+ * modules with threads, every product of these small networks is split over the threads (the
+ * split threshold lowered: src/core/parallel.ts's splitFrom), and training on 2 threads gives the
+ * 1-thread network's bits, for these networks and for larger ones split at the real threshold.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { Network, type Activation, type Loss, type TrainOptions } from '../src/index.js';
-import { ENGINE_MODULES, MODEL_FORMATS } from './support/engines.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Network, type Activation, type Loss, type Matrix, type NetworkOptions, type TrainOptions } from '../src/index.js';
+import { splitFrom } from '../src/core/parallel.js';
+import { Pool } from '../src/core/pool.js';
+import { ENGINE_MODULES, MODEL_FORMATS, PROPERTY_MODULES, singleThreadOf, type EngineModule } from './support/engines.js';
 import { counted, fcRuns, reportCases, seed } from './support/generated.js';
 import { createRng } from '../src/util/rng.js';
 import { cost64x } from './support/reference-losses.js';
@@ -65,15 +70,77 @@ function nearestKink(a: Arch, p: Params64, X: Float32Array): number {
   return near;
 }
 
-describe.each(ENGINE_MODULES)('generated networks on $name', (mod) => {
-  it('backprop matches central differences of the float64 reference on 16 sampled parameters (300 architectures)', async () => {
+const trainOpts = fc.record({
+  optimizer: fc.constantFrom('sgd', 'momentum', 'rmsprop', 'adam'), batch: fc.integer({ min: 1, max: 12 }), epochs: fc.integer({ min: 1, max: 4 }),
+  l2: fc.constantFrom(0, 0.01), dropout: fc.constantFrom(0, 0.2), validation: fc.boolean(), seed: fc.integer({ min: 0, max: 1000 }),
+});
+type TrainOpts = typeof trainOpts extends fc.Arbitrary<infer T> ? T : never;
+function options(a: Arch, o: TrainOpts, m: number): TrainOptions {
+  const hidden = a.layers.length - 2;
+  return {
+    epochs: o.epochs, batchSize: Math.min(o.batch, m - (o.validation ? Math.round(0.25 * m) : 0)), optimizer: o.optimizer, learningRate: 0.01, l2: o.l2,
+    seed: o.seed, ...(hidden > 0 && o.dropout > 0 ? { dropout: o.dropout } : {}), ...(o.validation ? { validation: 0.25 } : {}),
+  };
+}
+const data = (a: Arch, m: number) => {
+  const big = problem({ ...a, m });
+  return { X: big.X, Y: big.Y };
+};
+
+interface RunResult { costs: Float64Array; params: ReturnType<Network['getParams']> }
+
+/** A network of the architecture on a module, seeded, trained with the options (a generated set, or TrainOptions); its costs and parameters. */
+async function trainedOn(mod: EngineModule, a: Arch, o: TrainOpts | TrainOptions, X: Matrix, Y: Matrix): Promise<RunResult> {
+  const net = await Network.create(netOptions(a, mod, a.seed % 1000));
+  try {
+    const r = net.train(X, Y, 'batch' in o ? options(a, o, X.cols) : o);
+    return { costs: Float64Array.from(r.costs), params: net.getParams() };
+  } finally {
+    net.dispose();
+  }
+}
+
+/** The same costs and parameters, bit for bit. */
+function sameRun(x: RunResult, y: RunResult): boolean {
+  return bytes(x.costs).equals(bytes(y.costs))
+    && x.params.every((p, l) => bytes(p.W.data).equals(bytes(y.params[l].W.data)) && bytes(p.b).equals(bytes(y.params[l].b)));
+}
+
+/** Network.create's options for an architecture on a module */
+const netOptions = (a: Arch, mod: EngineModule, seed?: number): NetworkOptions => ({
+  layers: a.layers, activations: a.acts, loss: a.pair.loss, backend: mod.backend, simd: mod.simd, threads: mod.threads, ...(seed === undefined ? {} : { seed }),
+});
+
+/** The bits of a float32 or float64 array, to compare two for identity */
+const bytes = (x: Float32Array | Float64Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength);
+
+/**
+ * On threads, the cases per property are a sixth of the others': each network starts a
+ * supervisor thread and a worker (≈ 45 ms on the 2-core development machine, measured).
+ */
+const runsOn = (mod: EngineModule, runs: number) => (mod.threads > 1 ? Math.round(runs / 6) : runs);
+
+describe.each(PROPERTY_MODULES)('generated networks on $name', (mod) => {
+  // on threads: every product of two blocks or more splits (these networks' are all below MIN_PART_WORK)
+  if (mod.threads > 1) {
+    beforeAll(() => splitFrom(1));
+    afterAll(() => splitFrom());
+  }
+  /** runs a property and checks that, on threads, its products did split over the pool */
+  async function splitting(f: () => Promise<void>): Promise<void> {
+    const before = Pool.dispatches;
+    await f();
+    if (mod.threads > 1) expect(Pool.dispatches - before, 'dispatches to the pool').toBeGreaterThan(0);
+  }
+
+  it(`backprop matches central differences of the float64 reference on 16 sampled parameters (${runsOn(mod, 300)} architectures)`, () => splitting(async () => {
     await fc.assert(fc.asyncProperty(arch, fc.integer({ min: 0, max: 2 ** 31 - 1 }), counted(async (a, pick) => {
       const { X, Y, params } = problem(a);
       const p64: Params64 = { W: params.map((p) => Float64Array.from(p.W.data)), b: params.map((p) => Float64Array.from(p.b)) };
       // a relu/leaky unit within 1e-5 of its kink makes the central difference (h = 1e-6) straddle
       // it: such cases are not a gradient test, so they are skipped (about 1 in 50)
       fc.pre(nearestKink(a, p64, X.data) > 1e-5);
-      const net = await Network.create({ layers: a.layers, activations: a.acts, loss: a.pair.loss, backend: mod.backend, simd: mod.simd });
+      const net = await Network.create(netOptions(a, mod));
       net.setParams(params);
       net.forward(X);
       const J = net.cost(Y);
@@ -108,52 +175,66 @@ describe.each(ENGINE_MODULES)('generated networks on $name', (mod) => {
       // 1e-6 per sampled value is float32 rounding of gradients whose true value is ~0 (a dead
       // unit, a saturated sigmoid), where a relative measure means nothing
       expect(Math.sqrt(d), `backprop ${back} vs central differences ${num}`).toBeLessThanOrEqual(1e-4 * (Math.sqrt(na) + Math.sqrt(nb)) + 1e-6 * Math.sqrt(num.length));
-    })), fcRuns(300));
-  });
+    })), fcRuns(runsOn(mod, 300)));
+  }));
 
-  const trainOpts = fc.record({
-    optimizer: fc.constantFrom('sgd', 'momentum', 'rmsprop', 'adam'), batch: fc.integer({ min: 1, max: 12 }), epochs: fc.integer({ min: 1, max: 4 }),
-    l2: fc.constantFrom(0, 0.01), dropout: fc.constantFrom(0, 0.2), validation: fc.boolean(), seed: fc.integer({ min: 0, max: 1000 }),
-  });
-  function options(a: Arch, o: typeof trainOpts extends fc.Arbitrary<infer T> ? T : never, m: number): TrainOptions {
-    const hidden = a.layers.length - 2;
-    return {
-      epochs: o.epochs, batchSize: Math.min(o.batch, m - (o.validation ? Math.round(0.25 * m) : 0)), optimizer: o.optimizer, learningRate: 0.01, l2: o.l2,
-      seed: o.seed, ...(hidden > 0 && o.dropout > 0 ? { dropout: o.dropout } : {}), ...(o.validation ? { validation: 0.25 } : {}),
-    };
+  it(`training twice from the same seed gives the same bits (${runsOn(mod, 120)} architectures × random options)`, () => splitting(async () => {
+    await fc.assert(fc.asyncProperty(arch, trainOpts, counted(async (a, o) => {
+      const { X, Y } = data(a, 16);
+      const [x, y] = [await trainedOn(mod, a, o, X, Y), await trainedOn(mod, a, o, X, Y)];
+      expect(sameRun(x, y), 'the second run vs the first').toBe(true);
+    })), fcRuns(runsOn(mod, 120)));
+  }));
+
+  if (mod.threads > 1) {
+    const one = singleThreadOf(mod);
+    it(`training on ${mod.threads} threads gives the bits of ${one.name} on 1 (${runsOn(mod, 120)} architectures × random options, every product split)`, () => splitting(async () => {
+      await fc.assert(fc.asyncProperty(arch, trainOpts, counted(async (a, o) => {
+        const { X, Y } = data(a, 16);
+        expect(sameRun(await trainedOn(mod, a, o, X, Y), await trainedOn(one, a, o, X, Y)), `${mod.threads} threads vs 1`).toBe(true);
+      })), fcRuns(runsOn(mod, 120)));
+    }));
+
+    // widths 64–130 on 256–300 columns, full batch: the layers' products are past the real threshold
+    const bigArch = fc.record({
+      nX: fc.integer({ min: 16, max: 64 }), hidden: fc.array(fc.record({ n: fc.integer({ min: 64, max: 130 }), act: fc.constantFrom(...HIDDEN) }), { minLength: 1, maxLength: 2 }),
+      nY: fc.integer({ min: 1, max: 6 }), pair: fc.constantFrom(...PAIRS), m: fc.integer({ min: 256, max: 300 }), seed,
+    }).map((a) => {
+      const nY = a.pair.out === 'softmax' ? Math.max(2, a.nY) : a.nY;
+      return { ...a, layers: [a.nX, ...a.hidden.map((h) => h.n), nY], acts: [...a.hidden.map((h) => h.act), a.pair.out] };
+    });
+    const bigOpts = fc.record({ optimizer: fc.constantFrom('sgd', 'momentum', 'rmsprop', 'adam'), l2: fc.constantFrom(0, 0.01), dropout: fc.constantFrom(0, 0.2), seed: fc.integer({ min: 0, max: 1000 }) });
+    it(`training larger networks on ${mod.threads} threads, products split at MIN_PART_WORK, gives the bits of ${one.name} on 1 (${runsOn(mod, 60)} architectures, 5 full-batch steps)`, async () => {
+      splitFrom();
+      try {
+        await fc.assert(fc.asyncProperty(bigArch, bigOpts, counted(async (a, o) => {
+          const { X, Y } = problem(a);
+          const train: TrainOptions = { iterations: 5, learningRate: 0.01, optimizer: o.optimizer, l2: o.l2, seed: o.seed, ...(o.dropout > 0 ? { dropout: o.dropout } : {}) };
+          const before = Pool.dispatches;
+          const threaded = await trainedOn(mod, a, train, X, Y);
+          // each hidden layer's forward product (≥ 64·256·16 = 2·MIN_PART_WORK) splits in each of the 5 steps
+          expect(Pool.dispatches - before, 'dispatches').toBeGreaterThanOrEqual(5 * a.hidden.length);
+          expect(sameRun(threaded, await trainedOn(one, a, train, X, Y)), `${mod.threads} threads vs 1`).toBe(true);
+        })), fcRuns(runsOn(mod, 60)));
+      } finally {
+        splitFrom(1);
+      }
+    });
   }
-  const data = (a: Arch, m: number) => {
-    const big = problem({ ...a, m });
-    return { X: big.X, Y: big.Y };
-  };
 
-  it('training twice from the same seed gives the same bits (120 architectures × random options)', async () => {
+  it.each(MODEL_FORMATS)(`a trained network through the $name format, read on each backend and on its own module: the same parameters, bit for bit (${runsOn(mod, 120)} architectures)`, (format) => splitting(async () => {
     await fc.assert(fc.asyncProperty(arch, trainOpts, counted(async (a, o) => {
       const { X, Y } = data(a, 16);
-      const run = async () => {
-        const net = await Network.create({ layers: a.layers, activations: a.acts, loss: a.pair.loss, backend: mod.backend, simd: mod.simd, seed: a.seed % 1000 });
-        const r = net.train(X, Y, options(a, o, 16));
-        const out = { costs: Array.from(r.costs), params: net.getParams() };
-        net.dispose();
-        return out;
-      };
-      const [x, y] = [await run(), await run()];
-      expect(Buffer.from(Float64Array.from(y.costs).buffer).equals(Buffer.from(Float64Array.from(x.costs).buffer))).toBe(true);
-      x.params.forEach((p, l) => {
-        expect(Buffer.from(p.W.data.buffer).equals(Buffer.from(y.params[l].W.data.buffer))).toBe(true);
-        expect(Buffer.from(p.b.buffer).equals(Buffer.from(y.params[l].b.buffer))).toBe(true);
-      });
-    })), fcRuns(120));
-  });
-
-  it.each(MODEL_FORMATS)('a trained network through the $name format, read on every module: the same parameters, bit for bit (120 architectures)', async (format) => {
-    await fc.assert(fc.asyncProperty(arch, trainOpts, counted(async (a, o) => {
-      const { X, Y } = data(a, 16);
-      const net = await Network.create({ layers: a.layers, activations: a.acts, loss: a.pair.loss, backend: mod.backend, simd: mod.simd, seed: 3 });
+      const net = await Network.create(netOptions(a, mod, 3));
       net.train(X, Y, options(a, o, 16));
       const file = format.write(net);
-      for (const other of ENGINE_MODULES) {
-        const back = await format.read(file, other.backend);
+      // read on each backend as the reader runs it by default, and on the module (and threads) it was trained on
+      const readers: { backend: EngineModule['backend']; execution?: { simd?: EngineModule['simd']; threads: number } }[] = [
+        ...new Set(ENGINE_MODULES.map((m) => m.backend))].map((backend) => ({ backend }));
+      if (mod.backend === 'wasm') readers.push({ backend: 'wasm', execution: { simd: mod.simd, threads: mod.threads } });
+      for (const { backend, execution } of readers) {
+        const back = await format.read(file, backend, execution);
+        if (execution) expect([back.simd, back.threads], back.notes.join('; ')).toEqual([execution.simd, execution.threads]);
         expect(back.layers).toEqual(net.layers);
         expect(back.activations).toEqual(net.activations);
         expect(back.loss).toBe(net.loss);
@@ -167,6 +248,6 @@ describe.each(ENGINE_MODULES)('generated networks on $name', (mod) => {
         back.dispose();
       }
       net.dispose();
-    })), fcRuns(120));
-  });
+    })), fcRuns(runsOn(mod, 120)));
+  }));
 });

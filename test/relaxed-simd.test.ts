@@ -12,7 +12,8 @@ import { runnableModules } from './support/modules.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // the module-sweeping files, and the kernel tests (their Scratch backend is 'auto': relaxed where it runs)
-// and the generated suites (relaxed SIMD is one of their modules where it runs)
+// and the generated suites (relaxed SIMD is one of their modules where it runs; in the child only
+// the relaxed modules' own properties run, WASM_MLP_GENERATED_SIMD: this run did the others)
 const FILES = ['test/threads-kernels.test.ts', 'test/threads-training.test.ts', 'test/kernels.test.ts', 'test/kernels-outputs.test.ts', 'test/generated-kernels.test.ts', 'test/generated-networks.test.ts'];
 
 describe('relaxed SIMD', () => {
@@ -28,7 +29,7 @@ describe('relaxed SIMD', () => {
       const r = spawnSync(process.execPath, [
         path.join('node_modules', 'vitest', 'vitest.mjs'), 'run', ...FILES,
         '--execArgv=--experimental-wasm-relaxed-simd', '--reporter=json', `--outputFile=${report}`,
-      ], { cwd: repoRoot, encoding: 'utf8', timeout: 600_000 });
+      ], { cwd: repoRoot, encoding: 'utf8', timeout: 600_000, env: { ...process.env, WASM_MLP_GENERATED_SIMD: 'relaxed' } });
       expect(r.status, (r.stdout + r.stderr).slice(-3000)).toBe(0);
       const json = JSON.parse(readFileSync(report, 'utf8')) as {
         numPassedTests: number; numFailedTests: number; numPendingTests: number;
@@ -45,6 +46,11 @@ describe('relaxed SIMD', () => {
       expect(count(/^kernels on wasm/)).toBeGreaterThanOrEqual(100);
       // the generated suites take relaxed SIMD as one more module (test/support/engines.ts)
       expect(count(/generated (kernel cases|networks) on '?wasm \(relaxed SIMD\)/)).toBeGreaterThanOrEqual(10);
+      // on 2 threads too, with the split itself under generated cases
+      expect(count(/generated (kernel cases|networks) on '?wasm \(relaxed SIMD, 2 threads\)/)).toBeGreaterThanOrEqual(10);
+      expect(count(/^the threaded split on '?wasm \(relaxed SIMD, 2 threads\)/)).toBe(3);
+      // and no plain module's own properties (this run had them)
+      expect(count(/generated (kernel cases|networks) on '?(wasm \(plain|js)/)).toBe(0);
       expect(count(/^relaxed SIMD.*100 steps on 1, 2 and 3 threads/)).toBe(4);
       expect(json.numPassedTests).toBeGreaterThan(400);
     } finally {

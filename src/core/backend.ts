@@ -40,9 +40,10 @@ export interface Backend {
   dispose(): void;
   /**
    * A new backend of the same kind with a memory of its own, as small as a new one (a memory
-   * never shrinks: to give memory back, a network moves to a fresh one). Synchronous: the wasm
-   * module is already compiled when a backend exists. A backend on threads returns itself: its
-   * workers are bound to its shared memory (which cannot shrink either).
+   * never shrinks: to give memory back, a network moves to a fresh one, then disposes of the old
+   * backend). Synchronous: the wasm module is already compiled when a backend exists. On threads,
+   * a new shared memory with new workers on it, which start in the background (the calling thread
+   * runs every part until they are up; the results are the same bits either way).
    */
   fresh(): Backend;
 }
@@ -98,11 +99,10 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   const relaxed = options.simd === 'relaxed' || (options.simd !== 'plain' && (threads > 1 || isNode));
   if (threads > 1 || relaxed) {
     try {
-      const be = await (await extra()).extraBackend({ threads, relaxed, explicit: options.simd === 'relaxed', notes, heapOf, importNode, single: singleBackend });
-      if (be !== undefined) {
-        if (be.memory) memoryObserver?.(be.memory);
-        return be;
-      }
+      const be = await (await extra()).extraBackend({
+        threads, relaxed, explicit: options.simd === 'relaxed', notes, heapOf, importNode, single: singleBackend, observe: (m) => memoryObserver?.(m),
+      });
+      if (be !== undefined) return be;
     } catch (e) {
       notes.push(`extra.js did not load (${(e as Error).message})`);
     }

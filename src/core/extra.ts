@@ -11,7 +11,7 @@ import type { Backend, heapOf as HeapOf } from './backend.js';
 import type { Kernels, PartKernels, ReferenceKernels } from './kernels.js';
 import type { ModuleKind, SimdName, importNode as ImportNode } from './modules.js';
 import { COMMAND_BYTES, CONTROL_BYTES, Pool, isNodeHost } from './pool.js';
-import { SPLIT_MIN_WORK, splitKernels } from './parallel.js';
+import { splitKernels, splitMinWork } from './parallel.js';
 
 let relaxed: boolean | undefined;
 
@@ -113,16 +113,19 @@ export interface SharedBackendOptions {
   notes: string[];
   heapOf: typeof HeapOf;
   importNode: typeof ImportNode;
+  /** given every shared memory made for this backend and its fresh() successors (backend.ts's observeWasmMemory) */
+  observe?: (memory: WebAssembly.Memory) => void;
 }
 
 const align64 = (x: number): number => Math.ceil(x / 64) * 64;
 
 /**
- * Layout before the arena: the pool's control block, its list of parts, and the packed
- * products' scratch of every worker (the caller uses the module's own).
+ * A new shared memory with the module instantiated on it, laid out before the arena: the pool's
+ * control block, its list of parts, and the packed products' scratch of every worker (the caller
+ * uses the module's own).
  */
-export async function sharedBackend(o: SharedBackendOptions): Promise<Backend & { memory: WebAssembly.Memory }> {
-  const { module, threads, notes } = o;
+function sharedMemory(o: SharedBackendOptions) {
+  const { module, threads } = o;
   const memory = new WebAssembly.Memory({ initial: SHARED_INITIAL_PAGES, maximum: SHARED_MAX_PAGES, shared: true });
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const ex = instance.exports as unknown as WasmExports;
@@ -134,16 +137,32 @@ export async function sharedBackend(o: SharedBackendOptions): Promise<Backend & 
   for (let t = 1; t < threads; t++, at += scratchBytes) scratch.push(at);
   const heap = o.heapOf(memory);
   heap.reserve(at);
-  const pool = await Pool.start({ module, memory, threads, control, commands, scratch, exports: instance.exports, importNode: o.importNode });
-  const backend: Backend & { memory: WebAssembly.Memory } = {
-    name: 'wasm', kernels: splitKernels(ex, pool), raw: ex, splitWork: SPLIT_MIN_WORK, base: at, ...heap, simd: o.simd, pool, memory,
+  o.observe?.(memory);
+  return { memory, ex, heap, base: at, pool: { module, memory, threads, control, commands, scratch, exports: instance.exports, importNode: o.importNode } };
+}
+
+/** The backend on a shared memory, its workers started (resolves once each has instantiated the module). */
+export async function sharedBackend(o: SharedBackendOptions): Promise<Backend & { memory: WebAssembly.Memory }> {
+  const s = sharedMemory(o);
+  return backendOn(o, s, await Pool.start(s.pool));
+}
+
+function backendOn(o: SharedBackendOptions, s: ReturnType<typeof sharedMemory>, pool: Pool): Backend & { memory: WebAssembly.Memory } {
+  const { threads, notes } = o;
+  return {
+    name: 'wasm', kernels: splitKernels(s.ex, pool), raw: s.ex, get splitWork() { return splitMinWork(); }, base: s.base, ...s.heap, simd: o.simd, pool, memory: s.memory,
     get threads() { return pool.closed === undefined ? threads : 1; },
     get notes() { return pool.closed === undefined || pool.closed === 'disposed' ? notes : [...notes, `threads 1 instead of ${threads}: ${pool.closed}`]; },
     dispose() { pool.close(); },
-    // the workers are bound to this memory: a network on threads keeps it
-    fresh() { return backend; },
+    // a new shared memory (one never shrinks) with new workers on it, started without waiting
+    // for them (the caller runs the parts until they are up); the caller disposes of this one
+    fresh() {
+      const next = sharedMemory(o);
+      if (pool.closed === undefined) return backendOn(o, next, Pool.startNow(next.pool));
+      // a pool that a failed worker closed is not restarted: the new backend too runs on one thread, saying why
+      return backendOn(o, next, Pool.closedOn(next.pool, pool.closed));
+    },
   };
-  return backend;
 }
 
 export interface ExtraBackendOptions {
@@ -157,6 +176,8 @@ export interface ExtraBackendOptions {
   importNode: typeof ImportNode;
   /** backend.ts's backend on a module with its own memory */
   single(module: WebAssembly.Module, simd: SimdName, notes: string[]): Backend;
+  /** given every shared memory made (backend.ts's observeWasmMemory) */
+  observe?: (memory: WebAssembly.Memory) => void;
 }
 
 /**
@@ -177,7 +198,7 @@ export async function extraBackend(o: ExtraBackendOptions): Promise<(Backend & {
   }
   if (threads > 1) {
     try {
-      return await sharedBackend({ module: await loadModuleFile({ simd, shared: true }, o.importNode), simd, threads, notes, heapOf: o.heapOf, importNode: o.importNode });
+      return await sharedBackend({ module: await loadModuleFile({ simd, shared: true }, o.importNode), simd, threads, notes, heapOf: o.heapOf, importNode: o.importNode, observe: o.observe });
     } catch (e) {
       notes.push(`threads 1 instead of ${threads}: ${(e as Error).message}`);
     }

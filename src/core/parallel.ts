@@ -13,8 +13,27 @@ import { MAX_PARTS, type Pool } from './pool.js';
  * 10–20 µs of waking and waiting; at ≈ 3–10 multiply-adds per ns a share of 2^17 takes ≈ 15–40 µs.
  */
 export const MIN_PART_WORK = 1 << 17;
-/** A product with fewer multiply-adds than two parts' work is never split. */
+/** A product with fewer multiply-adds than two parts' work is never split (splitMinWork(): this, unless a test lowered it). */
 export const SPLIT_MIN_WORK = 2 * MIN_PART_WORK;
+/** The work per part a product needs to split: MIN_PART_WORK, unless a test lowered it (splitFrom). */
+let minPartWork = MIN_PART_WORK;
+
+/** The multiply-adds from which a product may split: SPLIT_MIN_WORK, or twice what a test set with splitFrom. */
+export function splitMinWork(): number {
+  return 2 * minPartWork;
+}
+
+/**
+ * For the tests: from now on, products split once each part has `work` multiply-adds (1: every
+ * product with two blocks of rows or columns splits, whatever its size); no argument restores
+ * MIN_PART_WORK. Applies to every backend of this process from its next product on (and to a
+ * network's choice of kernels per layer when it is created); what a product computes is the same
+ * bits either way, only which thread computes which block changes.
+ */
+export function splitFrom(work: number = MIN_PART_WORK): void {
+  if (!(Number.isInteger(work) && work >= 1)) throw new Error(`splitFrom: work must be an integer ≥ 1, got ${work}`);
+  minPartWork = work;
+}
 /**
  * Parts a product splits into per thread, at most. More parts than threads would leave a share
  * for the others to claim when a thread is slow (not scheduled), at the cost of packing the
@@ -40,7 +59,7 @@ export interface Split {
  * 256 and 512 in 0.51–0.53 of one thread's time, row blocks in 0.57–0.63; scripts/thread-speed.ts.)
  */
 export function planSplit(M: number, N: number, K: number, threads: number): Split {
-  const want = threads < 2 ? 1 : Math.min(threads * PARTS_PER_THREAD, MAX_PARTS, Math.floor((M * N * K) / MIN_PART_WORK));
+  const want = threads < 2 ? 1 : Math.min(threads * PARTS_PER_THREAD, MAX_PARTS, Math.floor((M * N * K) / minPartWork));
   const colUnits = Math.ceil(N / COL_UNIT), rowUnits = Math.ceil(M / ROW_UNIT);
   const byRows = colUnits < want && rowUnits > colUnits;
   return { parts: Math.max(1, Math.min(want, byRows ? rowUnits : colUnits)), byRows };
@@ -67,7 +86,7 @@ const BIAS_KERNEL: Partial<Record<Activation, string>> = {
  */
 export function splitKernels(raw: Kernels & ReferenceKernels & PartKernels, pool: Pool): Kernels & ReferenceKernels & FusedKernels {
   // (a product below two parts' work is never split: that test first, it is most of the calls)
-  const plan = (M: number, N: number, K: number) => (M * N * K >= SPLIT_MIN_WORK && pool.closed === undefined ? planSplit(M, N, K, pool.threads) : undefined);
+  const plan = (M: number, N: number, K: number) => (M * N * K >= 2 * minPartWork && pool.closed === undefined ? planSplit(M, N, K, pool.threads) : undefined);
   /**
    * Adds the parts of C = op(A)·op(B) to the dispatch (argument 2 is the scratch of the thread
    * that runs a part); with bias kernels (ids ≥ 0), each part then runs Z += b, A = g(Z) on its

@@ -259,18 +259,21 @@ const nodeWorkerBoot = (): string => `import('node:worker_threads').then(({ work
 const nodeSupervisorBoot = (): string => `import('node:worker_threads').then(({ Worker, workerData, parentPort }) => {
 const boot = ${JSON.stringify(nodeWorkerBoot())};
 const limits = workerData.heapMb > 0 ? { resourceLimits: { maxOldGenerationSizeMb: workerData.heapMb, maxYoungGenerationSizeMb: 4 } } : {};
+// (it exits only once its workers have: a thread that ends while a worker it started still runs
+// leaves a MessagePort and its listeners in the main thread's heap, ~1.2 KB each, in Node 20)
+const ending = [];
 (${supervisorProgram.toString()})(workerData, {
   spawn(init, onMessage, onError, onExit) {
     const w = new Worker(boot, { eval: true, workerData: init, ...limits });
     w.on('message', onMessage);
     w.on('error', (e) => onError(String(e)));
     w.on('exit', onExit);
-    return { terminate: () => { void w.terminate(); } };
+    return { terminate: () => { ending.push(w.terminate()); } };
   },
   errorEnds: false,
   post: (m) => parentPort.postMessage(m),
   onMessage: (f) => parentPort.on('message', f),
-  close: () => process.exit(0),
+  close: () => { void Promise.all(ending).finally(() => process.exit(0)); },
 });
 });`;
 
@@ -302,7 +305,12 @@ let ready = 0;
 interface Supervisor {
   postMessage(m: unknown): void;
   terminate(): unknown;
+  /** after 'close' (Node): resolves once it has ended by itself, its workers first, or been terminated after END_MS */
+  end?(): Promise<void>;
 }
+
+/** ms a closed pool's supervisor has to end its workers and itself before it is terminated. */
+const END_MS = 1000;
 
 export interface PoolOptions {
   module: WebAssembly.Module;
@@ -343,6 +351,8 @@ export class Pool {
   #closed: string | undefined;
   /** resolves once close() has terminated every worker */
   terminated: Promise<void> | undefined;
+  /** startNow's pool: resolves once each worker has instantiated the module, or the pool has closed because one could not */
+  started: Promise<void> = Promise.resolve();
 
   private constructor(o: PoolOptions, supervisor: Supervisor) {
     this.threads = o.threads;
@@ -359,17 +369,7 @@ export class Pool {
 
   /** Starts the supervisor and through it threads − 1 workers on the module and memory; resolves once every one has instantiated it. */
   static async start(o: PoolOptions): Promise<Pool> {
-    if (!Number.isInteger(o.threads) || o.threads < 2 || o.threads > MAX_POOL_THREADS) {
-      throw new Error(`wasm-mlp internal: a pool needs 2 to ${MAX_POOL_THREADS} threads, got ${o.threads}`);
-    }
-    const ctl = new Int32Array(o.memory.buffer, o.control, LAYOUT.WORDS);
-    ctl.fill(0);
-    ctl.fill(-1, LAYOUT.OWNER); // every part closed
-    const inits: WorkerInit[] = [];
-    for (let i = 1; i < o.threads; i++) {
-      inits.push({ module: o.module, memory: o.memory, index: i, ctl: o.control, cmd: o.commands, scratch: o.scratch[i], layout: LAYOUT });
-    }
-    const setup: SupervisorSetup = { memory: o.memory, ctl: o.control, layout: LAYOUT, inits, heapMb: Pool.testHeapMb };
+    const setup = poolSetup(o);
     const { supervisor, started } = isNodeHost() ? await nodeSupervisor(setup, o.importNode) : browserSupervisor(setup);
     try {
       await started;
@@ -378,6 +378,33 @@ export class Pool {
       throw e;
     }
     return new Pool(o, supervisor);
+  }
+
+  /**
+   * Starts the supervisor and the workers as start() does, but returns at once, without waiting
+   * for them: until a worker has instantiated the module, the caller claims every part itself
+   * (which thread runs a part never changes its result). A worker that cannot start closes the
+   * pool (the kernels then run on the caller, and `closed` says why); `started` settles then, or
+   * once every worker is up. Needs a start() before it in this process (on Node, start() loads
+   * the Worker class).
+   */
+  static startNow(o: PoolOptions): Pool {
+    let pool: Pool;
+    try {
+      const { supervisor, started } = isNodeHost() ? nodeSupervisorNow(poolSetup(o)) : browserSupervisor(poolSetup(o));
+      pool = new Pool(o, supervisor);
+      pool.started = started.catch((e: Error) => pool.close(e.message));
+    } catch (e) {
+      pool = Pool.closedOn(o, `the worker threads did not start (${(e as Error).message})`);
+    }
+    return pool;
+  }
+
+  /** A pool closed from the start, saying why: its kernels run on the caller (a fresh backend of a pool that a failed worker closed). */
+  static closedOn(o: PoolOptions, why: string): Pool {
+    const pool = new Pool(o, { postMessage() {}, terminate() {} });
+    pool.close(why);
+    return pool;
   }
 
   /** Why the pool no longer runs (disposed, or a worker failed), or undefined while it does. */
@@ -517,7 +544,7 @@ export class Pool {
     const sup = this.#supervisor!;
     this.#supervisor = undefined;
     sup.postMessage('close');
-    this.terminated = Promise.resolve(sup.terminate()).then(() => undefined);
+    this.terminated = sup.end?.() ?? Promise.resolve(sup.terminate()).then(() => undefined);
   }
 }
 
@@ -526,10 +553,34 @@ export function isNodeHost(): boolean {
   return typeof process === 'object' && typeof process.versions?.node === 'string';
 }
 
+/** The control block of a new pool (cleared, every part closed) and what its supervisor is given. */
+function poolSetup(o: PoolOptions): SupervisorSetup {
+  if (!Number.isInteger(o.threads) || o.threads < 2 || o.threads > MAX_POOL_THREADS) {
+    throw new Error(`wasm-mlp internal: a pool needs 2 to ${MAX_POOL_THREADS} threads, got ${o.threads}`);
+  }
+  const ctl = new Int32Array(o.memory.buffer, o.control, LAYOUT.WORDS);
+  ctl.fill(0);
+  ctl.fill(-1, LAYOUT.OWNER); // every part closed
+  const inits: WorkerInit[] = [];
+  for (let i = 1; i < o.threads; i++) {
+    inits.push({ module: o.module, memory: o.memory, index: i, ctl: o.control, cmd: o.commands, scratch: o.scratch[i], layout: LAYOUT });
+  }
+  return { memory: o.memory, ctl: o.control, layout: LAYOUT, inits, heapMb: Pool.testHeapMb };
+}
+
 type Started = { supervisor: Supervisor; started: Promise<void> };
 
+/** Node's Worker class, once a pool has started (Pool.startNow starts one with it synchronously). */
+let NodeWorker: typeof import('node:worker_threads').Worker | undefined;
+
 async function nodeSupervisor(setup: SupervisorSetup, importNode: typeof ImportNode): Promise<Started> {
-  const { Worker } = await importNode<typeof import('node:worker_threads')>('worker_threads');
+  NodeWorker = (await importNode<typeof import('node:worker_threads')>('worker_threads')).Worker;
+  return nodeSupervisorNow(setup);
+}
+
+function nodeSupervisorNow(setup: SupervisorSetup): Started {
+  const Worker = NodeWorker;
+  if (Worker === undefined) throw new Error('wasm-mlp internal: Pool.startNow before any Pool.start');
   const sup = new Worker(nodeSupervisorBoot(), { eval: true, workerData: setup });
   // what the supervisor has to say after the start goes through the control block, not as events
   sup.on('error', () => {});
@@ -548,7 +599,14 @@ async function nodeSupervisor(setup: SupervisorSetup, importNode: typeof ImportN
     };
     sup.on('message', onMessage).on('error', onError).on('exit', onExit);
   });
-  return { supervisor: sup, started };
+  let exited = false;
+  sup.once('exit', () => { exited = true; });
+  // (the timer keeps the event loop, and so the process, up until the supervisor has ended: a few ms)
+  const end = (): Promise<void> => (exited ? Promise.resolve() : new Promise<void>((resolve) => {
+    const timer = setTimeout(() => void sup.terminate(), END_MS);
+    sup.once('exit', () => { clearTimeout(timer); resolve(); });
+  }));
+  return { supervisor: { postMessage: (m) => sup.postMessage(m), terminate: () => sup.terminate(), end }, started };
 }
 
 function browserSupervisor(setup: SupervisorSetup): Started {
