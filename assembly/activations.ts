@@ -6,7 +6,7 @@
 // dz may alias da (the driver computes Wᵀ·dZ straight into dz, then scales it in place): every
 // kernel reads element i before it writes element i. a may alias z in the forward kernels.
 // sigmoid and tanh are the SIMD polynomials of vmath.ts (error bounds there).
-import { sigmoid4, tanh4, tail_in, tail_out } from './vmath';
+import { exp_neg, sigmoid4, sigmoid4_of, softplus_e, softplus_floor, tanh4, tail_in, tail_out } from './vmath';
 
 // activation codes of the inlined loops below (compile-time constants after inlining)
 const ACT_SIGMOID = 0;
@@ -54,7 +54,9 @@ function tanh4_call(z: v128): v128 {
     const zr = z + row, ar = a + row;
     const bv = v128.load32_splat(b + (<usize>i << 2));
     let j = 0;
-    for (; j + 8 <= cols; j += 8) {
+    // two vectors per iteration, but for sigmoid: its training output is bias_sigmoid_e, so
+    // bias_sigmoid runs hidden layers only, and one copy fewer of its exponential keeps the module small
+    if (act != ACT_SIGMOID) for (; j + 8 <= cols; j += 8) {
       const o = <usize>j << 2;
       const z0 = f32x4.add(v128.load(zr + o), bv), z1 = f32x4.add(v128.load(zr + o, 16), bv);
       v128.store(zr + o, z0);
@@ -98,6 +100,40 @@ export function bias_leaky_relu(a: usize, z: usize, b: usize, rows: i32, cols: i
 
 export function bias_identity(a: usize, z: usize, b: usize, rows: i32, cols: i32): void {
   bias_act_loop(a, z, b, rows, cols, cols, ACT_LINEAR);
+}
+
+// bias_sigmoid, and beside A into ev the e^-min(|z|, 87.3) that bce_cost's terms start from (the
+// exponential the sigmoid has just computed, softplus_e): bce_cost_e then sums the same terms, bit
+// for bit, without a second exponential per output. The output layer of sigmoid + BCE in training,
+// where ev is that layer's dZ slot (free until backward writes A − Y there).
+export function bias_sigmoid_e(a: usize, z: usize, b: usize, ev: usize, rows: i32, cols: i32): void {
+  const floor = softplus_floor();
+  const rowBytes = <usize>cols << 2;
+  for (let i = 0; i < rows; i++) {
+    const row = <usize>i * rowBytes;
+    const zr = z + row, ar = a + row, er = ev + row;
+    const bv = v128.load32_splat(b + (<usize>i << 2));
+    // (one vector per iteration: the exponential is most of the work, and the module stays small)
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const o = <usize>j << 2;
+      const zv = f32x4.add(v128.load(zr + o), bv);
+      const av = f32x4.abs(zv);
+      const e = exp_neg(f32x4.neg(av));
+      v128.store(zr + o, zv);
+      v128.store(ar + o, sigmoid4_of(zv, e));
+      v128.store(er + o, softplus_e(av, e, floor));
+    }
+    if (j < cols) {
+      const o = <usize>j << 2;
+      const zv = f32x4.add(tail_in(zr + o, cols - j), bv);
+      const av = f32x4.abs(zv);
+      const e = exp_neg(f32x4.neg(av));
+      tail_out(zr + o, zv, cols - j);
+      tail_out(ar + o, sigmoid4_of(zv, e), cols - j);
+      tail_out(er + o, softplus_e(av, e, floor), cols - j);
+    }
+  }
 }
 
 // bias_<act>_part: the columns j0 ≤ j < j1 of bias_<act> over z, a (rows × cols), for the thread

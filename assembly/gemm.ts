@@ -195,15 +195,25 @@ export function gemm_nt_part(c: usize, scratch: usize, a: usize, b: usize, M: i3
          f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }
 
-// one dot product of length K, SIMD over k with a scalar tail
+// One dot product of length K: two vector accumulators, for k mod 8 in 0–3 and in 4–7 (two
+// independent chains of adds: a single chain waits an add's latency every 4 elements, which left
+// the long, thin products of backward — dW = dZ·Aᵀ over m = 400 columns — at half the core's
+// rate), a last whole vector into the first, their sum reduced, then a scalar tail. gemm_nt_direct's
+// tiles compute each C(i, j) by this same sequence, so where a block ends never changes a bit.
 @inline function dot(x: usize, y: usize, K: i32): f32 {
-  let acc = f32x4.splat(0);
+  let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0);
   let k = 0;
-  for (; k + 4 <= K; k += 4) {
+  for (; k + 8 <= K; k += 8) {
     const o = <usize>k << 2;
-    acc = madd(acc, v128.load(x + o), v128.load(y + o));
+    acc0 = madd(acc0, v128.load(x + o), v128.load(y + o));
+    acc1 = madd(acc1, v128.load(x + o, 16), v128.load(y + o, 16));
   }
-  let s = hsum(acc);
+  if (k + 4 <= K) {
+    const o = <usize>k << 2;
+    acc0 = madd(acc0, v128.load(x + o), v128.load(y + o));
+    k += 4;
+  }
+  let s = hsum(f32x4.add(acc0, acc1));
   for (; k < K; k++) s += load<f32>(x + (<usize>k << 2)) * load<f32>(y + (<usize>k << 2));
   return s;
 }
@@ -226,17 +236,32 @@ function gemm_nt_direct(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32, ld
     let j = 0;
     for (; j + 2 <= N; j += 2) {
       const b0 = b + <usize>j * rowK, b1 = b0 + rowK;
+      // each of the four sums as dot() forms it: two accumulators, a last whole vector into the first
       let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
-      for (let k = 0; k < K4; k += 4) {
+      let u00 = f32x4.splat(0), u01 = f32x4.splat(0), u10 = f32x4.splat(0), u11 = f32x4.splat(0);
+      let k = 0;
+      for (; k + 8 <= K; k += 8) {
+        const o = <usize>k << 2;
+        const x0 = v128.load(a0 + o), x1 = v128.load(a1 + o);
+        const y0 = v128.load(b0 + o), y1 = v128.load(b1 + o);
+        s00 = madd(s00, x0, y0); s01 = madd(s01, x0, y1);
+        s10 = madd(s10, x1, y0); s11 = madd(s11, x1, y1);
+        const x2 = v128.load(a0 + o, 16), x3 = v128.load(a1 + o, 16);
+        const y2 = v128.load(b0 + o, 16), y3 = v128.load(b1 + o, 16);
+        u00 = madd(u00, x2, y2); u01 = madd(u01, x2, y3);
+        u10 = madd(u10, x3, y2); u11 = madd(u11, x3, y3);
+      }
+      if (k + 4 <= K) {
         const o = <usize>k << 2;
         const x0 = v128.load(a0 + o), x1 = v128.load(a1 + o);
         const y0 = v128.load(b0 + o), y1 = v128.load(b1 + o);
         s00 = madd(s00, x0, y0); s01 = madd(s01, x0, y1);
         s10 = madd(s10, x1, y0); s11 = madd(s11, x1, y1);
       }
-      let t00 = hsum(s00), t01 = hsum(s01), t10 = hsum(s10), t11 = hsum(s11);
-      for (let k = K4; k < K; k++) {
-        const o = <usize>k << 2;
+      let t00 = hsum(f32x4.add(s00, u00)), t01 = hsum(f32x4.add(s01, u01));
+      let t10 = hsum(f32x4.add(s10, u10)), t11 = hsum(f32x4.add(s11, u11));
+      for (let kk = K4; kk < K; kk++) {
+        const o = <usize>kk << 2;
         const x0 = load<f32>(a0 + o), x1 = load<f32>(a1 + o);
         const y0 = load<f32>(b0 + o), y1 = load<f32>(b1 + o);
         t00 += x0 * y0; t01 += x0 * y1; t10 += x1 * y0; t11 += x1 * y1;
@@ -253,8 +278,34 @@ function gemm_nt_direct(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32, ld
     }
   }
   if (i < M) {
+    // the last row: two columns at a time (four chains of adds), each sum still dot()'s sequence
     const ai = a + <usize>i * rowK;
     const c0 = c + <usize>i * rowC;
-    for (let j = 0; j < N; j++) put1(c0 + (<usize>j << 2), dot(ai, b + <usize>j * rowK, K), alpha, beta);
+    let j = 0;
+    for (; j + 2 <= N; j += 2) {
+      const b0 = b + <usize>j * rowK, b1 = b0 + rowK;
+      let s0 = f32x4.splat(0), s1 = f32x4.splat(0), u0 = f32x4.splat(0), u1 = f32x4.splat(0);
+      let k = 0;
+      for (; k + 8 <= K; k += 8) {
+        const o = <usize>k << 2;
+        const x0 = v128.load(ai + o), x1 = v128.load(ai + o, 16);
+        s0 = madd(s0, x0, v128.load(b0 + o)); s1 = madd(s1, x0, v128.load(b1 + o));
+        u0 = madd(u0, x1, v128.load(b0 + o, 16)); u1 = madd(u1, x1, v128.load(b1 + o, 16));
+      }
+      if (k + 4 <= K) {
+        const o = <usize>k << 2;
+        const x0 = v128.load(ai + o);
+        s0 = madd(s0, x0, v128.load(b0 + o)); s1 = madd(s1, x0, v128.load(b1 + o));
+      }
+      let t0 = hsum(f32x4.add(s0, u0)), t1 = hsum(f32x4.add(s1, u1));
+      for (let kk = K4; kk < K; kk++) {
+        const o = <usize>kk << 2;
+        const x = load<f32>(ai + o);
+        t0 += x * load<f32>(b0 + o); t1 += x * load<f32>(b1 + o);
+      }
+      const cp = c0 + (<usize>j << 2);
+      put1(cp, t0, alpha, beta); put1(cp + 4, t1, alpha, beta);
+    }
+    if (j < N) put1(c0 + (<usize>j << 2), dot(ai, b + <usize>j * rowK, K), alpha, beta);
   }
 }

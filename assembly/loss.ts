@@ -1,7 +1,7 @@
 // The output layers' costs: binary cross-entropy (sigmoid), categorical cross-entropy (softmax)
 // and mean squared error (linear).
 import { column_exp_sum, column_max } from './logsumexp';
-import { log1p_exp_neg, tail_in } from './vmath';
+import { log1p_exp_neg, log1p_of, softplus_u, tail_in } from './vmath';
 
 // softplus(t) = log(1 + e^t), never overflowing: max(t, 0) + log1p(e^-|t|)
 @inline function softplus(t: f64): f64 {
@@ -27,29 +27,34 @@ export function bce_cost_ref(z: usize, y: usize, n: i32, m: i32): f64 {
 // one BCE term from its logit: y·softplus(−z) + (1−y)·softplus(z) = max(z, 0) − y·z + log(1 + e^−|z|)
 // (softplus(−z) = softplus(z) − z), in float32: the linear part is exact when y is 0 or 1 (then it
 // is z·(step(z) − y) with one factor 0 or ±1) and one rounding otherwise; the log part is ≤ 4 ulp.
-@inline function bce_terms(zv: v128, yv: v128): v128 {
+// Its u = e^-min(|z|, 87.3) is the one bias_sigmoid_e kept (kept: ev) or computed here: the same
+// bits either way (a branch every vector of a call takes alike).
+@inline function bce_terms_at(zv: v128, yv: v128, ev: v128, kept: bool): v128 {
   const lin = f32x4.sub(f32x4.pmax(zv, f32x4.splat(0)), f32x4.mul(yv, zv));
-  return f32x4.add(lin, log1p_exp_neg(f32x4.abs(zv)));
+  const t = f32x4.abs(zv);
+  return f32x4.add(lin, log1p_of(kept ? ev : softplus_u(t), t));
 }
 
-export function bce_cost(z: usize, y: usize, n: i32, m: i32): f64 {
+// the sum of bce_cost, its terms' e^-|z| read from ev (bce_cost_e) or computed (ev = 0)
+function bce_sum(z: usize, y: usize, ev: usize, n: i32, m: i32): f64 {
   // The SIMD form of bce_cost_ref: terms in float32 (error bound above), summed in float64. A
   // non-finite sum (an infinite logit, whose matching-label term the formula above turns into
   // ∞ − ∞) is recomputed by the reference, which skips zero-weight terms.
+  const kept = ev != 0;
   let acc0 = f64x2.splat(0), acc1 = f64x2.splat(0);
   let i = 0;
   // two vectors per iteration (independent work for the out-of-order core), then one
   for (; i + 8 <= n; i += 8) {
     const o = <usize>i << 2;
-    const t = bce_terms(v128.load(z + o), v128.load(y + o));
-    const u = bce_terms(v128.load(z + o, 16), v128.load(y + o, 16));
+    const t = bce_terms_at(v128.load(z + o), v128.load(y + o), kept ? v128.load(ev + o) : v128.splat<i32>(0), kept);
+    const u = bce_terms_at(v128.load(z + o, 16), v128.load(y + o, 16), kept ? v128.load(ev + o, 16) : v128.splat<i32>(0), kept);
     acc0 = f64x2.add(acc0, f64x2.add(f64x2.promote_low_f32x4(t), f64x2.promote_low_f32x4(u)));
     acc1 = f64x2.add(acc1, f64x2.add(f64x2.promote_low_f32x4(i32x4.shuffle(t, t, 2, 3, 0, 1)),
                                      f64x2.promote_low_f32x4(i32x4.shuffle(u, u, 2, 3, 0, 1))));
   }
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
-    const t = bce_terms(v128.load(z + o), v128.load(y + o));
+    const t = bce_terms_at(v128.load(z + o), v128.load(y + o), kept ? v128.load(ev + o) : v128.splat<i32>(0), kept);
     acc0 = f64x2.add(acc0, f64x2.promote_low_f32x4(t));
     acc1 = f64x2.add(acc1, f64x2.promote_low_f32x4(i32x4.shuffle(t, t, 2, 3, 0, 1)));
   }
@@ -57,7 +62,8 @@ export function bce_cost(z: usize, y: usize, n: i32, m: i32): f64 {
           f64x2.extract_lane(acc1, 0) + f64x2.extract_lane(acc1, 1);
   if (i < n) {
     const o = <usize>i << 2;
-    const t = bce_terms(tail_in(z + o, n - i), tail_in(y + o, n - i));
+    const zt = tail_in(z + o, n - i), yt = tail_in(y + o, n - i);
+    const t = bce_terms_at(zt, yt, kept ? tail_in(ev + o, n - i) : v128.splat<i32>(0), kept);
     // only the n − i real lanes count (the padding lanes hold the term of z = 0, y = 0)
     s += <f64>f32x4.extract_lane(t, 0);
     if (n - i > 1) s += <f64>f32x4.extract_lane(t, 1);
@@ -65,6 +71,16 @@ export function bce_cost(z: usize, y: usize, n: i32, m: i32): f64 {
   }
   if (!isFinite(s)) return bce_cost_ref(z, y, n, m);
   return s / <f64>m;
+}
+
+export function bce_cost(z: usize, y: usize, n: i32, m: i32): f64 {
+  return bce_sum(z, y, 0, n, m);
+}
+
+// bce_cost from the e values bias_sigmoid_e kept beside A (ev: n floats): the same result, bit
+// for bit, one exponential per output fewer
+export function bce_cost_e(z: usize, y: usize, ev: usize, n: i32, m: i32): f64 {
+  return bce_sum(z, y, ev, n, m);
 }
 
 export function output_delta(dz: usize, a: usize, y: usize, n: i32): void {

@@ -121,9 +121,30 @@ const TQ4: f32 = -0.005704993847757578;
 
 /** 1 / (1 + e^-z) without overflow: with e = e^-|z|, 1/(1 + e) for z ≥ 0 and e/(1 + e) for z < 0. */
 @inline export function sigmoid4(z: v128): v128 {
-  const e = exp_neg(f32x4.neg(f32x4.abs(z)));
+  return sigmoid4_of(z, exp_neg(f32x4.neg(f32x4.abs(z))));
+}
+
+/** sigmoid4 from z and its e = e^-|z| */
+@inline export function sigmoid4_of(z: v128, e: v128): v128 {
   const s = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), e));
   return v128.bitselect(s, f32x4.mul(e, s), f32x4.ge(z, f32x4.splat(0)));
+}
+
+// log1p_exp_neg's argument floor: e^-t is computed no lower than e^-SOFTPLUS_T (> 2^-126)
+const SOFTPLUS_T: f32 = 87.3;
+
+/**
+ * The e^-min(|z|, 87.3) that log1p_exp_neg(|z|) starts from, given e = e^-|z| as sigmoid4 computes
+ * it: the same bits where |z| ≤ 87.3 (exp_neg and exp_neg_normal then round alike: their 2^n
+ * factors are exact), floor = e^-87.3 above (and NaN for NaN).
+ */
+@inline export function softplus_e(az: v128, e: v128, floor: v128): v128 {
+  return v128.bitselect(floor, e, f32x4.gt(az, f32x4.splat(SOFTPLUS_T)));
+}
+
+/** softplus_e's floor, e^-87.3 in each lane (computed once per call, outside the loops) */
+@inline export function softplus_floor(): v128 {
+  return exp_neg_normal(f32x4.splat(-SOFTPLUS_T));
 }
 
 // log(1 + u) for u = e^-t ∈ [0, 1] as 2·atanh(s) with s = u/(2 + u) ∈ [0, 1/3] (no cancellation
@@ -138,7 +159,16 @@ const L3: f32 = 0.28011950850486755;
 @inline export function log1p_exp_neg(t: v128): v128 {
   // e^-t is computed no lower than e^-87.3 (> 2^-126): subnormal arithmetic is several times
   // slower on x86. Where t > 87.5 the result is set to 0, which is within 2^-126 of the true e^-t.
-  const u = exp_neg_normal(f32x4.neg(f32x4.pmin(t, f32x4.splat(87.3))));
+  return log1p_of(softplus_u(t), t);
+}
+
+/** e^-min(t, 87.3), what log1p_exp_neg(t) starts from */
+@inline export function softplus_u(t: v128): v128 {
+  return exp_neg_normal(f32x4.neg(f32x4.pmin(t, f32x4.splat(SOFTPLUS_T))));
+}
+
+/** log1p_exp_neg(t) from u = e^-min(t, 87.3) (softplus_e) */
+@inline export function log1p_of(u: v128, t: v128): v128 {
   const s = f32x4.div(u, f32x4.add(f32x4.splat(2), u));
   const s2 = f32x4.mul(s, s);
   let p = f32x4.splat(L3);

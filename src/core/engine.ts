@@ -42,6 +42,15 @@ export interface Engine {
   /** replaced, with heap, whenever the arena is replanned */
   plan: ArenaPlan;
   heap: Float32Array;
+  /**
+   * sigmoid + BCE on kernels that have bias_sigmoid_e: the forward pass keeps each output's
+   * e^-|z| in the output layer's dZ slot (free until backward), and cost reads it there instead of
+   * computing the exponential again (the same bits). keptPlan and keptM say which forward pass
+   * the slot holds (null once backward has written dZ there, or a forward pass did not keep it).
+   */
+  readonly keepE: boolean;
+  keptPlan: ArenaPlan | null;
+  keptM: number;
 }
 
 /**
@@ -56,7 +65,12 @@ export function createEngine(
   const all = kernelSet(k);
   const unsplit = oneThread === k || splitWork === undefined;
   const small = unsplit ? all : kernelSet(oneThread);
-  return { ...all, small, splitWork: unsplit ? 0 : splitWork, loss, outputChain: needsOutputChain(activations[activations.length - 1], loss), plan, heap };
+  const last = activations[activations.length - 1];
+  const keepE = loss === 'bce' && last === 'sigmoid' && typeof oneThread.bias_sigmoid_e === 'function' && typeof oneThread.bce_cost_e === 'function';
+  return {
+    ...all, small, splitWork: unsplit ? 0 : splitWork, loss, outputChain: needsOutputChain(last, loss), plan, heap,
+    keepE, keptPlan: null, keptM: 0,
+  };
 }
 
 /** The kernels layer s runs on for a batch of m columns: split over threads only where that can pay. */
@@ -73,9 +87,20 @@ export interface Dropout {
 /** A[1…L] for the m columns in the X slot; Z and A of every layer stay for cost and backward. */
 export function forwardPass(e: Engine, m: number, drop: Dropout | null = null): void {
   const layers = e.plan.layer;
-  for (let l = 0; l < layers.length; l++) {
+  const L = layers.length;
+  e.keptPlan = null;
+  for (let l = 0; l < L; l++) {
     const s = layers[l]; //                                                  W (nOut × nIn), Ain = A[l-1] (nIn × m)
-    kernelsFor(e, s, m).acts[l].layerForward(s.Z, s.A, s.W, s.Ain, s.b, s.nOut, m, s.nIn); // Z = W·A_prev, then Z += b (broadcast), A = g(Z) (nOut × m)
+    const ks = kernelsFor(e, s, m);
+    if (l === L - 1 && e.keepE && ks.k === e.small.k) {
+      // the unsplit layerForward, keeping e^-|Z| for cost in the dZ slot
+      ks.k.gemm_nn(s.Z, s.W, s.Ain, s.nOut, m, s.nIn, 1, 0); //              Z = W·A_prev (nOut × m)
+      ks.k.bias_sigmoid_e!(s.A, s.Z, s.b, s.dZ, s.nOut, m); //                Z += b, A = σ(Z), dZ slot = e^-|Z|
+      e.keptPlan = e.plan;
+      e.keptM = m;
+    } else {
+      ks.acts[l].layerForward(s.Z, s.A, s.W, s.Ain, s.b, s.nOut, m, s.nIn); // Z = W·A_prev, then Z += b (broadcast), A = g(Z) (nOut × m)
+    }
     if (drop !== null && drop.keep[l] < 1) dropout(e, s.A, s.mask, s.nOut * m, drop.keep[l], drop.rng); // A ⊙ mask / keep
   }
 }
@@ -93,6 +118,7 @@ export function cost(e: Engine, m: number): number {
   const p = e.plan, out = p.layer[p.layer.length - 1];
   if (e.loss === 'cce') return e.k.cce_cost(out.Z, p.Y, out.nOut, m); //   from the logits Z[L], log-sum-exp
   if (e.loss === 'mse') return e.k.mse_cost(out.A, p.Y, out.nOut * m, m); // (1/(2m)) Σ (A − Y)²
+  if (e.keptPlan === p && e.keptM === m) return e.small.k.bce_cost_e!(out.Z, p.Y, out.dZ, out.nOut * m, m); // the same, from the kept e^-|Z|
   return e.k.bce_cost(out.Z, p.Y, out.nOut * m, m); //                      from the logits Z[L], softplus form
 }
 
@@ -109,6 +135,7 @@ export function backwardPass(e: Engine, m: number, l2 = 0, drop: Dropout | null 
   const layers = e.plan.layer;
   const L = layers.length;
   const out = layers[L - 1];
+  e.keptPlan = null; // (the dZ slot is written now)
   // dZ[L] = A[L] − Y for sigmoid + BCE, softmax + CCE and linear + MSE (with MSE's 1/(2m))
   k.output_delta(out.dZ, out.A, e.plan.Y, out.nOut * m); //                          dZ[L] = A[L] − Y    (nL × m)
   if (e.outputChain) acts[L - 1].backward(out.dZ, out.dZ, out.A, out.Z, out.nOut * m); // MSE with a sigmoid: ⊙ g'(Z[L])

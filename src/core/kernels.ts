@@ -35,6 +35,12 @@ export interface Kernels {
   bce_cost(z: number, y: number, n: number, m: number): number;
   /** dz = a − y */
   output_delta(dz: number, a: number, y: number, n: number): void;
+  /**
+   * (wasm only) bias_sigmoid, and into ev (rows × cols) the e^-min(|z|, 87.3) that bce_cost's
+   * terms start from; bce_cost_e is then bce_cost bit for bit, without its exponentials
+   */
+  bias_sigmoid_e?(a: number, z: number, b: number, ev: number, rows: number, cols: number): void;
+  bce_cost_e?(z: number, y: number, ev: number, n: number, m: number): number;
   /** p −= lr·g over n floats */
   sgd_update(p: number, g: number, n: number, lr: number): void;
 
