@@ -278,34 +278,8 @@ function gemm_nt_direct(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32, ld
     }
   }
   if (i < M) {
-    // the last row: two columns at a time (four chains of adds), each sum still dot()'s sequence
     const ai = a + <usize>i * rowK;
     const c0 = c + <usize>i * rowC;
-    let j = 0;
-    for (; j + 2 <= N; j += 2) {
-      const b0 = b + <usize>j * rowK, b1 = b0 + rowK;
-      let s0 = f32x4.splat(0), s1 = f32x4.splat(0), u0 = f32x4.splat(0), u1 = f32x4.splat(0);
-      let k = 0;
-      for (; k + 8 <= K; k += 8) {
-        const o = <usize>k << 2;
-        const x0 = v128.load(ai + o), x1 = v128.load(ai + o, 16);
-        s0 = madd(s0, x0, v128.load(b0 + o)); s1 = madd(s1, x0, v128.load(b1 + o));
-        u0 = madd(u0, x1, v128.load(b0 + o, 16)); u1 = madd(u1, x1, v128.load(b1 + o, 16));
-      }
-      if (k + 4 <= K) {
-        const o = <usize>k << 2;
-        const x0 = v128.load(ai + o);
-        s0 = madd(s0, x0, v128.load(b0 + o)); s1 = madd(s1, x0, v128.load(b1 + o));
-      }
-      let t0 = hsum(f32x4.add(s0, u0)), t1 = hsum(f32x4.add(s1, u1));
-      for (let kk = K4; kk < K; kk++) {
-        const o = <usize>kk << 2;
-        const x = load<f32>(ai + o);
-        t0 += x * load<f32>(b0 + o); t1 += x * load<f32>(b1 + o);
-      }
-      const cp = c0 + (<usize>j << 2);
-      put1(cp, t0, alpha, beta); put1(cp + 4, t1, alpha, beta);
-    }
-    if (j < N) put1(c0 + (<usize>j << 2), dot(ai, b + <usize>j * rowK, K), alpha, beta);
+    for (let j = 0; j < N; j++) put1(c0 + (<usize>j << 2), dot(ai, b + <usize>j * rowK, K), alpha, beta);
   }
 }

@@ -155,9 +155,9 @@ function copyValues(where: string, name: string, data: MatrixData, n: number, co
   into?: (n: number) => Float32Array): Float32Array {
   const out = into ? into(n) : new Float32Array(n);
   const at = (i: number) => (cols === 1 ? `${name}[${i}]` : `${name}[${Math.floor(i / cols)}, ${i % cols}] (data[${i}])`);
-  const want = range ? `a finite number in [${range[0]}, ${range[1]}]` : 'a finite number (in float32 range)';
-  const bad = (i: number, x: unknown): never => fail(where, `every value of ${name}`, want, x, `First bad value at ${at(i)}`);
-  const [lo, hi] = range ?? [-Infinity, Infinity];
+  const bad = (i: number, x: unknown): never => fail(where, `every value of ${name}`,
+    range ? `a finite number in [${range[0]}, ${range[1]}]` : 'a finite number (in float32 range)', x, `First bad value at ${at(i)}`);
+  const lo = range ? range[0] : -Infinity, hi = range ? range[1] : Infinity;
   if (Array.isArray(data)) {
     for (let i = 0; i < n; i++) {
       const x: unknown = data[i]; // the one read of this element
@@ -169,8 +169,8 @@ function copyValues(where: string, name: string, data: MatrixData, n: number, co
     return out;
   }
   out.set(data); // the engine copies a real typed array: no code of the caller runs
-  // without a range, finite is all there is to check: a quick yes, else the loop finds the first bad value
-  if (range === undefined && allFinite(out)) return out;
+  // a quick yes (finite; and in range, if given), else the loop finds the first bad value
+  if (range === undefined ? allFinite(out) : allWithin(out, lo, hi)) return out;
   for (let i = 0; i < n; i++) {
     const f = out[i];
     if (!Number.isFinite(f) || f < lo || f > hi) bad(i, data[i]);
@@ -193,6 +193,31 @@ function allFinite(d: Float32Array): boolean {
     s3 += d[i + 3] * 0;
   }
   for (; i < d.length; i++) s0 += d[i] * 0;
+  return s0 + s1 + s2 + s3 === 0;
+}
+
+/**
+ * True when every value of a Float32Array is in [lo, hi] (finite bounds): p = (x − lo)·(hi − x) is
+ * ≥ 0 exactly then (a difference's sign is exact; ±∞ and NaN give −∞ or NaN), and p − |p| is 0
+ * for p ≥ 0, negative or NaN otherwise. Four sums, no branch per value, as allFinite.
+ */
+function allWithin(d: Float32Array, lo: number, hi: number): boolean {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, i = 0;
+  const n4 = d.length - (d.length & 3);
+  for (; i < n4; i += 4) {
+    let p = (d[i] - lo) * (hi - d[i]);
+    s0 += p - Math.abs(p);
+    p = (d[i + 1] - lo) * (hi - d[i + 1]);
+    s1 += p - Math.abs(p);
+    p = (d[i + 2] - lo) * (hi - d[i + 2]);
+    s2 += p - Math.abs(p);
+    p = (d[i + 3] - lo) * (hi - d[i + 3]);
+    s3 += p - Math.abs(p);
+  }
+  for (; i < d.length; i++) {
+    const p = (d[i] - lo) * (hi - d[i]);
+    s0 += p - Math.abs(p);
+  }
   return s0 + s1 + s2 + s3 === 0;
 }
 
