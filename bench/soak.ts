@@ -166,11 +166,12 @@ async function soakThreadCycles(n: number, simd: SimdName): Promise<void> {
   // Flat means slopes (Theil–Sen, over the samples after the first) far below what anything kept
   // per cycle costs: a worker is megabytes and a shared memory 2 MiB, a thousand times the RSS
   // bound of 2 KiB a cycle (below it the resident size moves by megabytes as threads come and go:
-  // 78–119 MiB across the samples of one run). In the JS heap, the MessagePort with its listeners
-  // that Node 20 keeps for a thread whose parent ended before it costs ~1.2 KB: every cycle kept
-  // one while a closed pool's supervisor was terminated at once (measured); since it ends its
-  // workers first, Node still keeps one for about one pool in twenty (58 in 1000 cycles, heap
-  // snapshots), ≈ 95 bytes a cycle, under the bound of 256. (A run of few cycles, --quick's 500,
+  // 78–119 MiB across the samples of one run). In the JS heap, a MessagePort with its listeners
+  // that Node kept in the main thread for a worker whose exit message was lost costs ~1.2 KB:
+  // every cycle kept one while a closed pool's supervisor was terminated at once, and one pool in
+  // twenty (≈ 95 bytes a cycle) while it exited as soon as its workers had; since it waits for the
+  // main thread to have read their exits (pool.ts), none (33 bytes a cycle over 10⁴ cycles: V8
+  // compiling code as the loop warms up), under the bound of 256. (A run of few cycles, --quick's 500,
   // sees V8 still compiling the create path, ~0.2 MiB over them: there 512 KiB in all is flat.)
   const rssSlope = theilSen(at.slice(1), rss.slice(1)), heapSlope = theilSen(at.slice(1), heap.slice(1));
   const heapGrew = heap[heap.length - 1] - heap[1];
