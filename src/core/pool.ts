@@ -266,7 +266,8 @@ const limits = workerData.heapMb > 0 ? { resourceLimits: { maxOldGenerationSizeM
 // thread's heap kept for good, in about one pool in twenty when the supervisor exited as soon as
 // its workers had. A message of its own to the main thread through the same port, in order after
 // those, comes back once the main thread has read them all (refused, as nobody listens: that is
-// fine), or after a second if the main thread is busy.
+// fine; a process that listens for 'workerMessage' sees { wasmMlp: 'pool closed' }), or after a
+// second if the main thread is busy.
 const ending = [];
 (${supervisorProgram.toString()})(workerData, {
   spawn(init, onMessage, onError, onExit) {
