@@ -1,9 +1,10 @@
-// tanh in the wasm kernels computes only the branch its lanes need: a vector whose four |z| are all
-// below 0.625 takes the polynomial alone, all above it the exponential branch alone, all at or
-// above the clamp (9.5) ±1 without arithmetic. Each shortcut must give the bits the full
-// computation gives (both branches and a select), which a vector of mixed lanes still runs: here
-// every value goes through tanh_forward and bias_tanh twice, in a uniform vector (a shortcut) and
-// as the first lane of a mixed one (the full path), and the bits must agree.
+// tanh in the wasm kernels has one shortcut: a vector whose four |z| are all at or above the clamp
+// (9.5) is ±1 without arithmetic. It must give the bits the full computation gives, which a
+// vector of mixed lanes still runs: here every value goes through tanh_forward and bias_tanh
+// twice, in a uniform vector (the shortcut, where it applies) and as the first lane of a mixed one
+// (the full path), and the bits must agree. (Until the tanh of one formula, there were two more
+// shortcuts, for vectors all below 0.625 and all between 0.625 and the clamp; the grid keeps their
+// branch points.)
 import { describe, expect, it } from 'vitest';
 import { Scratch, bitEqual } from './support/helpers.js';
 
@@ -20,7 +21,7 @@ function grid(): Float32Array {
   return Float32Array.from([...v, ...v.map((x) => -x)]);
 }
 
-describe('tanh shortcuts (wasm): the same bits as the full two-branch computation', () => {
+describe('tanh shortcuts (wasm): the same bits as the full computation', () => {
   const Z = grid();
   // the other lanes of a mixed vector: one small, one mid, one saturated |z|, so no shortcut applies
   const MIXED = [0.1, 3, 20];
