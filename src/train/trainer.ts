@@ -276,10 +276,15 @@ function rightCount(e: Engine, m: number): number {
 export function finishRun(e: Engine, r: Run): TrainResult {
   if (r.finiteStep !== r.step) checkParams(e, r);
   if (r.cfg.earlyStopping && r.bestParams) e.heap.set(r.bestParams, e.plan.params >> 2);
-  const result: TrainResult = { costs: r.costs.subarray(0, r.step), iterations: r.step, epochs: r.epoch, stopped: r.stopped ?? 'done' };
-  if (r.epochCosts) result.epochCosts = r.epochCosts.subarray(0, r.epoch);
-  if (r.data.Xv) result.validationCosts = r.valCosts.subarray(0, r.checks);
+  const result: TrainResult = { costs: upTo(r.costs, r.step), iterations: r.step, epochs: r.epoch, stopped: r.stopped ?? 'done' };
+  if (r.epochCosts) result.epochCosts = upTo(r.epochCosts, r.epoch);
+  if (r.data.Xv) result.validationCosts = upTo(r.valCosts, r.checks);
   return result;
+}
+
+/** the first n entries of a: a itself when that is all of it (a run that went to its end), else a view */
+function upTo(a: Float64Array, n: number): Float64Array {
+  return n === a.length ? a : a.subarray(0, n);
 }
 
 /** a copy of a with twice the length (for the per-step records of a long run) */
