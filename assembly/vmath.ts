@@ -37,36 +37,44 @@ const EXP_MIN: f32 = -104;
 // that integer in the low bits of the float's encoding: one add replaces nearest + trunc_sat.
 const ROUND_MAGIC: f32 = 12582912;
 
+// The range reduction the exponentials share: n = round(x·log2 e), held as n + 1.5·2²³ (n in the
+// float's low bits), and r = x − n·ln2 in two steps (Cody–Waite), |r| ≤ ln2/2.
+@inline function log2e_rounded(x: v128): v128 {
+  return f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(ROUND_MAGIC));
+}
+
+@inline function reduced(x: v128, shifted: v128): v128 {
+  const nf = f32x4.sub(shifted, f32x4.splat(ROUND_MAGIC));
+  const r = f32x4.sub(x, f32x4.mul(nf, f32x4.splat(LN2_HI)));
+  return f32x4.sub(r, f32x4.mul(nf, f32x4.splat(LN2_LO)));
+}
+
+/** n of log2e_rounded, as i32 lanes */
+@inline function int_of(shifted: v128): v128 {
+  return i32x4.sub(shifted, f32x4.splat(ROUND_MAGIC));
+}
+
+/** 2^n for −126 ≤ n ≤ 127, built straight in the exponent field */
+@inline function pow2(n: v128): v128 {
+  return i32x4.shl(i32x4.add(n, i32x4.splat(127)), 23);
+}
+
 /** e^x for x ≤ 0 (NaN-free for finite or −∞ input; x is clamped at −104, where e^x rounds to 0). */
 @inline export function exp_neg(x: v128): v128 {
   x = f32x4.pmax(x, f32x4.splat(EXP_MIN));
-  const magic = f32x4.splat(ROUND_MAGIC);
-  const shifted = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), magic);
-  const nf = f32x4.sub(shifted, magic);
-  let r = f32x4.sub(x, f32x4.mul(nf, f32x4.splat(LN2_HI)));
-  r = f32x4.sub(r, f32x4.mul(nf, f32x4.splat(LN2_LO)));
-  const p = exp_poly(r);
+  const shifted = log2e_rounded(x);
+  const p = exp_poly(reduced(x, shifted));
   // 2^n as two normal powers of two 2^n1·2^n2 (n1 = ⌊n/2⌋ ≥ −75), so that a subnormal result is
   // rounded once, in the last product, instead of being flushed by an out-of-range exponent
-  const n = i32x4.sub(shifted, magic);
+  const n = int_of(shifted);
   const n1 = i32x4.shr_s(n, 1);
-  const n2 = i32x4.sub(n, n1);
-  const bias = i32x4.splat(127);
-  const s1 = i32x4.shl(i32x4.add(n1, bias), 23);
-  const s2 = i32x4.shl(i32x4.add(n2, bias), 23);
-  return f32x4.mul(f32x4.mul(p, s1), s2);
+  return f32x4.mul(f32x4.mul(p, pow2(n1)), pow2(i32x4.sub(n, n1)));
 }
 
 /** e^x for −87.3 ≤ x ≤ 0 only (callers clamp): the result is normal, so one power of two does. */
 @inline export function exp_neg_normal(x: v128): v128 {
-  const magic = f32x4.splat(ROUND_MAGIC);
-  const shifted = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), magic);
-  const nf = f32x4.sub(shifted, magic);
-  let r = f32x4.sub(x, f32x4.mul(nf, f32x4.splat(LN2_HI)));
-  r = f32x4.sub(r, f32x4.mul(nf, f32x4.splat(LN2_LO)));
-  // n ≥ −126 here: 2^n is built straight in the exponent field
-  const scale = i32x4.shl(i32x4.add(i32x4.sub(shifted, magic), i32x4.splat(127)), 23);
-  return f32x4.mul(exp_poly(r), scale);
+  const shifted = log2e_rounded(x);
+  return f32x4.mul(exp_poly(reduced(x, shifted)), pow2(int_of(shifted)));
 }
 
 // tanh|z| = (1 − e)/(1 + e), e = e^(−2|z|), from one exponential split as e = s·(1 + q): s = 2^n
@@ -81,11 +89,8 @@ const TANH_ONE: f32 = 9.5;
 
 /** tanh|z| from x = −2·min(|z|, TANH_ONE) */
 @inline function tanh_abs(x: v128): v128 {
-  const magic = f32x4.splat(ROUND_MAGIC);
-  const shifted = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), magic);
-  const nf = f32x4.sub(shifted, magic);
-  let r = f32x4.sub(x, f32x4.mul(nf, f32x4.splat(LN2_HI)));
-  r = f32x4.sub(r, f32x4.mul(nf, f32x4.splat(LN2_LO)));
+  const shifted = log2e_rounded(x);
+  const r = reduced(x, shifted);
   const r2 = f32x4.mul(r, r);
   const r4 = f32x4.mul(r2, r2);
   const p23 = f32x4.add(f32x4.splat(0.5), f32x4.mul(f32x4.splat(1.0 / 6.0), r));
@@ -93,7 +98,7 @@ const TANH_ONE: f32 = 9.5;
   const p67 = f32x4.add(f32x4.splat(1.0 / 720.0), f32x4.mul(f32x4.splat(1.0 / 5040.0), r));
   const p = f32x4.add(f32x4.add(p23, f32x4.mul(r2, p45)), f32x4.mul(r4, p67));
   const q = f32x4.add(r, f32x4.mul(r2, p));
-  const s = i32x4.shl(i32x4.add(i32x4.sub(shifted, magic), i32x4.splat(127)), 23);
+  const s = pow2(int_of(shifted));
   const sq = f32x4.mul(s, q);
   const one = f32x4.splat(1);
   return f32x4.div(f32x4.sub(f32x4.sub(one, s), sq), f32x4.add(f32x4.add(one, s), sq));

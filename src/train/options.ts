@@ -148,10 +148,9 @@ function checkRange(where: string, what: string, v: unknown, lo: number, hi: num
 const OPTIMIZER_NAMES = OPTIMIZERS.map((n) => `'${n}'`).join(', ');
 
 function checkOptimizer(where: string, v: unknown): TrainConfig['optimizer'] {
-  const names = OPTIMIZER_NAMES;
-  const spec: Record<string, unknown> = typeof v === 'string' ? { name: v } : isObject(v) ? v : fail(where, 'optimizer', `one of ${names} or an object { name, …hyper-parameters }`, v);
+  const spec: Record<string, unknown> = typeof v === 'string' ? { name: v } : isObject(v) ? v : fail(where, 'optimizer', `one of ${OPTIMIZER_NAMES} or an object { name, …hyper-parameters }`, v);
   const name = spec.name as OptimizerName;
-  if (!OPTIMIZERS.includes(name)) fail(where, typeof v === 'string' ? 'optimizer' : 'optimizer.name', `one of ${names}`, spec.name);
+  if (!OPTIMIZERS.includes(name)) fail(where, typeof v === 'string' ? 'optimizer' : 'optimizer.name', `one of ${OPTIMIZER_NAMES}`, spec.name);
   const defaults: Readonly<Record<string, number>> = OPTIMIZER_DEFAULTS[name];
   const out = { name, beta: 0.9, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
   for (const key of Object.keys(spec)) {
