@@ -54,6 +54,14 @@ export interface Run {
 }
 
 const NO_PERM = new Int32Array(0);
+const NO_COSTS = new Float64Array(0);
+
+/**
+ * Each engine's buffer for a run's last finite parameters, kept from run to run (runs on one
+ * network never overlap): a short run, train({ iterations: 1 }) say, then allocates only its
+ * result's costs.
+ */
+const finiteBuffers = new WeakMap<Engine, Float32Array>();
 
 export const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
@@ -76,7 +84,9 @@ export function createRun(
 ): Run {
   const p = e.plan;
   for (const st of p.state) e.heap.fill(0, st >> 2, (st >> 2) + p.paramFloats); // fresh optimizer state
-  const finite = e.heap.slice(p.params >> 2, (p.params >> 2) + p.paramFloats); // checked when they were set
+  let finite = finiteBuffers.get(e);
+  if (finite === undefined || finite.length !== p.paramFloats) finiteBuffers.set(e, finite = new Float32Array(p.paramFloats));
+  finite.set(e.heap.subarray(p.params >> 2, (p.params >> 2) + p.paramFloats)); // checked when they were set
   const mb = cfg.batchSize ?? data.m;
   const nb = Math.ceil(data.m / mb);
   const total = cfg.epochs * nb;
@@ -88,7 +98,7 @@ export function createRun(
     // a signal or a callback never holds memory for steps it did not take)
     costs: new Float64Array(Math.min(total, 1 << 16)),
     epochCosts: cfg.form === 'epochs' ? new Float64Array(Math.min(cfg.epochs, 1 << 16)) : undefined,
-    valCosts: new Float64Array(data.Xv ? Math.min(checks, 1 << 16) : 0), checks: 0,
+    valCosts: data.Xv ? new Float64Array(Math.min(checks, 1 << 16)) : NO_COSTS, checks: 0,
     step: 0, epoch: 0, batch: 0, epochCost: 0, right: 0, count: 0, countRight: false,
     best: Infinity, bestParams: undefined, wait: 0, resident: false, stopped: undefined, batchWrites, finite, finiteStep: 0,
   };
