@@ -15,7 +15,8 @@
 // acc + x·y. Built with --enable relaxed-simd, one relaxed_madd: the engine may fuse it (one
 // rounding) or not (two), by its choice and the CPU's, so that module's products are reproducible
 // on one engine and machine only. The plain build rounds twice everywhere, like the scalar tails.
-// put4 and put1 keep mul + add in both builds, so a tile's edge and its body store alike.
+// put4 and put1 keep mul + add in both builds, so a tile's edge and its body store alike. The
+// polynomials of vmath.ts use it too.
 @inline export function madd(acc: v128, x: v128, y: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(x, y, acc);
   return f32x4.add(acc, f32x4.mul(x, y));

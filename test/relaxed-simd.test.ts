@@ -14,7 +14,10 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 // the module-sweeping files, and the kernel tests (their Scratch backend is 'auto': relaxed where it runs)
 // and the generated suites (relaxed SIMD is one of their modules where it runs; in the child only
 // the relaxed modules' own properties run, WASM_MLP_GENERATED_SIMD: this run did the others)
-const FILES = ['test/threads-kernels.test.ts', 'test/threads-training.test.ts', 'test/kernels.test.ts', 'test/kernels-outputs.test.ts', 'test/generated-kernels.test.ts', 'test/generated-networks.test.ts'];
+// and the elementary functions, whose polynomials the relaxed builds evaluate with the same
+// multiply-add (their error bounds and the kept exponential's bit identity, on the relaxed modules)
+const FILES = ['test/threads-kernels.test.ts', 'test/threads-training.test.ts', 'test/kernels.test.ts', 'test/kernels-outputs.test.ts', 'test/generated-kernels.test.ts', 'test/generated-networks.test.ts',
+  'test/vmath.test.ts', 'test/kept-exponential.test.ts', 'test/tanh-shortcuts.test.ts'];
 
 describe('relaxed SIMD', () => {
   it('passes the kernel and thread tests on its own and on shared memory', () => {
@@ -44,6 +47,9 @@ describe('relaxed SIMD', () => {
       expect(count(/relaxed SIMD, shared memory, 2 threads'?: the fused layer forward/)).toBeGreaterThanOrEqual(10);
       // test/kernels.test.ts's 'wasm' backend is createWasmBackend()'s default, relaxed SIMD in the child
       expect(count(/^kernels on wasm/)).toBeGreaterThanOrEqual(100);
+      // the error bounds of tanh, sigmoid and the BCE terms, on the relaxed module ('wasm' is relaxed there)
+      expect(count(/^wasm backend (tanh is within 2 ulp|sigmoid is within 4 ulp|each bce term)/)).toBe(3);
+      expect(count(/^bias_sigmoid_e and bce_cost_e on .*relaxed/)).toBeGreaterThanOrEqual(15);
       // the generated suites take relaxed SIMD as one more module (test/support/engines.ts)
       expect(count(/generated (kernel cases|networks) on '?wasm \(relaxed SIMD\)/)).toBeGreaterThanOrEqual(10);
       // on 2 threads too, with the split itself under generated cases
