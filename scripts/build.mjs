@@ -1,7 +1,7 @@
 // Builds what is out of date, and nothing else.
 //   node scripts/build.mjs [STEP ...] [--force] [--quiet]
-// Steps: one per asconfig.json target ("wasm:release", "wasm:debug", …; "wasm" is all of them),
-// "js", "browser", "modules" (the kernel modules shipped beside the bundles), "data", "export",
+// Steps: one per asconfig.json target ("wasm:release", "wasm:debug", …; "wasm" is all of them;
+// "wasm:release" also writes the deflated copy the bundles inline), "js", "browser", "modules" (the kernel modules shipped beside the bundles), "data", "export",
 // "types", "size"; "package" is what the published package
 // needs (the release, relaxed and shared wasm, js, browser, modules, data, export, types: npm's prepare); no step means all of
 // them. A step runs when one of its outputs is missing or older than the newest of its inputs
@@ -65,11 +65,14 @@ const tool = (name) => `node_modules/${name}/package.json`;
 
 /** name → { inputs: paths (files or folders), outputs: files, run: shell command } */
 const STEPS = new Map();
+// the release module (plain SIMD, own memory) also as the bundles inline it, deflated
+const INLINED = 'build/mlp-deflated.wasm';
 for (const [target, t] of Object.entries(asconfig.targets)) {
+  const inlined = target === 'release';
   STEPS.set(`wasm:${target}`, {
-    inputs: ['assembly', 'asconfig.json', 'package.json', tool('assemblyscript')],
-    outputs: [t.outFile, t.textFile].filter(Boolean),
-    run: `asc ${ascEntry(t)} --target ${target}`,
+    inputs: ['assembly', 'asconfig.json', 'package.json', tool('assemblyscript'), ...(inlined ? ['scripts/deflate-wasm.mjs'] : [])],
+    outputs: [t.outFile, t.textFile, inlined ? INLINED : undefined].filter(Boolean),
+    run: `asc ${ascEntry(t)} --target ${target}${inlined ? ' && node scripts/deflate-wasm.mjs' : ''}`,
   });
 }
 STEPS.set('js', {

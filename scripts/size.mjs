@@ -27,8 +27,9 @@ const kib = (n) => `${(n / 1024).toFixed(1)} KiB`.padStart(10);
 
 const bundle = read('dist/browser/wasm-mlp.js');
 const wasm = read('build/mlp.wasm');
-// the JS alone: the bundle without the base64 text of the wasm it inlines
-const b64 = wasm.toString('base64');
+const deflated = read('build/mlp-deflated.wasm');
+// the JS alone: the bundle without the base64 text of the (deflated) wasm it inlines
+const b64 = deflated.toString('base64');
 const text = bundle.toString('utf8');
 const jsOnly = text.includes(b64) ? Buffer.from(text.replace(b64, ''), 'utf8') : undefined;
 
@@ -36,6 +37,7 @@ const rows = [
   ['dist/browser/wasm-mlp.js (JS + wasm inlined)', bundle],
   ['  JS alone (without the inlined wasm)', jsOnly],
   ['  build/mlp.wasm (as a separate file)', wasm],
+  ['  build/mlp-deflated.wasm (what the bundle inlines)', deflated],
   ['dist/browser/extra.js (imported when used)', read('dist/browser/extra.js')],
   ...SEPARATE_MODULES.map((f) => [`dist/browser/${f} (fetched when used)`, read(`dist/browser/${f}`)]),
   ['dist/index.js (Node / bundlers)', read('dist/index.js')],

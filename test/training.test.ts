@@ -136,4 +136,18 @@ describe('helpers and fallback', () => {
     }
     expect((await Network.create({ layers: [2, 2, 1] })).backend).toBe('wasm');
   });
+
+  it("backend 'wasm' falls back to 'js' where DecompressionStream (which unpacks the inlined kernels) is missing", async () => {
+    // (the warning is once per process, and the test above had it: here the backend is what counts)
+    vi.stubGlobal('DecompressionStream', undefined);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      expect((await Network.create({ layers: [2, 2, 1], backend: 'wasm' })).backend).toBe('js');
+    } finally {
+      vi.unstubAllGlobals();
+      warn.mockRestore();
+    }
+    expect(typeof DecompressionStream).toBe('function');
+    expect((await Network.create({ layers: [2, 2, 1] })).backend).toBe('wasm');
+  });
 });

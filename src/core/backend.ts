@@ -223,13 +223,19 @@ export function createJsBackend(): Backend {
 
 let warnedNoSimd = false;
 
-/** The backend asked for; 'wasm' falls back to 'js' (warning once) where WASM SIMD is missing. */
+/**
+ * The backend asked for; 'wasm' falls back to 'js' (warning once) where WASM SIMD is missing, or
+ * the DecompressionStream that unpacks the inlined kernels (an engine with SIMD but without it:
+ * Firefox 89–112).
+ */
 export async function createBackend(name: BackendName, options: WasmBackendOptions = {}): Promise<Backend> {
   if (name === 'js') return createJsBackend();
-  if (!wasmSimdSupported()) {
+  const missing = !wasmSimdSupported() ? 'WebAssembly SIMD'
+    : typeof DecompressionStream !== 'function' ? 'DecompressionStream (which unpacks the inlined WebAssembly kernels)' : undefined;
+  if (missing !== undefined) {
     if (!warnedNoSimd) {
       warnedNoSimd = true;
-      console.warn("wasm-mlp: this engine has no WebAssembly SIMD; backend 'wasm' falls back to the pure JS kernels ('js').");
+      console.warn(`wasm-mlp: this engine has no ${missing}; backend 'wasm' falls back to the pure JS kernels ('js').`);
     }
     return createJsBackend();
   }
