@@ -7,7 +7,7 @@
 import type { Kernels, PartKernels, ReferenceKernels } from './kernels.js';
 import * as js from './kernels-js/index.js';
 import {
-  availableCores, compiledPlainModule, importNode, isNode, noSharedMemory, wasmSimdSupported,
+  availableCores, canInflate, compiledPlainModule, importNode, isNode, noSharedMemory, wasmSimdSupported,
   type SimdName, type SimdOption,
 } from './modules.js';
 import type { Pool } from './pool.js';
@@ -221,7 +221,7 @@ export function createJsBackend(): Backend {
   };
 }
 
-let warnedNoSimd = false;
+let warnedFallback = false;
 
 /**
  * The backend asked for; 'wasm' falls back to 'js' (warning once) where WASM SIMD is missing, or
@@ -231,10 +231,10 @@ let warnedNoSimd = false;
 export async function createBackend(name: BackendName, options: WasmBackendOptions = {}): Promise<Backend> {
   if (name === 'js') return createJsBackend();
   const missing = !wasmSimdSupported() ? 'WebAssembly SIMD'
-    : typeof DecompressionStream !== 'function' ? 'DecompressionStream (which unpacks the inlined WebAssembly kernels)' : undefined;
+    : !canInflate() ? 'DecompressionStream (which unpacks the inlined WebAssembly kernels)' : undefined;
   if (missing !== undefined) {
-    if (!warnedNoSimd) {
-      warnedNoSimd = true;
+    if (!warnedFallback) {
+      warnedFallback = true;
       console.warn(`wasm-mlp: this engine has no ${missing}; backend 'wasm' falls back to the pure JS kernels ('js').`);
     }
     return createJsBackend();

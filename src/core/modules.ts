@@ -13,9 +13,14 @@ import type { SimdName } from './execution-options.js';
 
 export { SIMD_OPTIONS, type SimdName, type SimdOption } from './execution-options.js';
 
-/** build/mlp.wasm's bytes, inflated by the platform (DecompressionStream: Node 18, Chrome 80, Firefox 113, Safari 16.4). */
+/** True where the platform can unpack the inlined module (DecompressionStream: Node 18, Chrome 80, Firefox 113, Safari 16.4). */
+export function canInflate(): boolean {
+  return typeof DecompressionStream === 'function';
+}
+
+/** build/mlp.wasm's bytes, inflated by the platform. */
 async function plainBytes(): Promise<Uint8Array<ArrayBuffer>> {
-  if (typeof DecompressionStream !== 'function') {
+  if (!canInflate()) {
     throw new Error('this engine has no DecompressionStream, which unpacks the inlined kernels (Node 18, Chrome 80, Firefox 113 and Safari 16.4 have it)');
   }
   // read chunk by chunk (not through Response, which in Node loads undici and compiles its wasm)
