@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { Network } from '../src/index.js';
 import { observeWasmMemory } from '../src/core/backend.js';
 import { NETWORK_LIMITS } from '../src/core/architecture.js';
-import { relaxedSimdSupported } from '../src/core/extra.js';
+import { relaxedSimdSupported } from '../src/core/modules.js';
 import type { SimdName } from '../src/core/modules.js';
 import { liveThreads, threadsDownTo } from '../test/support/threads.js';
 import { theilSen } from './stats.js';

@@ -1,7 +1,7 @@
 // Builds what is out of date, and nothing else.
 //   node scripts/build.mjs [STEP ...] [--force] [--quiet]
 // Steps: one per asconfig.json target ("wasm:release", "wasm:debug", …; "wasm" is all of them;
-// "wasm:release" also writes the deflated copy the bundles inline), "js", "browser", "modules" (the kernel modules shipped beside the bundles), "data", "export",
+// "wasm:inlined" deflates the two single-thread modules the bundles inline), "js", "browser", "modules" (the kernel modules shipped beside the bundles), "data", "export",
 // "types", "size"; "package" is what the published package
 // needs (the release, relaxed and shared wasm, js, browser, modules, data, export, types: npm's prepare); no step means all of
 // them. A step runs when one of its outputs is missing or older than the newest of its inputs
@@ -65,16 +65,19 @@ const tool = (name) => `node_modules/${name}/package.json`;
 
 /** name → { inputs: paths (files or folders), outputs: files, run: shell command } */
 const STEPS = new Map();
-// the release module (plain SIMD, own memory) also as the bundles inline it, deflated
-const INLINED = 'build/mlp-deflated.wasm';
 for (const [target, t] of Object.entries(asconfig.targets)) {
-  const inlined = target === 'release';
   STEPS.set(`wasm:${target}`, {
-    inputs: ['assembly', 'asconfig.json', 'package.json', tool('assemblyscript'), ...(inlined ? ['scripts/deflate-wasm.mjs'] : [])],
-    outputs: [t.outFile, t.textFile, inlined ? INLINED : undefined].filter(Boolean),
-    run: `asc ${ascEntry(t)} --target ${target}${inlined ? ' && node scripts/deflate-wasm.mjs' : ''}`,
+    inputs: ['assembly', 'asconfig.json', 'package.json', tool('assemblyscript')],
+    outputs: [t.outFile, t.textFile].filter(Boolean),
+    run: `asc ${ascEntry(t)} --target ${target}`,
   });
 }
+// the two modules with their own memory (plain and relaxed SIMD) as the bundles inline them
+STEPS.set('wasm:inlined', {
+  inputs: [asconfig.targets.release.outFile, asconfig.targets.relaxed.outFile, 'scripts/inline-wasm.mjs'],
+  outputs: ['build/mlp-inlined.wasm'],
+  run: 'node scripts/inline-wasm.mjs',
+});
 STEPS.set('js', {
   inputs: ['src', 'package.json', tool('esbuild'), ...wasmImports()],
   outputs: outfiles('build:js'),
@@ -85,7 +88,7 @@ STEPS.set('browser', {
   outputs: outfiles('build:browser'),
   run: pkg.scripts['build:browser'],
 });
-// the modules that are not inlined (relaxed SIMD, shared memory), copied beside dist/'s bundles
+// the modules that are not inlined (shared memory, for threads), copied beside dist/'s bundles
 STEPS.set('modules', {
   inputs: SEPARATE_MODULES.map((f) => `build/${f}`),
   outputs: ['dist', 'dist/browser'].flatMap((d) => SEPARATE_MODULES.map((f) => `${d}/${f}`)),
@@ -112,7 +115,7 @@ STEPS.set('size', { inputs: [], outputs: [], run: 'node scripts/size.mjs' });
 const WASM = [...STEPS.keys()].filter((k) => k.startsWith('wasm:'));
 const GROUPS = {
   wasm: WASM,
-  package: ['wasm:release', 'wasm:relaxed', 'wasm:shared', 'wasm:relaxed-shared', 'js', 'browser', 'modules', 'data', 'export', 'types'],
+  package: ['wasm:release', 'wasm:relaxed', 'wasm:shared', 'wasm:relaxed-shared', 'wasm:inlined', 'js', 'browser', 'modules', 'data', 'export', 'types'],
   all: [...WASM, 'js', 'browser', 'modules', 'data', 'export', 'types', 'size'],
 };
 

@@ -1,5 +1,5 @@
-// Copies the kernel modules that are not inlined (relaxed SIMD, and both shared-memory builds for
-// threads) from build/ into the folder of a bundle, where src/core/extra.ts looks for them
+// Copies the kernel modules that are not inlined (the two shared-memory builds, for threads) from
+// build/ into the folder of a bundle, where src/core/extra.ts looks for them
 // (beside the bundle: new URL('./mlp-….wasm', import.meta.url)). esbuild does not copy them.
 //   node scripts/copy-wasm.mjs dist        (dist/index.js, dist/cli.js)
 //   node scripts/copy-wasm.mjs dist/browser
@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const SEPARATE_MODULES = ['mlp-relaxed.wasm', 'mlp-shared.wasm', 'mlp-relaxed-shared.wasm'];
+export const SEPARATE_MODULES = ['mlp-shared.wasm', 'mlp-relaxed-shared.wasm'];
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const dest = process.argv[2];

@@ -1,6 +1,6 @@
 // Prints the size, raw and gzip, of every file the build ships: the browser bundle (JS with the
-// plain wasm module inlined as base64), split into its JS part and the wasm it carries; the
-// modules shipped beside it (relaxed SIMD, shared memory for threads), fetched only when used;
+// plain and relaxed SIMD modules inlined, deflated, as base64), split into its JS part and the
+// wasm it carries; the modules shipped beside it (shared memory, for threads), fetched only when used;
 // the Node entry and the command line. Run by `npm run build` after esbuild; exits 1 only when a
 // file is missing.
 import { readFileSync, existsSync } from 'node:fs';
@@ -27,8 +27,8 @@ const kib = (n) => `${(n / 1024).toFixed(1)} KiB`.padStart(10);
 
 const bundle = read('dist/browser/wasm-mlp.js');
 const wasm = read('build/mlp.wasm');
-const deflated = read('build/mlp-deflated.wasm');
-// the JS alone: the bundle without the base64 text of the (deflated) wasm it inlines
+const deflated = read('build/mlp-inlined.wasm');
+// the JS alone: the bundle without the base64 text of the (deflated) modules it inlines
 const b64 = deflated.toString('base64');
 const text = bundle.toString('utf8');
 const jsOnly = text.includes(b64) ? Buffer.from(text.replace(b64, ''), 'utf8') : undefined;
@@ -36,8 +36,9 @@ const jsOnly = text.includes(b64) ? Buffer.from(text.replace(b64, ''), 'utf8') :
 const rows = [
   ['dist/browser/wasm-mlp.js (JS + wasm inlined)', bundle],
   ['  JS alone (without the inlined wasm)', jsOnly],
-  ['  build/mlp.wasm (as a separate file)', wasm],
-  ['  build/mlp-deflated.wasm (what the bundle inlines)', deflated],
+  ['  build/mlp.wasm (plain SIMD)', wasm],
+  ['  build/mlp-relaxed.wasm (relaxed SIMD)', read('build/mlp-relaxed.wasm')],
+  ['  build/mlp-inlined.wasm (the two deflated: inlined)', deflated],
   ['dist/browser/extra.js (imported when used)', read('dist/browser/extra.js')],
   ...SEPARATE_MODULES.map((f) => [`dist/browser/${f} (fetched when used)`, read(`dist/browser/${f}`)]),
   ['dist/index.js (Node / bundlers)', read('dist/index.js')],

@@ -9,7 +9,7 @@ import { loadavg, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { createWasmBackend, type Backend } from '../src/core/backend.js';
-import { relaxedSimdSupported } from '../src/core/extra.js';
+import { relaxedSimdSupported } from '../src/core/modules.js';
 import type { SimdName } from '../src/core/modules.js';
 import { Network } from '../src/index.js';
 import spec from '../bench/workloads.json' with { type: 'json' };

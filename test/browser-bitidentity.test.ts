@@ -5,8 +5,9 @@
  * and predictions, bit for bit. The js backend gives the same float32 parameters and predictions,
  * but its float64 costs come from Math.log and Math.exp, which two V8 versions round differently
  * in the last bit (Node 20's V8 11.3 and Chromium 156: exp differs on 11% of 60 000 inputs, log
- * on 1.5%), so there the costs agree to a few ulp, not bit for bit. Only the plain-SIMD module
- * exists: relaxed SIMD, whose fused multiply-add may differ between CPUs, is not used.
+ * on 1.5%), so there the costs agree to a few ulp, not bit for bit. The runs ask for the
+ * plain-SIMD module (Chromium's default is relaxed SIMD, whose multiply-adds are fused or not
+ * depending on the engine and CPU: its bits are promised on one engine and machine only).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';

@@ -36,22 +36,28 @@ function touch(rel: string): void {
 
 const mtime = (rel: string) => statSync(path.join(dir, rel)).mtimeMs;
 
+/** the steps the Node bundles need: the two inlined modules, deflated together, then the JS */
+const JS = ['wasm:release', 'wasm:relaxed', 'wasm:inlined', 'js'];
+
 it('builds what is missing, then nothing while the outputs are newer than the inputs', () => {
-  expect(build('wasm:release', 'js')).toEqual(['wasm:release', 'js']);
-  const before = [mtime('build/mlp.wasm'), mtime('dist/index.js'), mtime('dist/cli.js')];
-  expect(build('wasm:release', 'js')).toEqual([]);
-  expect([mtime('build/mlp.wasm'), mtime('dist/index.js'), mtime('dist/cli.js')]).toEqual(before);
+  expect(build(...JS)).toEqual(JS);
+  const before = [mtime('build/mlp.wasm'), mtime('build/mlp-inlined.wasm'), mtime('dist/index.js'), mtime('dist/cli.js')];
+  expect(build(...JS)).toEqual([]);
+  expect([mtime('build/mlp.wasm'), mtime('build/mlp-inlined.wasm'), mtime('dist/index.js'), mtime('dist/cli.js')]).toEqual(before);
 }, 120_000);
 
 it('rebuilds only the steps that depend on a changed file', () => {
   touch('src/network.ts');
-  expect(build('wasm:release', 'js')).toEqual(['js']);
-  // the kernels change: the wasm, then the JS that inlines it
+  expect(build(...JS)).toEqual(['js']);
+  // the kernels change: the wasm, then the deflated pair, then the JS that inlines it
   touch('assembly/index.ts');
-  expect(build('wasm:release', 'js')).toEqual(['wasm:release', 'js']);
+  expect(build(...JS)).toEqual(JS);
+  // the way the pair is packed changes: it and the JS, not the modules
+  touch('scripts/inline-wasm.mjs');
+  expect(build(...JS)).toEqual(['wasm:inlined', 'js']);
   // a debug build of the kernels is not an input of the JS
   expect(build('wasm:debug')).toEqual(['wasm:debug']);
-  expect(build('wasm:release', 'js')).toEqual([]);
+  expect(build(...JS)).toEqual([]);
 }, 120_000);
 
 it('removes the outputs of a failed step, so the next build runs it again', () => {
@@ -75,5 +81,5 @@ it('removes the outputs of a failed step, so the next build runs it again', () =
 it('names an unknown step and lists the known ones', () => {
   const r = node(['scripts/build.mjs', 'wasm:fast'], dir);
   expect(r.status).toBe(2);
-  expect(r.stderr).toMatch(/unknown step "wasm:fast"; the steps are wasm:release, wasm:relaxed, wasm:shared, wasm:relaxed-shared, wasm:debug, js, browser, modules, data, export, types, size, wasm, package, all/);
+  expect(r.stderr).toMatch(/unknown step "wasm:fast"; the steps are wasm:release, wasm:relaxed, wasm:shared, wasm:relaxed-shared, wasm:debug, wasm:inlined, js, browser, modules, data, export, types, size, wasm, package, all/);
 });

@@ -34,8 +34,8 @@ describe('the wasm-mlp/export entry', () => {
     expect(node).toMatch(/from ["']\.\/index\.js["']/);
     expect(browser).toMatch(/from ?["']\.\/wasm-mlp\.js["']/);
     const wasmBase64 = readFileSync(path.join(repoRoot, 'build/mlp.wasm')).toString('base64').slice(0, 64);
-    // what the main bundles inline: the module deflated (scripts/deflate-wasm.mjs)
-    const deflatedBase64 = readFileSync(path.join(repoRoot, 'build/mlp-deflated.wasm')).toString('base64').slice(0, 64);
+    // what the main bundles inline: the two single-thread modules deflated (scripts/inline-wasm.mjs)
+    const deflatedBase64 = readFileSync(path.join(repoRoot, 'build/mlp-inlined.wasm')).toString('base64').slice(0, 64);
     expect(read('dist/index.js')).toContain(deflatedBase64);
     for (const text of [node, browser]) {
       expect(text).not.toContain(wasmBase64);

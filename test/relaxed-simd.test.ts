@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { relaxedSimdSupported } from '../src/core/extra.js';
+import { relaxedSimdSupported } from '../src/core/modules.js';
 import { runnableModules } from './support/modules.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -16,8 +16,9 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 // the relaxed modules' own properties run, WASM_MLP_GENERATED_SIMD: this run did the others)
 // and the elementary functions, whose polynomials the relaxed builds evaluate with the same
 // multiply-add (their error bounds and the kept exponential's bit identity, on the relaxed modules)
+// and the inlined modules, whose 'auto' choice is relaxed SIMD where the engine has it
 const FILES = ['test/threads-kernels.test.ts', 'test/threads-training.test.ts', 'test/kernels.test.ts', 'test/kernels-outputs.test.ts', 'test/generated-kernels.test.ts', 'test/generated-networks.test.ts',
-  'test/vmath.test.ts', 'test/kept-exponential.test.ts', 'test/tanh-shortcuts.test.ts'];
+  'test/vmath.test.ts', 'test/kept-exponential.test.ts', 'test/tanh-shortcuts.test.ts', 'test/inlined-modules.test.ts'];
 
 describe('relaxed SIMD', () => {
   it('passes the kernel and thread tests on its own and on shared memory', () => {
@@ -58,6 +59,8 @@ describe('relaxed SIMD', () => {
       // and no plain module's own properties (this run had them)
       expect(count(/generated (kernel cases|networks) on '?(wasm \(plain|js)/)).toBe(0);
       expect(count(/^relaxed SIMD.*100 steps on 1, 2 and 3 threads/)).toBe(4);
+      // the inlined modules, where 'auto' on one thread takes the relaxed one
+      expect(count(/^the inlined modules/)).toBe(3);
       expect(json.numPassedTests).toBeGreaterThan(400);
     } finally {
       rmSync(dir, { recursive: true, force: true });

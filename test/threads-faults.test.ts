@@ -286,7 +286,7 @@ describe('the options', () => {
   });
 
   it("simd 'relaxed' where the engine lacks relaxed SIMD: 'plain', with a note", async () => {
-    const { relaxedSimdSupported } = await import('../src/core/extra.js');
+    const { relaxedSimdSupported } = await import('../src/core/modules.js');
     const net = await Network.create({ layers: [2, 3, 1], simd: 'relaxed', threads: 1 });
     if (relaxedSimdSupported()) {
       expect(net.simd).toBe('relaxed');

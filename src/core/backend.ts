@@ -7,13 +7,13 @@
 import type { Kernels, PartKernels, ReferenceKernels } from './kernels.js';
 import * as js from './kernels-js/index.js';
 import {
-  availableCores, canInflate, compiledPlainModule, importNode, isNode, noSharedMemory, wasmSimdSupported,
+  availableCores, canInflate, compiledInlinedModule, importNode, noSharedMemory, relaxedSimdSupported, wasmSimdSupported,
   type SimdName, type SimdOption,
 } from './modules.js';
 import type { Pool } from './pool.js';
 import type { BackendName } from './execution-options.js';
 
-export { wasmSimdSupported, forgetSimdProbe } from './modules.js';
+export { wasmSimdSupported, relaxedSimdSupported, forgetSimdProbe } from './modules.js';
 export type { SimdName, SimdOption } from './modules.js';
 export { BACKENDS, type BackendName } from './execution-options.js';
 
@@ -93,30 +93,30 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
       threads = 1;
     }
   }
-  // 'auto' takes relaxed SIMD where the engine has it, except on one thread in a browser: there the
-  // plain module inlined in the bundle needs no download (a page given only wasm-mlp.js requests
-  // nothing more); threads load a module file in any case
-  const relaxed = options.simd === 'relaxed' || (options.simd !== 'plain' && (threads > 1 || isNode));
-  if (threads > 1 || relaxed) {
+  // 'auto' takes relaxed SIMD wherever the engine has it (both single-thread modules are inlined)
+  let simd: SimdName = options.simd === 'plain' ? 'plain' : 'relaxed';
+  if (simd === 'relaxed' && !relaxedSimdSupported()) {
+    simd = 'plain';
+    if (options.simd === 'relaxed') notes.push("simd 'plain' instead of 'relaxed': this engine has no relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd)");
+  }
+  if (threads > 1) {
     try {
-      const be = await (await extra()).extraBackend({
-        threads, relaxed, explicit: options.simd === 'relaxed', notes, heapOf, importNode, single: singleBackend, observe: (m) => memoryObserver?.(m),
-      });
+      const be = await (await extra()).extraBackend({ threads, simd, notes, heapOf, importNode, observe: (m) => memoryObserver?.(m) });
       if (be !== undefined) return be;
     } catch (e) {
-      notes.push(`extra.js did not load (${(e as Error).message})`);
+      notes.push(`threads 1 instead of ${threads}: extra.js did not load (${(e as Error).message})`);
     }
   }
-  let plain: WebAssembly.Module;
+  let module: WebAssembly.Module;
   try {
-    plain = await compiledPlainModule();
+    module = await compiledInlinedModule(simd);
   } catch (e) {
     throw new Error(`wasm-mlp: could not compile the WebAssembly kernels (${(e as Error).message ?? e}); a later Network.create tries again`);
   }
-  return singleBackend(plain, 'plain', notes);
+  return singleBackend(module, simd, notes);
 }
 
-/** The code for the module files and threads: a file of its own in the bundles (dist/extra.js, dist/browser/extra.js), loaded only when used. */
+/** The code for threads: a file of its own in the bundles (dist/extra.js, dist/browser/extra.js), loaded only when used. */
 const extra = () => import('./extra.js');
 
 /** reserve() over a memory: grows it as needed; the view is re-created after any growth, and only then. */

@@ -1,6 +1,6 @@
 /**
- * What a network needs beyond the module inlined in the bundles: reading the other module files
- * (relaxed SIMD, shared memory), and the wasm backend on threads — the shared-memory module on a
+ * What a network needs beyond the modules inlined in the bundles: the wasm backend on threads —
+ * reading the shared-memory module files (plain and relaxed SIMD), the module on a
  * new shared WebAssembly.Memory, a pool of workers on the same memory, and kernels whose large
  * products are split over the pool. The build bundles this (with pool.ts and parallel.ts) into a
  * file of its own beside each bundle, extra.js, imported only by a network that uses one of those;
@@ -9,35 +9,9 @@
  */
 import type { Backend, heapOf as HeapOf } from './backend.js';
 import type { Kernels, PartKernels, ReferenceKernels } from './kernels.js';
-import type { ModuleKind, SimdName, importNode as ImportNode } from './modules.js';
+import type { SimdName, importNode as ImportNode } from './modules.js';
 import { COMMAND_BYTES, CONTROL_BYTES, Pool, isNodeHost } from './pool.js';
 import { splitKernels, splitMinWork } from './parallel.js';
-
-let relaxed: boolean | undefined;
-
-// () → v128 returning f32x4.relaxed_madd of three constants: valid only where relaxed SIMD is
-function relaxedProbe(): Uint8Array<ArrayBuffer> {
-  const v128 = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
-  const body = [0x00, ...v128, ...v128, ...v128, 0xfd, 0x85, 0x02 /* relaxed_madd, 0x105 */, 0x0b];
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // \0asm, version 1
-    0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, //        type section: () → v128
-    0x03, 0x02, 0x01, 0x00, //                          one function of that type
-    0x0a, body.length + 2, 0x01, body.length, ...body, // its code
-  ]);
-}
-
-/** True when this engine accepts relaxed SIMD (Chromium does; Node 20 only with --experimental-wasm-relaxed-simd). Asked once per process (see modules.ts's wasmSimdSupported). */
-export function relaxedSimdSupported(): boolean {
-  if (relaxed === undefined) {
-    try {
-      relaxed = typeof WebAssembly === 'object' && WebAssembly.validate(relaxedProbe());
-    } catch {
-      relaxed = false;
-    }
-  }
-  return relaxed;
-}
 
 /** Why kernels cannot run on worker threads here (beyond modules.ts's noSharedMemory), or undefined when they can. */
 export function threadsUnavailable(): string | undefined {
@@ -59,26 +33,22 @@ export function threadsUnavailable(): string | undefined {
 
 // Each URL is written out literally, so that bundlers that follow new URL('…', import.meta.url)
 // can find the file. (The tests run this file from src/: vitest.config.ts points these at build/.)
-function moduleUrl(kind: ModuleKind): URL {
-  if (kind.simd === 'relaxed') {
-    return kind.shared ? new URL('./mlp-relaxed-shared.wasm', import.meta.url) : new URL('./mlp-relaxed.wasm', import.meta.url);
-  }
-  return new URL('./mlp-shared.wasm', import.meta.url);
+function moduleUrl(simd: SimdName): URL {
+  return simd === 'relaxed' ? new URL('./mlp-relaxed-shared.wasm', import.meta.url) : new URL('./mlp-shared.wasm', import.meta.url);
 }
 
-const compiled = new Map<string, Promise<WebAssembly.Module>>();
+const compiled = new Map<SimdName, Promise<WebAssembly.Module>>();
 
 /**
- * A module file beside the bundle (not the inlined one), compiled once per kind; one that cannot
- * be read or compiled rejects, and is not kept (a later network may find it, say, after a deploy).
+ * A shared-memory module file beside the bundle, compiled once per SIMD; one that cannot be read
+ * or compiled rejects, and is not kept (a later network may find it, say, after a deploy).
  */
-export function loadModuleFile(kind: ModuleKind, importNode: typeof ImportNode): Promise<WebAssembly.Module> {
-  const key = `${kind.simd}/${kind.shared}`;
-  let p = compiled.get(key);
+function loadModuleFile(simd: SimdName, importNode: typeof ImportNode): Promise<WebAssembly.Module> {
+  let p = compiled.get(simd);
   if (p === undefined) {
-    p = readFile(moduleUrl(kind), importNode).then((bytes) => WebAssembly.compile(bytes));
-    p.catch(() => compiled.delete(key));
-    compiled.set(key, p);
+    p = readFile(moduleUrl(simd), importNode).then((bytes) => WebAssembly.compile(bytes));
+    p.catch(() => compiled.delete(simd));
+    compiled.set(simd, p);
   }
   return p;
 }
@@ -166,49 +136,32 @@ function backendOn(o: SharedBackendOptions, s: ReturnType<typeof sharedMemory>, 
 }
 
 export interface ExtraBackendOptions {
-  /** threads asked for (≥ 1), where modules.ts's noSharedMemory found no reason against them */
+  /** threads asked for (> 1), where modules.ts's noSharedMemory found no reason against them */
   threads: number;
-  /** relaxed SIMD wanted; `explicit`: asked for by name (a step down is then a note) */
-  relaxed: boolean;
-  explicit: boolean;
+  /** the kernel module, as backend.ts chose it for this engine */
+  simd: SimdName;
   notes: string[];
   heapOf: typeof HeapOf;
   importNode: typeof ImportNode;
-  /** backend.ts's backend on a module with its own memory */
-  single(module: WebAssembly.Module, simd: SimdName, notes: string[]): Backend;
   /** given every shared memory made (backend.ts's observeWasmMemory) */
   observe?: (memory: WebAssembly.Memory) => void;
 }
 
 /**
- * The backend asked for beyond the inlined module — on threads, or on relaxed SIMD — or the
- * nearest this engine runs, each step down a note; undefined when that is the inlined module.
+ * The wasm backend on threads, or undefined with a note saying why it runs on one thread (then on
+ * the inlined module of the same SIMD).
  */
 export async function extraBackend(o: ExtraBackendOptions): Promise<(Backend & { memory?: WebAssembly.Memory }) | undefined> {
-  const { notes } = o;
-  let threads = o.threads;
-  const simd: SimdName = o.relaxed && relaxedSimdSupported() ? 'relaxed' : 'plain';
-  if (o.relaxed && simd === 'plain' && o.explicit) notes.push("simd 'plain' instead of 'relaxed': this engine has no relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd)");
-  if (threads > 1) {
-    const why = threadsUnavailable();
-    if (why !== undefined) {
-      notes.push(`threads 1 instead of ${threads}: ${why}`);
-      threads = 1;
-    }
+  const { notes, threads, simd } = o;
+  const why = threadsUnavailable();
+  if (why !== undefined) {
+    notes.push(`threads 1 instead of ${threads}: ${why}`);
+    return undefined;
   }
-  if (threads > 1) {
-    try {
-      return await sharedBackend({ module: await loadModuleFile({ simd, shared: true }, o.importNode), simd, threads, notes, heapOf: o.heapOf, importNode: o.importNode, observe: o.observe });
-    } catch (e) {
-      notes.push(`threads 1 instead of ${threads}: ${(e as Error).message}`);
-    }
-  }
-  // one thread in a browser takes the inlined plain module unless relaxed SIMD was asked for by name
-  if (simd !== 'relaxed' || (!o.explicit && !isNodeHost())) return undefined;
   try {
-    return o.single(await loadModuleFile({ simd, shared: false }, o.importNode), simd, notes);
+    return await sharedBackend({ module: await loadModuleFile(simd, o.importNode), simd, threads, notes, heapOf: o.heapOf, importNode: o.importNode, observe: o.observe });
   } catch (e) {
-    notes.push(`simd 'plain' instead of 'relaxed': ${(e as Error).message}`);
+    notes.push(`threads 1 instead of ${threads}: ${(e as Error).message}`);
     return undefined;
   }
 }

@@ -1,30 +1,30 @@
 /**
  * The kernel modules and what this engine can run. One source (assembly/) gives four builds:
- * plain or relaxed SIMD, each with its own memory or importing a shared one (for threads). The
- * plain module with its own memory is inlined in every bundle, so the default needs no extra file;
- * the other three ship as files beside the bundle (dist/ and dist/browser/), read or fetched only
- * when a network asks for them, by the code in extra.ts (a file of its own in the bundles).
+ * plain or relaxed SIMD, each with its own memory or importing a shared one (for threads). The two
+ * with their own memory are inlined in every bundle, so one thread needs no extra file on any
+ * engine; the two shared-memory builds ship as files beside the bundle (dist/ and dist/browser/),
+ * read or fetched only when a network asks for threads, by the code in extra.ts (a file of its own
+ * in the bundles).
  */
-// build/mlp.wasm deflated (scripts/deflate-wasm.mjs; named .wasm so that every bundler's binary
-// loader for the module files inlines it too): base64 of deflated bytes adds about 3 KiB less
-// gzip to the browser bundle than base64 of the module's own bytes (14.8 KiB against 17.8)
-import plainDeflated from '../../build/mlp-deflated.wasm';
+// build/mlp.wasm and build/mlp-relaxed.wasm deflated together (scripts/inline-wasm.mjs; named .wasm
+// so that every bundler's binary loader for the module files inlines it too)
+import inlinedDeflated from '../../build/mlp-inlined.wasm';
 import type { SimdName } from './execution-options.js';
 
 export { SIMD_OPTIONS, type SimdName, type SimdOption } from './execution-options.js';
 
-/** True where the platform can unpack the inlined module (DecompressionStream: Node 18, Chrome 80, Firefox 113, Safari 16.4). */
+/** True where the platform can unpack the inlined modules (DecompressionStream: Node 18, Chrome 80, Firefox 113, Safari 16.4). */
 export function canInflate(): boolean {
   return typeof DecompressionStream === 'function';
 }
 
-/** build/mlp.wasm's bytes, inflated by the platform. */
-async function plainBytes(): Promise<Uint8Array<ArrayBuffer>> {
+/** build/mlp.wasm's and build/mlp-relaxed.wasm's bytes, inflated by the platform. */
+async function inlinedBytes(): Promise<Record<SimdName, Uint8Array<ArrayBuffer>>> {
   if (!canInflate()) {
     throw new Error('this engine has no DecompressionStream, which unpacks the inlined kernels (Node 18, Chrome 80, Firefox 113 and Safari 16.4 have it)');
   }
   // read chunk by chunk (not through Response, which in Node loads undici and compiles its wasm)
-  const reader = new Blob([plainDeflated]).stream().pipeThrough(new DecompressionStream('deflate')).getReader();
+  const reader = new Blob([inlinedDeflated]).stream().pipeThrough(new DecompressionStream('deflate')).getReader();
   const chunks: Uint8Array[] = [];
   let length = 0;
   for (let r = await reader.read(); !r.done; r = await reader.read()) {
@@ -37,23 +37,36 @@ async function plainBytes(): Promise<Uint8Array<ArrayBuffer>> {
     bytes.set(c, at);
     at += c.length;
   }
-  return bytes;
+  // 4 bytes of the plain module's length (little-endian), the plain module, the relaxed one
+  const plainLength = new DataView(bytes.buffer).getUint32(0, true);
+  return { plain: bytes.slice(4, 4 + plainLength), relaxed: bytes.slice(4 + plainLength) };
 }
 
-/** The inlined module: plain SIMD, its own memory, compiled once (a failed compile is retried next time). */
-let plainModule: Promise<WebAssembly.Module> | undefined;
-export function compiledPlainModule(): Promise<WebAssembly.Module> {
-  plainModule ??= plainBytes().then((bytes) => WebAssembly.compile(bytes));
-  plainModule.catch(() => { plainModule = undefined; });
-  return plainModule;
-}
+let inflated: Promise<Record<SimdName, Uint8Array<ArrayBuffer>>> | undefined;
+const compiled: Partial<Record<SimdName, Promise<WebAssembly.Module>>> = {};
 
 /**
- * The smallest SIMD module: one function () → v128 returning v128.const 0. (extra.ts builds its
- * relaxed-SIMD probe the same way: it imports no value from the main bundle's files.)
+ * An inlined module (its own memory), compiled once; the inflated bytes are kept until both are
+ * compiled. A failed inflate or compile is retried next time.
  */
-function simdProbe(): Uint8Array<ArrayBuffer> {
-  const code = [0x00 /* no locals */, 0xfd, 0x0c, ...new Array<number>(16).fill(0), 0x0b /* end */];
+export function compiledInlinedModule(simd: SimdName): Promise<WebAssembly.Module> {
+  let p = compiled[simd];
+  if (p === undefined) {
+    inflated ??= inlinedBytes();
+    const bytes = inflated;
+    p = bytes.then((b) => WebAssembly.compile(b[simd]));
+    compiled[simd] = p;
+    p.then(() => { if (compiled.plain !== undefined && compiled.relaxed !== undefined) inflated = undefined; }, () => {
+      compiled[simd] = undefined;
+      if (inflated === bytes) inflated = undefined;
+    });
+  }
+  return p;
+}
+
+/** A module of one function () → v128 whose code is `body` (an expression leaving one v128). */
+function probe(body: number[]): Uint8Array<ArrayBuffer> {
+  const code = [0x00 /* no locals */, ...body, 0x0b /* end */];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // \0asm, version 1
     0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, //        type section: () → v128
@@ -61,17 +74,7 @@ function simdProbe(): Uint8Array<ArrayBuffer> {
     0x0a, code.length + 2, 0x01, code.length, ...code, // its code
   ]);
 }
-
-export interface ModuleKind {
-  simd: SimdName;
-  /** imports a shared memory (threads) instead of owning one */
-  shared: boolean;
-}
-
-/** The module's file name in build/ and beside the bundles in dist/. */
-export function moduleFile(kind: ModuleKind): string {
-  return `mlp${kind.simd === 'relaxed' ? '-relaxed' : ''}${kind.shared ? '-shared' : ''}.wasm`;
-}
+const V128_ZERO = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
 
 const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
 
@@ -81,29 +84,47 @@ export function importNode<T>(name: string): Promise<T> {
   return import(/* webpackIgnore: true */ /* @vite-ignore */ specifier) as Promise<T>;
 }
 
-let simd: boolean | undefined;
+const probed: { simd?: boolean; relaxed?: boolean } = {};
 
 /**
- * True when this engine can run the SIMD kernel module. Asked once per process: V8 keeps a little
- * native memory for every WebAssembly.validate (about 1 kB; 20 000 calls grew the resident size
- * by 17 MiB), and the answer cannot change.
+ * WebAssembly.validate of a probe, asked once per process: V8 keeps a little native memory for
+ * every WebAssembly.validate (about 1 kB; 20 000 calls grew the resident size by 17 MiB), and the
+ * answer cannot change.
  */
-export function wasmSimdSupported(): boolean {
-  if (simd === undefined) {
+function validated(what: 'simd' | 'relaxed', body: () => number[]): boolean {
+  let ok = probed[what];
+  if (ok === undefined) {
     try {
-      // a module of one SIMD instruction: the kernels need nothing newer than SIMD itself (their
-      // other features, bulk memory and the sign and saturating conversions, came before it)
-      simd = typeof WebAssembly === 'object' && WebAssembly.validate(simdProbe());
+      ok = typeof WebAssembly === 'object' && WebAssembly.validate(probe(body()));
     } catch {
-      simd = false;
+      ok = false;
     }
+    probed[what] = ok;
   }
-  return simd;
+  return ok;
 }
 
-/** Internal, for tests that stub WebAssembly.validate: the next wasmSimdSupported() asks again. */
+/**
+ * True when this engine can run the SIMD kernel modules: a module of one SIMD instruction
+ * validates (the kernels need nothing newer than SIMD itself; their other features, bulk memory
+ * and the sign and saturating conversions, came before it).
+ */
+export function wasmSimdSupported(): boolean {
+  return validated('simd', () => V128_ZERO);
+}
+
+/**
+ * True when this engine accepts relaxed SIMD (Chromium does; Node ≥ 22; Node 20 only with
+ * --experimental-wasm-relaxed-simd): f32x4.relaxed_madd of three constants validates.
+ */
+export function relaxedSimdSupported(): boolean {
+  return validated('relaxed', () => [...V128_ZERO, ...V128_ZERO, ...V128_ZERO, 0xfd, 0x85, 0x02 /* relaxed_madd, 0x105 */]);
+}
+
+/** Internal, for tests that stub WebAssembly.validate: the next probes ask again. */
 export function forgetSimdProbe(): void {
-  simd = undefined;
+  delete probed.simd;
+  delete probed.relaxed;
 }
 
 const ISOLATION_HINT = 'serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp';

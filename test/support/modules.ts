@@ -3,7 +3,8 @@
 // only with --experimental-wasm-relaxed-simd: test/relaxed-simd.test.ts reruns the module tests
 // in such a child process).
 import { createWasmBackend, type Backend } from '../../src/core/backend.js';
-import { relaxedSimdSupported, threadsUnavailable } from '../../src/core/extra.js';
+import { relaxedSimdSupported } from '../../src/core/modules.js';
+import { threadsUnavailable } from '../../src/core/extra.js';
 import { noSharedMemory, type SimdName } from '../../src/core/modules.js';
 
 export interface ModuleCase {

@@ -1,0 +1,47 @@
+// The two single-thread kernel modules that every bundle inlines (scripts/inline-wasm.mjs), and
+// 'auto' SIMD's choice between them. This file also runs in test/relaxed-simd.test.ts's child,
+// whose engine has relaxed SIMD, so both branches of the choice are taken in every full run.
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { inflateSync } from 'node:zlib';
+import { Network, datasets } from '../src/index.js';
+import { relaxedSimdSupported } from '../src/core/modules.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const read = (f: string) => readFileSync(path.join(repoRoot, f));
+
+describe('the inlined modules', () => {
+  it('build/mlp-inlined.wasm inflates to the plain length, build/mlp.wasm and build/mlp-relaxed.wasm, byte for byte', () => {
+    const bytes = inflateSync(read('build/mlp-inlined.wasm'));
+    const plain = read('build/mlp.wasm'), relaxed = read('build/mlp-relaxed.wasm');
+    expect(bytes.readUInt32LE(0)).toBe(plain.length);
+    expect(bytes.subarray(4, 4 + plain.length).equals(plain)).toBe(true);
+    expect(bytes.subarray(4 + plain.length).equals(relaxed)).toBe(true);
+    // they are different modules: the relaxed one validates only where relaxed SIMD does
+    expect(plain.equals(relaxed)).toBe(false);
+    expect(WebAssembly.validate(relaxed)).toBe(relaxedSimdSupported());
+    expect(WebAssembly.validate(plain)).toBe(true);
+  });
+
+  it("'auto' on one thread: relaxed SIMD where the engine has it, else plain — with no note, and the bits of the module asked for by name", async () => {
+    const want = relaxedSimdSupported() ? 'relaxed' : 'plain';
+    const { X, Y } = datasets.flower();
+    const params: Float32Array[][] = [];
+    for (const simd of ['auto', want] as const) {
+      const net = await Network.create({ layers: [2, 5, 1], activations: ['tanh', 'sigmoid'], seed: 3, simd, threads: 1 });
+      expect([net.backend, net.simd, net.threads, net.notes], simd).toEqual(['wasm', want, 1, []]);
+      net.train(X, Y, { iterations: 50, learningRate: 1.2 });
+      params.push(net.getParams().flatMap((p) => [p.W.data.slice(), p.b.slice()]));
+      net.dispose();
+    }
+    expect(params[0]).toEqual(params[1]);
+  });
+
+  it("simd 'plain' runs the plain module also where relaxed SIMD is available", async () => {
+    const net = await Network.create({ layers: [2, 3, 1], simd: 'plain', threads: 1 });
+    expect([net.simd, net.notes]).toEqual(['plain', []]);
+    net.dispose();
+  });
+});
