@@ -1,0 +1,62 @@
+// How steady this host is for the benchmark's figures: in rounds, the register-only mul+add peak
+// loop (bench/assembly/peak.ts, 12 chains: no memory traffic) and GEMM 512 on build/mlp.wasm
+// (packed, L1/L2-bound), each round on a fresh compile of the same module (a custom section named
+// after the round makes the bytes differ, so V8 compiles it anew rather than reusing its cache).
+// A steady host gives the same GEMM figure in every round; a host whose cores share their caches
+// or load ports with other work moves the GEMM while the peak loop stays put, and then every
+// ratio of two timed cells (threads 2 / 1, relaxed / plain) moves with it.
+//   npm run build && npm run bench:bundle && node scripts/host-noise.mjs [rounds]
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const rounds = Number(process.argv[2] ?? 8);
+const kernels = readFileSync(path.join(root, 'build/mlp.wasm'));
+const peak = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path.join(root, 'build/peak.wasm'))), { env: { abort() {} } }).exports;
+const N = 512, A = 1 << 20, B = A + N * N * 4, C = B + N * N * 4;
+const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
+
+function freshKernels(round) {
+  const name = Buffer.from(`round-${round}`);
+  const section = Buffer.concat([Buffer.from([0, name.length + 1, name.length]), name]);
+  const ex = new WebAssembly.Instance(new WebAssembly.Module(Buffer.concat([kernels, section])), {}).exports;
+  ex.memory.grow(Math.ceil((C + N * N * 4) / 65536));
+  const f = new Float32Array(ex.memory.buffer);
+  for (let i = 0; i < 2 * N * N; i++) f[A / 4 + i] = Math.sin(i);
+  return ex;
+}
+
+const ITER = 2_000_000, flops = peak.FLOPS_PER_ITERATION_12.value;
+const gemm = [], peaks = [], compiled = [];
+console.log('round  peak-12 GFLOP/s  GEMM 512 GFLOP/s  GEMM / peak');
+for (let r = 0; r < rounds; r++) {
+  const ex = freshKernels(r);
+  compiled.push(ex);
+  const p = [], g = [];
+  for (let i = 0; i < 9; i++) {
+    let t = performance.now();
+    peak.peak_loop_12(ITER, 1.0001);
+    p.push((ITER * flops) / (performance.now() - t) / 1e6);
+    t = performance.now();
+    ex.gemm_nn(C, A, B, N, N, N, 1, 0);
+    g.push((2 * N ** 3) / (performance.now() - t) / 1e6);
+  }
+  const mp = median(p.slice(2)), mg = median(g.slice(2));
+  peaks.push(mp); gemm.push(mg);
+  console.log(`${String(r).padStart(5)}  ${mp.toFixed(1).padStart(15)}  ${mg.toFixed(1).padStart(16)}  ${(mg / mp).toFixed(2).padStart(11)}`);
+}
+// the same compiles again, in the same order: a figure that follows its compile (the machine code's
+// placement) repeats here; one that follows the moment (other work on the host) does not
+const again = compiled.map((ex) => {
+  const g = [];
+  for (let i = 0; i < 7; i++) {
+    const t = performance.now();
+    ex.gemm_nn(C, A, B, N, N, N, 1, 0);
+    g.push((2 * N ** 3) / (performance.now() - t) / 1e6);
+  }
+  return median(g.slice(2));
+});
+console.log(`GEMM 512 of the same compiles, timed again: ${again.map((g) => g.toFixed(1)).join(', ')}`);
+const spread = (a) => `${Math.min(...a).toFixed(1)}–${Math.max(...a).toFixed(1)} (max/min ${(Math.max(...a) / Math.min(...a)).toFixed(2)})`;
+console.log(`peak-12: ${spread(peaks)}; GEMM 512: ${spread(gemm)}`);
