@@ -5,15 +5,33 @@
 // A steady host gives the same GEMM figure in every round; a host whose cores share their caches
 // or load ports with other work moves the GEMM while the peak loop stays put, and then every
 // ratio of two timed cells (threads 2 / 1, relaxed / plain) moves with it.
+// Last, the peak loop on two threads at once: whether the two cores are the machine's own.
 //   npm run build && npm run bench:bundle && node scripts/host-noise.mjs [rounds]
 import { readFileSync } from 'node:fs';
+import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const peakBytes = readFileSync(path.join(root, 'build/peak.wasm'));
+/** the peak loop's median GFLOP/s over `seconds` */
+function peakFor(seconds) {
+  const ex = new WebAssembly.Instance(new WebAssembly.Module(peakBytes), { env: { abort() {} } }).exports;
+  const n = 2_000_000, f = ex.FLOPS_PER_ITERATION_12.value, out = [];
+  for (const end = performance.now() + seconds * 1000; performance.now() < end;) {
+    const t = performance.now();
+    ex.peak_loop_12(n, 1.0001);
+    out.push((n * f) / (performance.now() - t) / 1e6);
+  }
+  return out.sort((x, y) => x - y)[out.length >> 1];
+}
+if (!isMainThread) {
+  parentPort.postMessage(peakFor(1.5));
+  process.exit(0);
+}
 const rounds = Number(process.argv[2] ?? 8);
 const kernels = readFileSync(path.join(root, 'build/mlp.wasm'));
-const peak = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path.join(root, 'build/peak.wasm'))), { env: { abort() {} } }).exports;
+const peak = new WebAssembly.Instance(new WebAssembly.Module(peakBytes), { env: { abort() {} } }).exports;
 const N = 512, A = 1 << 20, B = A + N * N * 4, C = B + N * N * 4;
 const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
 
@@ -60,3 +78,11 @@ const again = compiled.map((ex) => {
 console.log(`GEMM 512 of the same compiles, timed again: ${again.map((g) => g.toFixed(1)).join(', ')}`);
 const spread = (a) => `${Math.min(...a).toFixed(1)}–${Math.max(...a).toFixed(1)} (max/min ${(Math.max(...a) / Math.min(...a)).toFixed(2)})`;
 console.log(`peak-12: ${spread(peaks)}; GEMM 512: ${spread(gemm)}`);
+// the peak loop on one thread, then on two worker threads at once: two cores of their own give 2×
+const alone = peakFor(1.5);
+const two = await Promise.all([0, 1].map(() => new Promise((resolve, reject) => {
+  const w = new Worker(new URL(import.meta.url));
+  w.once('message', resolve);
+  w.once('error', reject);
+})));
+console.log(`peak-12 alone ${alone.toFixed(1)} GFLOP/s, on two threads at once ${two.map((g) => g.toFixed(1)).join(' + ')}: ${((two[0] + two[1]) / alone).toFixed(2)}×`);
