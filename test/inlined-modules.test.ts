@@ -1,13 +1,13 @@
 // The two single-thread kernel modules that every bundle inlines (scripts/inline-wasm.mjs), and
 // 'auto' SIMD's choice between them. This file also runs in test/relaxed-simd.test.ts's child,
 // whose engine has relaxed SIMD, so both branches of the choice are taken in every full run.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateSync } from 'node:zlib';
 import { Network, datasets } from '../src/index.js';
-import { relaxedSimdSupported } from '../src/core/modules.js';
+import { forgetSimdProbe, relaxedSimdSupported } from '../src/core/modules.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const read = (f: string) => readFileSync(path.join(repoRoot, f));
@@ -43,5 +43,30 @@ describe('the inlined modules', () => {
     const net = await Network.create({ layers: [2, 3, 1], simd: 'plain', threads: 1 });
     expect([net.simd, net.notes]).toEqual(['plain', []]);
     net.dispose();
+  });
+
+  it("an engine whose probe accepts relaxed SIMD but which cannot compile the relaxed module: 'auto' runs plain, with a note", async () => {
+    const really = relaxedSimdSupported();
+    forgetSimdProbe();
+    // every module validates: the one-instruction probe says yes, whatever the engine compiles
+    const validate = vi.spyOn(WebAssembly, 'validate').mockReturnValue(true);
+    try {
+      const net = await Network.create({ layers: [2, 3, 1], threads: 1 });
+      if (really) {
+        // this engine does compile it (the relaxed child): relaxed, nothing to say
+        expect([net.simd, net.notes]).toEqual(['relaxed', []]);
+      } else {
+        expect(net.simd).toBe('plain');
+        expect(net.notes).toHaveLength(1);
+        expect(net.notes[0]).toMatch(/^simd 'plain' instead of 'relaxed': the relaxed module did not compile \(.+\)$/);
+      }
+      const { X, Y } = datasets.flower();
+      expect(Number.isFinite(net.train(X, Y, { iterations: 5, learningRate: 1.2 }).costs[4])).toBe(true);
+      net.dispose();
+    } finally {
+      validate.mockRestore();
+      forgetSimdProbe();
+    }
+    expect(relaxedSimdSupported()).toBe(really);
   });
 });

@@ -109,7 +109,15 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   }
   let module: WebAssembly.Module;
   try {
-    module = await compiledInlinedModule(simd);
+    try {
+      module = await compiledInlinedModule(simd);
+    } catch (e) {
+      // an engine that validates relaxed_madd but not the whole relaxed module: plain, saying why
+      if (simd !== 'relaxed') throw e;
+      notes.push(`simd 'plain' instead of 'relaxed': the relaxed module did not compile (${(e as Error).message ?? e})`);
+      simd = 'plain';
+      module = await compiledInlinedModule(simd);
+    }
   } catch (e) {
     throw new Error(`wasm-mlp: could not compile the WebAssembly kernels (${(e as Error).message ?? e}); a later Network.create tries again`);
   }
