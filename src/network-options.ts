@@ -39,9 +39,9 @@ export interface NetworkOptions {
   threads?: ThreadsOption;
   /**
    * the kernel build (wasm backend): 'auto' (default: 'relaxed' where the engine has relaxed SIMD,
-   * except on one thread in a browser, which keeps the plain module inlined in the bundle and
-   * downloads nothing), 'relaxed' (fused multiply-add in the products: faster, reproducible on one
-   * engine and machine) or 'plain' (bit-identical on every engine); `simd` says which runs
+   * else 'plain'; on one thread both come from the bundle itself), 'relaxed' (fused multiply-add:
+   * faster, reproducible on one engine and machine) or 'plain' (bit-identical on every engine);
+   * `simd` says which runs
    */
   simd?: SimdOption;
 }

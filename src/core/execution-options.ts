@@ -9,10 +9,7 @@ import { fail } from '../util/validate.js';
 export type BackendName = 'wasm' | 'js';
 /** The SIMD build of the kernels: 'relaxed' fuses the products' multiply-adds, 'plain' does not. */
 export type SimdName = 'relaxed' | 'plain';
-/**
- * 'auto' picks 'relaxed' where the engine accepts relaxed SIMD, else 'plain' — but 'plain' for a
- * single-threaded network in a browser, which then needs no file beyond the bundle.
- */
+/** 'auto' picks 'relaxed' where the engine accepts relaxed SIMD, else 'plain'. */
 export type SimdOption = SimdName | 'auto';
 
 export const BACKENDS: readonly BackendName[] = ['wasm', 'js'];
