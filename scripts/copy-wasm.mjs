@@ -3,7 +3,7 @@
 // (beside the bundle: new URL('./mlp-….wasm', import.meta.url)). esbuild does not copy them.
 //   node scripts/copy-wasm.mjs dist        (dist/index.js, dist/cli.js)
 //   node scripts/copy-wasm.mjs dist/browser
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,5 +24,10 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
       process.exit(1);
     }
     copyFileSync(from, path.join(root, dest, file));
+  }
+  // a module file an older build shipped there (mlp-relaxed.wasm, before the bundles inlined it)
+  // is removed, so that a package packed from this folder carries only what the code loads
+  for (const stale of readdirSync(path.join(root, dest)).filter((f) => /^mlp.*\.wasm$/.test(f) && !SEPARATE_MODULES.includes(f))) {
+    rmSync(path.join(root, dest, stale));
   }
 }
