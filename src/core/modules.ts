@@ -39,27 +39,22 @@ async function inlinedBytes(): Promise<Record<SimdName, Uint8Array<ArrayBuffer>>
   }
   // 4 bytes of the plain module's length (little-endian), the plain module, the relaxed one
   const plainLength = new DataView(bytes.buffer).getUint32(0, true);
-  return { plain: bytes.slice(4, 4 + plainLength), relaxed: bytes.slice(4 + plainLength) };
+  return { plain: bytes.subarray(4, 4 + plainLength), relaxed: bytes.subarray(4 + plainLength) };
 }
 
-let inflated: Promise<Record<SimdName, Uint8Array<ArrayBuffer>>> | undefined;
 const compiled: Partial<Record<SimdName, Promise<WebAssembly.Module>>> = {};
 
 /**
- * An inlined module (its own memory), compiled once; the inflated bytes are kept until both are
- * compiled. A failed inflate or compile is retried next time.
+ * An inlined module (its own memory), compiled once per process (the bytes are inflated for it
+ * and let go; asking for the other one inflates them again). A failed inflate or compile is
+ * retried next time.
  */
 export function compiledInlinedModule(simd: SimdName): Promise<WebAssembly.Module> {
   let p = compiled[simd];
   if (p === undefined) {
-    inflated ??= inlinedBytes();
-    const bytes = inflated;
-    p = bytes.then((b) => WebAssembly.compile(b[simd]));
+    p = inlinedBytes().then((b) => WebAssembly.compile(b[simd]));
     compiled[simd] = p;
-    p.then(() => { if (compiled.plain !== undefined && compiled.relaxed !== undefined) inflated = undefined; }, () => {
-      compiled[simd] = undefined;
-      if (inflated === bytes) inflated = undefined;
-    });
+    p.catch(() => { compiled[simd] = undefined; });
   }
   return p;
 }
