@@ -37,11 +37,8 @@ export function relaxedSimdModule(): Uint8Array<ArrayBuffer> {
   return moduleWith([...ones(), ...ones(), ...ones(), ...F32X4_RELAXED_MADD]);
 }
 
-/** Whether this engine accepts relaxed SIMD (validates the relaxed_madd module). */
-export function relaxedSimdSupported(): boolean {
-  try {
-    return WebAssembly.validate(relaxedSimdModule());
-  } catch {
-    return false;
-  }
-}
+/**
+ * Whether this engine accepts relaxed SIMD: the library's own probe (src/core/modules.ts), so the
+ * bench times relaxed cells exactly where Network.create would run the relaxed module.
+ */
+export { relaxedSimdSupported } from '../src/core/modules.js';
