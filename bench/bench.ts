@@ -485,7 +485,7 @@ const fmaOver12 = peakSource?.fma ? peakSource.fma / peakSource.loops.find((l) =
 const targets: Target[] = [
   ...speedTargets(ratios, gemm),
   ...checks.filter((x) => x.pass !== null).map((c): Target => ({ group: 'resources', target: c.name, value: c.value, pass: c.pass })),
-  ...variantTargets(ratios, gemm, results, workloads.map((w) => w.name), fmaOver12),
+  ...variantTargets(ratios, gemm, results, workloads.map((w) => w.name), fmaOver12, peakSource?.fma ?? null),
   ...stepApiTargets(ratios, workloads.map((w) => w.name), baseline !== undefined),
 ];
 if (!isChild) {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { plainSimdModule, relaxedSimdModule, relaxedSimdSupported } from '../bench/relaxed.js';
-import { NEVER_SLOWER, speedRatios, stepApiTargets, variantTargets, type GemmResult, type Result } from '../bench/report.js';
+import { NEVER_SLOWER, numpyBound, productMultiplyAdds, speedRatios, stepApiTargets, variantTargets, type GemmResult, type Result } from '../bench/report.js';
 import { flopsPerStep, fmt, gemmFlops, gflops, median, parseList, parseSizes, parseThreads, relDiff, stepsFor, table, theilSen } from '../bench/stats.js';
 import { createVariantNetwork, isUnavailable, variantLabel } from '../bench/variants.js';
 import spec from '../bench/workloads.json' with { type: 'json' };
@@ -125,8 +125,32 @@ describe('bench/report: ratios and targets from made-up results', () => {
     expect(t.get('mnist-shape: wasm relaxed / wasm ≥ 1.3× (peaks differ ≥ 1.8×)')).toMatchObject({ value: 533 / 410, pass: true });
     expect(t.get(`mnist-shape: wasm t2 relaxed never slower than wasm t2 (≥ ${NEVER_SLOWER})`)?.pass).toBe(false);
     expect(t.get('mnist-shape: wasm t2 relaxed / numpy ≥ 0.6×')).toMatchObject({ value: 0.625, pass: true });
+    // without the FMA peak, no bound is put beside the numpy target
+    expect(t.get('mnist-shape: wasm t2 relaxed / numpy ≥ 0.6×')?.detail).toBeUndefined();
     // peaks only 1.5× apart: the 1.3× target does not apply (reported, neither PASS nor FAIL)
     expect(byName(1.5).get('mnist-shape: wasm relaxed / wasm ≥ 1.3× (peaks differ ≥ 1.8×)')).toMatchObject({ pass: null, detail: expect.stringMatching(/does not apply/) });
+  });
+});
+
+describe('bench/report: the numpy target in terms of two threads at the FMA peak', () => {
+  it('productMultiplyAdds counts forward and dW products of every layer and dA of every layer but the first', () => {
+    // 784-128-10, m = 256: 2·784·128·256 + 3·128·10·256
+    expect(productMultiplyAdds([784, 128, 10], 256)).toBe(2 * 784 * 128 * 256 + 3 * 128 * 10 * 256);
+    expect(productMultiplyAdds([2, 3], 5)).toBe(2 * 2 * 3 * 5);
+  });
+
+  it('numpyBound: the steps/s asked, their product GFLOP/s and their share of 2 × the FMA peak', () => {
+    const at = (label: string, stepsPerSec: number): Result => ({
+      workload: 'mnist-shape', layers: [10, 10], m: 100, impl: label === 'numpy' ? 'numpy' : 'wasm', label, threads: label === 'numpy' ? 1 : 2,
+      simd: label === 'numpy' ? null : 'relaxed', stepsPerSec, msPerStep: 1000 / stepsPerSec, gflops: 1, repeats: 5, stepsPerRepeat: 1, firstCost: 0.69, process: 'main', mode: 'train',
+    });
+    // one step: 2 · (2·10·10·100) = 40 000 flop; 0.5 × 1e6 steps/s → 20 GFLOP/s = 50% of 2 × 20
+    expect(numpyBound(at('numpy', 1e6), 0.5, 20, at('wasm t2 relaxed', 2.5e5)))
+      .toBe('0.5× numpy is 500000 steps/s: its products alone at 20 GFLOP/s, 50% of two threads at this run\'s FMA peak (2 × 20.0 GFLOP/s); wasm t2 relaxed ran 250000 steps/s, 25%');
+    // the targets carry it as the numpy line's detail once the FMA peak is known
+    const results = [at('numpy', 1e6), { ...at('wasm t2 relaxed', 2.5e5), plainSameRun: 2e5 }];
+    const line = variantTargets(speedRatios(results, ['mnist-shape']), [], results, ['mnist-shape'], 2, 20).find((x) => /numpy/.test(x.target));
+    expect(line).toMatchObject({ value: 0.25, pass: false, detail: expect.stringMatching(/^0\.6× numpy is 600000 steps\/s: .* 60% of two threads/) });
   });
 });
 
