@@ -6,6 +6,7 @@ import type { Backend } from '../src/core/backend.js';
 import type { FusedKernels, PartKernels } from '../src/core/kernels.js';
 import { planSplit, blockStart, MIN_PART_WORK, PARTS_PER_THREAD, ROW_UNIT } from '../src/core/parallel.js';
 import { Pool } from '../src/core/pool.js';
+import { forwardWork } from '../src/core/split-work.js';
 import { Scratch, U32, bitEqual, randomArray } from './support/helpers.js';
 import { backendOf, runnableModules } from './support/modules.js';
 
@@ -126,6 +127,23 @@ describe.each(runnableModules().filter((c) => c.threads > 1))('$label', (c) => {
           expect(bitEqual(s.get(cs, M * N), s.get(cw, M * N)), form).toBe(true);
         }
       });
+
+    it('a layer\'s forward counts its activation: planar-wide\'s 256 × 2 tanh layer on 400 columns splits, planar\'s 4 × 2 does not, and each gives the unsplit bits', () => {
+      const fused = be.kernels as unknown as FusedKernels;
+      for (const [nOut, m, nIn, act, dispatches] of [[256, 400, 2, 'tanh', 1], [256, 400, 2, 'relu', 1], [4, 400, 2, 'tanh', 0], [64, 256, 4, 'relu', 0]] as const) {
+        // (256·400·2 = 204 800 multiply-adds: under 2·MIN_PART_WORK as a product alone)
+        expect(nOut * m * nIn).toBeLessThan(2 * MIN_PART_WORK);
+        expect(forwardWork(nOut, m, nIn, act) >= 2 * MIN_PART_WORK).toBe(dispatches === 1);
+        const w = s.put(randomArray(nOut * nIn, nOut)), x = s.put(randomArray(nIn * m, m)), b = s.put(randomArray(nOut, 3));
+        const zw = s.put(nOut * m), aw = s.put(nOut * m), zs = s.put(nOut * m), as = s.put(nOut * m);
+        be.raw!.gemm_nn(zw, w, x, nOut, m, nIn, 1, 0);
+        be.raw![act === 'tanh' ? 'bias_tanh' : 'bias_relu'](aw, zw, b, nOut, m);
+        const before = Pool.dispatches;
+        fused.fusedLayerForward(act)!(zs, as, w, x, b, nOut, m, nIn);
+        expect(Pool.dispatches - before, `${nOut} × ${nIn} ${act} on ${m}`).toBe(dispatches);
+        expect(bitEqual(s.get(zs, nOut * m), s.get(zw, nOut * m)) && bitEqual(s.get(as, nOut * m), s.get(aw, nOut * m)), `${nOut} × ${nIn} ${act}: Z and A`).toBe(true);
+      }
+    });
 
     it('small products stay on the calling thread', () => {
       const a = s.put(randomArray(64 * 64, 1)), b = s.put(randomArray(64 * 64, 2)), cp = s.put(64 * 64);

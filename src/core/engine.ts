@@ -20,6 +20,7 @@ import type { Activation, Loss, OptimizerHyper } from './architecture.js';
 import { needsOutputChain } from './architecture.js';
 import { activationKernels, backProducts, type ActivationKernels, type BackProducts, type Kernels } from './kernels.js';
 import type { ArenaPlan } from './plan.js';
+import { forwardWork } from './split-work.js';
 import type { Rng } from '../util/rng-stream.js';
 
 /** A network's kernels, plan and heap: everything the step reads and writes. */
@@ -34,8 +35,10 @@ export interface Engine {
    * (n_out·n_in·m below splitWork): the bits the split wrappers give it, without their calls.
    */
   readonly small: { readonly k: Kernels; readonly acts: readonly ActivationKernels[]; readonly products: BackProducts };
-  /** multiply-adds per product from which a layer runs the kernels that split (0: they are the same kernels) */
+  /** multiply-adds per product from which a layer runs the kernels that split (0: they are the same kernels); a forward counts its activation too (split-work.ts) */
   readonly splitWork: number;
+  /** layer l's activation (index 0 is layer 1) */
+  readonly activations: readonly Activation[];
   readonly loss: Loss;
   /** the output is not the loss's canonical pair (sigmoid + mse): dZ[L] = (A − Y) ⊙ g'(Z[L]) */
   readonly outputChain: boolean;
@@ -68,7 +71,7 @@ export function createEngine(
   const last = activations[activations.length - 1];
   const keepE = loss === 'bce' && last === 'sigmoid' && typeof oneThread.bias_sigmoid_e === 'function' && typeof oneThread.bce_cost_e === 'function';
   return {
-    ...all, small, splitWork: unsplit ? 0 : splitWork, loss, outputChain: needsOutputChain(last, loss), plan, heap,
+    ...all, small, splitWork: unsplit ? 0 : splitWork, activations, loss, outputChain: needsOutputChain(last, loss), plan, heap,
     keepE, keptPlan: null, keptM: 0,
   };
 }
@@ -76,6 +79,11 @@ export function createEngine(
 /** The kernels layer s runs on for a batch of m columns: split over threads only where that can pay. */
 function kernelsFor(e: Engine, s: { nOut: number; nIn: number }, m: number): Engine | Engine['small'] {
   return s.nOut * s.nIn * m < e.splitWork ? e.small : e;
+}
+
+/** The kernels layer l's forward runs on: its product and activation together decide (split-work.ts, as the split itself). */
+function forwardKernelsFor(e: Engine, l: number, s: { nOut: number; nIn: number }, m: number): Engine | Engine['small'] {
+  return forwardWork(s.nOut, m, s.nIn, e.activations[l]) < e.splitWork ? e.small : e;
 }
 
 /** Inverted dropout while training: per layer 1…L the keep probability (1 = none), and the mask stream. */
@@ -91,7 +99,7 @@ export function forwardPass(e: Engine, m: number, drop: Dropout | null = null): 
   e.keptPlan = null;
   for (let l = 0; l < L; l++) {
     const s = layers[l]; //                                                  W (nOut × nIn), Ain = A[l-1] (nIn × m)
-    const ks = kernelsFor(e, s, m);
+    const ks = forwardKernelsFor(e, l, s, m);
     if (l === L - 1 && e.keepE && ks.k === e.small.k) {
       // the unsplit layerForward, keeping e^-|Z| for cost in the dZ slot
       ks.k.gemm_nn(s.Z, s.W, s.Ain, s.nOut, m, s.nIn, 1, 0); //              Z = W·A_prev (nOut × m)

@@ -7,6 +7,7 @@
 import type { Activation } from './architecture.js';
 import type { BackProducts, FusedKernels, Kernels, LayerForward, PartKernels, ReferenceKernels } from './kernels.js';
 import { MAX_PARTS, type Pool } from './pool.js';
+import { forwardWork } from './split-work.js';
 
 /**
  * Multiply-adds a product must give every thread before splitting it pays. A dispatch costs about
@@ -53,13 +54,15 @@ export interface Split {
 }
 
 /**
- * How C (M × N) = op(A)·op(B) with inner size K splits over up to `threads` threads: into blocks
+ * How C (M × N) = op(A)·op(B) with inner size K splits over up to `threads` threads (`work`: the
+ * multiply-adds' worth of the call, the product's own by default; a layer's forward adds its bias
+ * and activation, split-work.ts): into blocks
  * of columns where C has enough of them, else of rows. (A block of columns packs only its own
  * columns of op(B), a block of rows all of them: measured on 2 threads, column blocks ran GEMM
  * 256 and 512 in 0.51–0.53 of one thread's time, row blocks in 0.57–0.63; scripts/thread-speed.ts.)
  */
-export function planSplit(M: number, N: number, K: number, threads: number): Split {
-  const want = threads < 2 ? 1 : Math.min(threads * PARTS_PER_THREAD, MAX_PARTS, Math.floor((M * N * K) / minPartWork));
+export function planSplit(M: number, N: number, K: number, threads: number, work: number = M * N * K): Split {
+  const want = threads < 2 ? 1 : Math.min(threads * PARTS_PER_THREAD, MAX_PARTS, Math.floor(work / minPartWork));
   const colUnits = Math.ceil(N / COL_UNIT), rowUnits = Math.ceil(M / ROW_UNIT);
   const byRows = colUnits < want && rowUnits > colUnits;
   return { parts: Math.max(1, Math.min(want, byRows ? rowUnits : colUnits)), byRows };
@@ -122,7 +125,10 @@ export function splitKernels(raw: Kernels & ReferenceKernels & PartKernels, pool
     if (name === undefined) return undefined;
     const whole = raw[name as 'bias_tanh'], rowsId = pool.id(name), colsId = pool.id(`${name}_part`);
     return (z, a, w, ain, b, nOut, m, nIn) => {
-      const s = plan(nOut, m, nIn);
+      // the product and the activation split together: their work decides (a tanh layer of 2
+      // inputs, planar-wide's, is mostly tanh)
+      const work = forwardWork(nOut, m, nIn, act);
+      const s = work >= 2 * minPartWork && pool.closed === undefined ? planSplit(nOut, m, nIn, pool.threads, work) : undefined;
       if (s === undefined || s.parts < 2) {
         raw.gemm_nn(z, w, ain, nOut, m, nIn, 1, 0); // Z = W·A_in
         whole(a, z, b, nOut, m); //                    Z += b, A = g(Z)
