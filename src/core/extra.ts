@@ -5,7 +5,8 @@
  * products are split over the pool. The build bundles this (with pool.ts and parallel.ts) into a
  * file of its own beside each bundle, extra.js, imported only by a network that uses one of those;
  * so it imports no value from the files the main bundle holds, and gets what it needs from
- * backend.ts as arguments.
+ * backend.ts as arguments. (One exception, harmless because it holds no state: split-work.ts's
+ * constant table, which both bundles carry a copy of.)
  */
 import type { Backend, heapOf as HeapOf } from './backend.js';
 import type { Kernels, PartKernels, ReferenceKernels } from './kernels.js';
