@@ -83,7 +83,8 @@ function kernelsFor(e: Engine, s: { nOut: number; nIn: number }, m: number): Eng
 
 /** The kernels layer l's forward runs on: its product and activation together decide (split-work.ts, as the split itself). */
 function forwardKernelsFor(e: Engine, l: number, s: { nOut: number; nIn: number }, m: number): Engine | Engine['small'] {
-  return forwardWork(s.nOut, m, s.nIn, e.activations[l]) < e.splitWork ? e.small : e;
+  // (splitWork 0: one thread, small and e are the same kernels; planar's step skips the sum)
+  return e.splitWork !== 0 && forwardWork(s.nOut, m, s.nIn, e.activations[l]) < e.splitWork ? e.small : e;
 }
 
 /** Inverted dropout while training: per layer 1…L the keep probability (1 = none), and the mask stream. */
