@@ -358,7 +358,7 @@ for (const w of workloads) {
       workload: w.name, layers: w.layers, m: w.m, impl: c.impl, label: c.label, threads: c.threads, simd: c.simd,
       mode: c.mode ?? 'train', ...(c.baseline ? { baseline: c.baseline } : {}),
       stepsPerSec: 1 / t, msPerStep: t * 1000, gflops: gflops(flops, t),
-      repeats: tm.perStep.length, stepsPerRepeat: tm.stepsPerRepeat, firstCost: first[i], process: 'main',
+      repeats: tm.perStep.length, stepsPerRepeat: tm.stepsPerRepeat, perRepeat: tm.perStep, firstCost: first[i], process: 'main',
       ...(c.tf ? { tfForm: c.tf.form, tfFormMsPerStep: { flags: forms.get(c.label)!.flags * 1000, explicit: forms.get(c.label)!.explicit * 1000 } } : {}),
     });
   }

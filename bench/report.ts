@@ -26,6 +26,8 @@ export interface Result {
   /** a row of an older build of wasm-mlp (--baseline): which */
   baseline?: string;
   stepsPerSec: number; msPerStep: number; gflops: number; repeats: number; stepsPerRepeat: number; firstCost: number;
+  /** seconds per step of each timed repeat, in round-robin order (repeat i of every row ran in the same round) */
+  perRepeat?: number[];
   /** the process the row was timed in: this one, or the child started with relaxed SIMD on */
   process: 'main' | 'relaxed-child';
   /** a relaxed row: steps/s of the plain module at the same thread count in the same round-robin */
@@ -121,7 +123,8 @@ export function variantTargets(ratios: readonly Record<string, string | number>[
   const t1 = gemmAt('wasm'), t2 = gemmAt('wasm t2');
   out.push(check(gT, 'GEMM 512: wasm t2 / wasm ≥ 1.8×', t1 && t2 ? t2.gflops / t1.gflops : null, 1.8));
   for (const [wl, min] of [['mnist-shape', 1.7], ['wide', 1.7], ['deep', 1.7], ['planar', 1.0], ['planar-wide', 1.0]] as [string, number][]) {
-    if (workloads.includes(wl)) out.push(check(gT, `${wl}: wasm t2 / wasm ≥ ${min.toFixed(1)}×`, ratio(ratios, wl, 'wasm t2/wasm'), min));
+    const row = (label: string) => results.find((r) => r.workload === wl && r.label === label && r.mode === 'train' && r.baseline === undefined);
+    if (workloads.includes(wl)) out.push(check(gT, `${wl}: wasm t2 / wasm ≥ ${min.toFixed(1)}×`, ratio(ratios, wl, 'wasm t2/wasm'), min, repeatRange(row('wasm'), row('wasm t2'))));
   }
   const relaxed512 = gemmAt('wasm relaxed');
   out.push(check(gF, 'GEMM 512 (wasm relaxed) ≥ 80% of the FMA peak', relaxed512?.fractionOfPeak ?? null, 0.8));
@@ -144,6 +147,17 @@ export function variantTargets(ratios: readonly Record<string, string | number>[
     out.push(check(gN, 'mnist-shape: wasm t2 relaxed / numpy ≥ 0.6×', ratio(ratios, 'mnist-shape', 'wasm t2 relaxed/numpy'), 0.6, bound));
   }
   return out;
+}
+
+/**
+ * The range of b's speed over a's repeat by repeat (repeat i of each ran in the same round of the
+ * round-robin), as a target's detail: how far one round's ratio moves around the median's.
+ */
+export function repeatRange(a: Result | undefined, b: Result | undefined): string | undefined {
+  const ta = a?.perRepeat, tb = b?.perRepeat;
+  if (!ta || !tb || ta.length !== tb.length || ta.length === 0) return undefined;
+  const r = ta.map((t, i) => t / tb[i]).sort((x, y) => x - y);
+  return `repeat by repeat ${r[0].toFixed(2)}–${r[r.length - 1].toFixed(2)}`;
 }
 
 /**

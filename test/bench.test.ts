@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { plainSimdModule, relaxedSimdModule, relaxedSimdSupported } from '../bench/relaxed.js';
-import { NEVER_SLOWER, numpyBound, productMultiplyAdds, speedRatios, stepApiTargets, variantTargets, type GemmResult, type Result } from '../bench/report.js';
+import { NEVER_SLOWER, numpyBound, productMultiplyAdds, repeatRange, speedRatios, stepApiTargets, variantTargets, type GemmResult, type Result } from '../bench/report.js';
 import { flopsPerStep, fmt, gemmFlops, gflops, median, parseList, parseSizes, parseThreads, relDiff, stepsFor, table, theilSen } from '../bench/stats.js';
 import { createVariantNetwork, isUnavailable, variantLabel } from '../bench/variants.js';
 import spec from '../bench/workloads.json' with { type: 'json' };
@@ -120,6 +120,8 @@ describe('bench/report: ratios and targets from made-up results', () => {
     const t = byName(2);
     expect(t.get('GEMM 512: wasm t2 / wasm ≥ 1.8×')).toMatchObject({ value: 1.7, pass: false });
     expect(t.get('mnist-shape: wasm t2 / wasm ≥ 1.7×')).toMatchObject({ value: 1.8, pass: true });
+    // without per-repeat times there is no range to show
+    expect(t.get('mnist-shape: wasm t2 / wasm ≥ 1.7×')?.detail).toBeUndefined();
     expect(t.get('GEMM 512 (wasm, plain) ≥ 85% of the mul+add peak')?.pass).toBe(true);
     expect(t.get('GEMM 512 (wasm relaxed) ≥ 80% of the FMA peak')).toMatchObject({ value: null, pass: null });
     expect(t.get('mnist-shape: wasm relaxed / wasm ≥ 1.3× (peaks differ ≥ 1.8×)')).toMatchObject({ value: 533 / 410, pass: true });
@@ -129,6 +131,24 @@ describe('bench/report: ratios and targets from made-up results', () => {
     expect(t.get('mnist-shape: wasm t2 relaxed / numpy ≥ 0.6×')?.detail).toBeUndefined();
     // peaks only 1.5× apart: the 1.3× target does not apply (reported, neither PASS nor FAIL)
     expect(byName(1.5).get('mnist-shape: wasm relaxed / wasm ≥ 1.3× (peaks differ ≥ 1.8×)')).toMatchObject({ pass: null, detail: expect.stringMatching(/does not apply/) });
+  });
+});
+
+describe('bench/report: a thread target shows its ratio repeat by repeat', () => {
+  const at = (label: string, perRepeat: number[] | undefined): Result => ({
+    workload: 'planar', layers: [2, 4, 1], m: 400, impl: 'wasm', label, threads: label === 'wasm' ? 1 : 2, simd: 'plain',
+    stepsPerSec: 1 / [...perRepeat!].sort((x, y) => x - y)[2], msPerStep: 1000, gflops: 1, repeats: 5, stepsPerRepeat: 1, firstCost: 0.69, process: 'main', mode: 'train', perRepeat,
+  });
+  it('repeatRange pairs repeat i of each row (the same round) and gives the range of their speed ratios', () => {
+    // t1 / t2 seconds per step: 1/1, 2/1.6, 1/1.1, 1/0.9, 3/3 → 1, 1.25, 0.909, 1.111, 1
+    const a = at('wasm', [1, 2, 1, 1, 3]), b = at('wasm t2', [1, 1.6, 1.1, 0.9, 3]);
+    expect(repeatRange(a, b)).toBe('repeat by repeat 0.91–1.25');
+    expect(repeatRange(a, { ...b, perRepeat: [1, 2] })).toBeUndefined();
+    expect(repeatRange(a, undefined)).toBeUndefined();
+    const results = [a, b];
+    const line = variantTargets(speedRatios(results, ['planar']), [], results, ['planar'], null).find((x) => x.target.startsWith('planar: wasm t2'));
+    // the medians (1 s and 1.1 s a step) fail the target while the rounds straddle 1: the detail shows it
+    expect(line).toMatchObject({ value: 1 / 1.1, pass: false, detail: 'repeat by repeat 0.91–1.25' });
   });
 });
 
