@@ -134,6 +134,26 @@ describe('bench/report: ratios and targets from made-up results', () => {
   });
 });
 
+describe('bench/assembly/peak.ts: the micro-kernel loop of scripts/host-noise.mjs', () => {
+  it('tile_loop does the multiply-adds FLOPS_PER_TILE_PASS counts: its result is the panels\' products summed, in float64 within float32 rounding', { timeout: 60_000 }, () => {
+    // compiled here as bench:bundle compiles build/peak.wasm (a fresh clone's npm test has not run the bench yet)
+    const out = join(mkdtempSync(join(tmpdir(), 'wasm-mlp-peak-')), 'peak.wasm');
+    execFileSync(join('node_modules', '.bin', 'asc'), ['bench/assembly/peak.ts', '--target', 'release', '--outFile', out], { stdio: 'pipe' });
+    const ex = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(out)), { env: { abort() {} } }).exports as unknown as {
+      tile_loop(passes: number, seed: number): number; TILE_K: WebAssembly.Global; FLOPS_PER_TILE_PASS: WebAssembly.Global;
+    };
+    const K = ex.TILE_K.value as number, seed = 1.5;
+    expect(ex.FLOPS_PER_TILE_PASS.value).toBe(K * 4 * 8 * 2);
+    // panels as tile_loop fills them: A (4 values per k) seed·(i & 7)·1e-3, B (8 per k) seed·(i & 3)·1e-3
+    const a = (i: number) => Math.fround(Math.fround(seed * (i & 7)) * Math.fround(1e-3)), b = (i: number) => Math.fround(Math.fround(seed * (i & 3)) * Math.fround(1e-3));
+    let one = 0;
+    for (let k = 0; k < K; k++) for (let r = 0; r < 4; r++) for (let c = 0; c < 8; c++) one += a(k * 4 + r) * b(k * 8 + c);
+    // float32 sums of 256 terms, then of 32 lanes and 3 passes: well within 1e-4 relative
+    expect(Math.abs(ex.tile_loop(3, seed) - 3 * one) / (3 * one)).toBeLessThan(1e-4);
+    expect(ex.tile_loop(0, seed)).toBe(0);
+  });
+});
+
 describe('bench/report: a thread target shows its ratio repeat by repeat', () => {
   const at = (label: string, perRepeat: number[] | undefined): Result => ({
     workload: 'planar', layers: [2, 4, 1], m: 400, impl: 'wasm', label, threads: label === 'wasm' ? 1 : 2, simd: 'plain',

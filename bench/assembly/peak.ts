@@ -149,3 +149,38 @@ export function peak_loop_fma(iterations: i32, seed: f32): f32 {
   const s = f32x4.add(f32x4.add(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)), f32x4.add(f32x4.add(a4, a5), f32x4.add(a6, a7))), f32x4.add(f32x4.add(a8, a9), f32x4.add(a10, a11)));
   return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
 }
+
+// `tile_loop` is the plain GEMM's micro-kernel with its loads (assembly/gemm-packed.ts, plain
+// builds: a 4 × 8 tile, acc += x·y with x one float of an A panel broadcast and y 4 floats of a B
+// panel): per k, 4 broadcasts and 2 vector loads from panels of TILE_K values of k (4 + 8 KiB:
+// L1-resident), 8 multiply-adds. scripts/host-noise.mjs times it beside the register-only loop
+// and GEMM 512, to tell noise in the core's load and FP ports from noise in the caches beyond L1.
+/** values of k in the tile's panels */
+export const TILE_K: i32 = 256;
+/** flop per call of tile_loop's inner pass: TILE_K × 8 × 8 */
+export const FLOPS_PER_TILE_PASS: i32 = TILE_K * 8 * 8;
+const PANEL_A = memory.data(TILE_K * 4 * 4, 64);
+const PANEL_B = memory.data(TILE_K * 8 * 4, 64);
+
+/** `passes` passes of the 4 × 8 tile over the panels (filled with `seed`-derived small values). */
+export function tile_loop(passes: i32, seed: f32): f32 {
+  for (let i = 0; i < TILE_K * 4; i++) store<f32>(PANEL_A + (<usize>i << 2), seed * <f32>(i & 7) * 1e-3);
+  for (let i = 0; i < TILE_K * 8; i++) store<f32>(PANEL_B + (<usize>i << 2), seed * <f32>(i & 3) * 1e-3);
+  let out = f32x4.splat(0);
+  for (let p = 0; p < passes; p++) {
+    let pa = PANEL_A, pb = PANEL_B;
+    let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+    for (let k = 0; k < TILE_K; k++) {
+      const y0 = v128.load(pb), y1 = v128.load(pb, 16);
+      const x0 = v128.load32_splat(pa), x1 = v128.load32_splat(pa, 4), x2 = v128.load32_splat(pa, 8), x3 = v128.load32_splat(pa, 12);
+      c00 = f32x4.add(c00, f32x4.mul(x0, y0)); c01 = f32x4.add(c01, f32x4.mul(x0, y1));
+      c10 = f32x4.add(c10, f32x4.mul(x1, y0)); c11 = f32x4.add(c11, f32x4.mul(x1, y1));
+      c20 = f32x4.add(c20, f32x4.mul(x2, y0)); c21 = f32x4.add(c21, f32x4.mul(x2, y1));
+      c30 = f32x4.add(c30, f32x4.mul(x3, y0)); c31 = f32x4.add(c31, f32x4.mul(x3, y1));
+      pa += 16; pb += 32;
+    }
+    // each pass's sums reach the result (a pass is a tile of C, as the GEMM stores it)
+    out = f32x4.add(out, f32x4.add(f32x4.add(f32x4.add(c00, c01), f32x4.add(c10, c11)), f32x4.add(f32x4.add(c20, c21), f32x4.add(c30, c31))));
+  }
+  return f32x4.extract_lane(out, 0) + f32x4.extract_lane(out, 1) + f32x4.extract_lane(out, 2) + f32x4.extract_lane(out, 3);
+}
