@@ -8,7 +8,7 @@
 // (the tile says which: it moves with the GEMM when the noise is in the core's ports, stays with
 // the peak when it is in the caches), and then every ratio of two timed cells (threads 2 / 1,
 // relaxed / plain) moves with it.
-// Last, the peak loop on two threads at once: whether the two cores are the machine's own.
+// Last, the peak loop and the tile on two threads at once: whether the two cores are the machine's own.
 //   npm run build && npm run bench:bundle && node scripts/host-noise.mjs [rounds]
 import { readFileSync } from 'node:fs';
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
@@ -17,19 +17,20 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const peakBytes = readFileSync(path.join(root, 'build/peak.wasm'));
-/** the peak loop's median GFLOP/s over `seconds` */
-function peakFor(seconds) {
+/** the median GFLOP/s over `seconds` of the peak loop (loop 'peak') or of the micro-kernel's (loop 'tile') */
+function peakFor(seconds, loop = 'peak') {
   const ex = new WebAssembly.Instance(new WebAssembly.Module(peakBytes), { env: { abort() {} } }).exports;
-  const n = 2_000_000, f = ex.FLOPS_PER_ITERATION_12.value, out = [];
+  const [run, n, f] = loop === 'peak' ? [ex.peak_loop_12, 2_000_000, ex.FLOPS_PER_ITERATION_12.value] : [ex.tile_loop, 4000, ex.FLOPS_PER_TILE_PASS.value];
+  const out = [];
   for (const end = performance.now() + seconds * 1000; performance.now() < end;) {
     const t = performance.now();
-    ex.peak_loop_12(n, 1.0001);
+    run(n, 1.0001);
     out.push((n * f) / (performance.now() - t) / 1e6);
   }
   return out.sort((x, y) => x - y)[out.length >> 1];
 }
 if (!isMainThread) {
-  parentPort.postMessage(peakFor(1.5));
+  parentPort.postMessage([peakFor(1.5), peakFor(1.5, 'tile')]);
   process.exit(0);
 }
 const rounds = Number(process.argv[2] ?? 8);
@@ -85,11 +86,14 @@ const again = compiled.map((ex) => {
 console.log(`GEMM 512 of the same compiles, timed again: ${again.map((g) => g.toFixed(1)).join(', ')}`);
 const spread = (a) => `${Math.min(...a).toFixed(1)}–${Math.max(...a).toFixed(1)} (max/min ${(Math.max(...a) / Math.min(...a)).toFixed(2)})`;
 console.log(`peak-12: ${spread(peaks)}; tile: ${spread(tiles)}; GEMM 512: ${spread(gemm)}`);
-// the peak loop on one thread, then on two worker threads at once: two cores of their own give 2×
-const alone = peakFor(1.5);
+// the peak loop and the tile on one thread, then on two worker threads at once (each thread the
+// peak loop, then the tile): two cores of their own give 2×
+const alone = [peakFor(1.5), peakFor(1.5, 'tile')];
 const two = await Promise.all([0, 1].map(() => new Promise((resolve, reject) => {
   const w = new Worker(new URL(import.meta.url));
   w.once('message', resolve);
   w.once('error', reject);
 })));
-console.log(`peak-12 alone ${alone.toFixed(1)} GFLOP/s, on two threads at once ${two.map((g) => g.toFixed(1)).join(' + ')}: ${((two[0] + two[1]) / alone).toFixed(2)}×`);
+for (const [i, name] of ['peak-12', 'tile'].entries()) {
+  console.log(`${name} alone ${alone[i].toFixed(1)} GFLOP/s, on two threads at once ${two.map((g) => g[i].toFixed(1)).join(' + ')}: ${((two[0][i] + two[1][i]) / alone[i]).toFixed(2)}×`);
+}
