@@ -10,7 +10,8 @@ import type { Activation } from './architecture.js';
  * The time of one element of bias_<act> (Z += b, A = g(Z)) in multiply-adds of the products it
  * sits beside. Measured on planar-wide (2-256-1, m = 400, one thread, a CPU profile of 6000
  * steps): bias_tanh took 1.5 ns an element, the small products' direct kernels 0.17 ns a
- * multiply-add (packed ones ≈ 0.05), so tanh ≈ 9; sigmoid is the same exponential; ReLU, leaky
+ * multiply-add (packed ones ≈ 0.05), so tanh ≈ 9, rounded down to 8 (a layer splits a little later
+ * rather than sooner); sigmoid is the same exponential; ReLU, leaky
  * ReLU and the identity are a compare and a store, about one. Softmax has no per-block kernel
  * (its columns need every row), so it adds nothing to the split.
  */
