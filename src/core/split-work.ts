@@ -8,12 +8,14 @@ import type { Activation } from './architecture.js';
 
 /**
  * The time of one element of bias_<act> (Z += b, A = g(Z)) in multiply-adds of the products it
- * sits beside. Measured on planar-wide (2-256-1, m = 400, one thread, a CPU profile of 6000
- * steps): bias_tanh took 1.5 ns an element, the small products' direct kernels 0.17 ns a
- * multiply-add (packed ones ≈ 0.05), so tanh ≈ 9, rounded down to 8 (a layer splits a little later
- * rather than sooner); sigmoid is the same exponential; ReLU, leaky
- * ReLU and the identity are a compare and a store, about one. Softmax has no per-block kernel
- * (its columns need every row), so it adds nothing to the split.
+ * sits beside. Measured on planar-wide (2-256-1, m = 400, one thread, 6000 steps:
+ * `node scripts/kernel-profile.mjs planar-wide`), two runs: bias_tanh 1.84 and 2.07 ns an element
+ * (102 400 a step), gemm_xn, the small products' direct kernel, 0.24 and 0.26 ns a multiply-add
+ * (307 200 a step: the forward's and dA's), so tanh ≈ 7.6–8.0 (packed products run ≈ 0.05 ns a
+ * multiply-add, so beside them tanh counts more, and a layer splits a little later than it
+ * could); sigmoid is the same exponential; ReLU, leaky ReLU and the identity are a compare and a
+ * store, about one. Softmax has no per-block kernel (its columns need every row), so it adds
+ * nothing to the split.
  */
 export const ACT_WORK: Readonly<Record<Activation, number>> = { tanh: 8, sigmoid: 8, relu: 1, leakyRelu: 1, linear: 1, softmax: 0 };
 
