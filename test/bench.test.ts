@@ -154,6 +154,18 @@ describe('bench/assembly/peak.ts: the micro-kernel loop of scripts/host-noise.mj
   });
 });
 
+describe('scripts/kernel-profile.mjs', () => {
+  it('names the kernels of planar\'s step from the --debug build, without a warning that the builds differ', { timeout: 120_000 }, () => {
+    const run = spawnSync(process.execPath, ['scripts/kernel-profile.mjs', 'planar', '--steps', '20000'], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).not.toMatch(/differ/);
+    expect(run.stdout).toMatch(/^planar \[2-4-1\] m=400, 1 thread\(s\), plain SIMD: 20000 steps inside train\(\)/);
+    // planar's step is mostly its tanh layer: the kernel shows up by name, not as wasm-function[i]
+    expect(run.stdout).toMatch(/% +[\d.]+ µs\/step  activations\/bias_tanh$/m);
+    expect(run.stdout).not.toMatch(/wasm-function/);
+  });
+});
+
 describe('bench/report: a thread target shows its ratio repeat by repeat', () => {
   const at = (label: string, perRepeat: number[] | undefined): Result => ({
     workload: 'planar', layers: [2, 4, 1], m: 400, impl: 'wasm', label, threads: label === 'wasm' ? 1 : 2, simd: 'plain',
