@@ -88,8 +88,10 @@ const BIAS_KERNEL: Partial<Record<Activation, string>> = {
  * caller.
  */
 export function splitKernels(raw: Kernels & ReferenceKernels & PartKernels, pool: Pool): Kernels & ReferenceKernels & FusedKernels {
-  // (a product below two parts' work is never split: that test first, it is most of the calls)
-  const plan = (M: number, N: number, K: number) => (M * N * K >= 2 * minPartWork && pool.closed === undefined ? planSplit(M, N, K, pool.threads) : undefined);
+  // (a product below two parts' work — a layer's forward: its product and activation — is never
+  // split: that test first, it is most of the calls)
+  const plan = (M: number, N: number, K: number, work = M * N * K) =>
+    (work >= 2 * minPartWork && pool.closed === undefined ? planSplit(M, N, K, pool.threads, work) : undefined);
   /**
    * Adds the parts of C = op(A)·op(B) to the dispatch (argument 2 is the scratch of the thread
    * that runs a part); with bias kernels (ids ≥ 0), each part then runs Z += b, A = g(Z) on its
@@ -127,8 +129,7 @@ export function splitKernels(raw: Kernels & ReferenceKernels & PartKernels, pool
     return (z, a, w, ain, b, nOut, m, nIn) => {
       // the product and the activation split together: their work decides (a tanh layer of 2
       // inputs, planar-wide's, is mostly tanh)
-      const work = forwardWork(nOut, m, nIn, act);
-      const s = work >= 2 * minPartWork && pool.closed === undefined ? planSplit(nOut, m, nIn, pool.threads, work) : undefined;
+      const s = plan(nOut, m, nIn, forwardWork(nOut, m, nIn, act));
       if (s === undefined || s.parts < 2) {
         raw.gemm_nn(z, w, ain, nOut, m, nIn, 1, 0); // Z = W·A_in
         whole(a, z, b, nOut, m); //                    Z += b, A = g(Z)
