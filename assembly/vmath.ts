@@ -7,13 +7,13 @@
 //   log1p_exp_neg(t)  = log(1 + e^-t), t ≥ 0: ≤ 4 ulp of the result, or 2^-126 absolute for
 //                     results below 2^-126 (flushed to 0 past t = 87.5)            [< 3 ulp]
 // exp_neg is checked through sigmoid, which for z < 0 is e^z/(1 + e^z); exp_neg_normal through
-// tanh and the bce terms.
+// the bce terms; tanh's e^r − 1 through tanh.
 // Each a + b·c of the reductions and polynomials is madd (simd.ts): mul + add in the plain builds,
 // as written; one relaxed_madd in the relaxed builds, which the engine may fuse (one rounding, and
 // about a third fewer instructions in tanh). The bounds hold either way: unfused, the relaxed
 // builds give the plain builds' bits; fused (V8 on x86 with FMA3), the same tests pass on the
 // relaxed modules (test/relaxed-simd.test.ts), and scripts/tanh-exhaustive.mjs on every float32
-// in [2^-30, 9.5] gave 1.96 ulp for tanh (1.99 unfused).
+// in [2^-30, 9.5] gave 1.95 ulp for tanh (1.99 unfused).
 
 import { madd } from './simd';
 
@@ -85,39 +85,45 @@ const ROUND_MAGIC: f32 = 12582912;
   return f32x4.mul(exp_poly(reduced(x, shifted)), pow2(int_of(shifted)));
 }
 
-// tanh|z| = (1 − e)/(1 + e), e = e^(−2|z|), from one exponential split as e = s·(1 + q): s = 2^n
-// exactly and q = e^r − 1 by its Taylor polynomial to r⁷ (|r| ≤ ln2/2). Numerator (1 − s) − s·q and
-// denominator (1 + s) + s·q are each rounded once (1 ± s and s·q are exact), so no subtraction
-// cancels, small |z| included: for n = 0 the numerator is −q itself. One formula for every lane
-// (no branch per lane class: mixed vectors, common in trained hidden layers, cost one path, not
-// two). |z| is clamped at TANH_ONE, where the result is ±1 exactly (e ≈ 5.6e-9 is below half an
-// ulp of 1) and e stays normal (x86 handles subnormal arithmetic in microcode, several times
-// slower). Checked exhaustively on every float32 in [2^-30, 9.5]: worst 1.99 ulp, at z ≈ 0.5195.
-const TANH_ONE: f32 = 9.5;
+// e^r − 1 = r + r²·(D1 + D2·r + … + D5·r⁴) on |r| ≤ ln2/2: the minimax fit of that polynomial's
+// relative error (scripts/fit-expm1.py: 1.7e-8 with these float32 coefficients, a quarter of an
+// ulp), one term fewer than the Taylor polynomial it replaced. Evaluated by Horner: tanh keeps two
+// vectors in flight, so it waits on the vector ports, not on latency, and Horner has the fewest
+// operations.
+const D1: f32 = 0.4999999701976776;
+const D2: f32 = 0.1666654348373413;
+const D3: f32 = 0.04166720062494278;
+const D4: f32 = 0.008366520516574383;
+const D5: f32 = 0.0013882521307095885;
 
-/** tanh|z| from x = −2·min(|z|, TANH_ONE) */
-@inline function tanh_abs(x: v128): v128 {
+// tanh|z| = (1 − e)/(1 + e), e = e^(−2|z|), from one exponential split as e = s·(1 + q): s = 2^n
+// exactly and q = e^r − 1 (|r| ≤ ln2/2). Numerator (1 − s) − s·q and denominator (1 + s) + s·q are
+// each rounded once (1 ± s and s·q are exact), so no subtraction cancels, small |z| included: for
+// n = 0 the numerator is −q itself. One formula for every lane, no branch: |z| is clamped at
+// TANH_ONE, where the result is ±1 exactly (e ≈ 5.6e-9 is below half an ulp of 1) and e stays
+// normal (x86 handles subnormal arithmetic in microcode, several times slower). The sign is taken
+// off and put back as a bit (tanh is odd, bit for bit). Checked exhaustively on every float32 in
+// [2^-30, 9.5] (scripts/tanh-exhaustive.mjs): worst 1.99 ulp at z ≈ 0.51956 unfused, 1.95 fused.
+const TANH_ONE: f32 = 9.5;
+// the encoding of ROUND_MAGIC less 127: shifted's bits minus this are n + 127, 2^n's exponent field
+const POW2_BIAS: i32 = 0x4B400000 - 127;
+
+@inline export function tanh4(z: v128): v128 {
+  const sign = v128.and(z, i32x4.splat(<i32>0x80000000));
+  const az = v128.xor(z, sign);
+  if (v128.all_true<i32>(f32x4.ge(az, f32x4.splat(TANH_ONE)))) return v128.or(f32x4.splat(1), sign);
+  const x = f32x4.mul(f32x4.pmin(az, f32x4.splat(TANH_ONE)), f32x4.splat(-2));
   const shifted = log2e_rounded(x);
   const r = reduced(x, shifted);
-  const r2 = f32x4.mul(r, r);
-  const r4 = f32x4.mul(r2, r2);
-  const p23 = madd(f32x4.splat(0.5), f32x4.splat(1.0 / 6.0), r);
-  const p45 = madd(f32x4.splat(1.0 / 24.0), f32x4.splat(1.0 / 120.0), r);
-  const p67 = madd(f32x4.splat(1.0 / 720.0), f32x4.splat(1.0 / 5040.0), r);
-  const p = madd(madd(p23, r2, p45), r4, p67);
-  const q = madd(r, r2, p);
-  const s = pow2(int_of(shifted));
+  let p = madd(f32x4.splat(D4), r, f32x4.splat(D5));
+  p = madd(f32x4.splat(D3), r, p);
+  p = madd(f32x4.splat(D2), r, p);
+  p = madd(f32x4.splat(D1), r, p);
+  const q = madd(r, r, f32x4.mul(r, p));
+  const s = i32x4.shl(i32x4.sub(shifted, i32x4.splat(POW2_BIAS)), 23);
   const sq = f32x4.mul(s, q);
   const one = f32x4.splat(1);
-  return f32x4.div(f32x4.sub(f32x4.sub(one, s), sq), f32x4.add(f32x4.add(one, s), sq));
-}
-
-// A vector whose lanes are all saturated (|z| ≥ TANH_ONE) costs a compare and a select.
-@inline export function tanh4(z: v128): v128 {
-  const az = f32x4.abs(z);
-  const sign = v128.and(z, i32x4.splat(<i32>0x80000000));
-  if (v128.all_true<i32>(f32x4.ge(az, f32x4.splat(TANH_ONE)))) return v128.or(f32x4.splat(1), sign);
-  return v128.or(tanh_abs(f32x4.mul(f32x4.pmin(az, f32x4.splat(TANH_ONE)), f32x4.splat(-2))), sign);
+  return v128.or(f32x4.div(f32x4.sub(f32x4.sub(one, s), sq), f32x4.add(f32x4.add(one, s), sq)), sign);
 }
 
 /** 1 / (1 + e^-z) without overflow: with e = e^-|z|, 1/(1 + e) for z ≥ 0 and e/(1 + e) for z < 0. */
