@@ -6,7 +6,7 @@
 // dz may alias da (the driver computes Wᵀ·dZ straight into dz, then scales it in place): every
 // kernel reads element i before it writes element i. a may alias z in the forward kernels.
 // sigmoid and tanh are the SIMD polynomials of vmath.ts (error bounds there).
-import { exp_neg, sigmoid4, sigmoid4_of, softplus_e, softplus_floor, tanh4, tail_in, tail_out } from './vmath';
+import { exp_neg, neg_abs, sigmoid4, sigmoid4_of, softplus_e, softplus_floor, tanh4, tail_in, tail_out } from './vmath';
 
 // activation codes of the inlined loops below (compile-time constants after inlining)
 const ACT_SIGMOID = 0;
@@ -118,20 +118,20 @@ export function bias_sigmoid_e(a: usize, z: usize, b: usize, ev: usize, rows: i3
     for (; j + 4 <= cols; j += 4) {
       const o = <usize>j << 2;
       const zv = f32x4.add(v128.load(zr + o), bv);
-      const av = f32x4.abs(zv);
-      const e = exp_neg(f32x4.neg(av));
+      const nz = neg_abs(zv);
+      const e = exp_neg(nz);
       v128.store(zr + o, zv);
       v128.store(ar + o, sigmoid4_of(zv, e));
-      v128.store(er + o, softplus_e(av, e, floor));
+      v128.store(er + o, softplus_e(nz, e, floor));
     }
     if (j < cols) {
       const o = <usize>j << 2;
       const zv = f32x4.add(tail_in(zr + o, cols - j), bv);
-      const av = f32x4.abs(zv);
-      const e = exp_neg(f32x4.neg(av));
+      const nz = neg_abs(zv);
+      const e = exp_neg(nz);
       tail_out(zr + o, zv, cols - j);
       tail_out(ar + o, sigmoid4_of(zv, e), cols - j);
-      tail_out(er + o, softplus_e(av, e, floor), cols - j);
+      tail_out(er + o, softplus_e(nz, e, floor), cols - j);
     }
   }
 }

@@ -1,7 +1,7 @@
 // The output layers' costs: binary cross-entropy (sigmoid), categorical cross-entropy (softmax)
 // and mean squared error (linear).
 import { column_exp_sum, column_max } from './logsumexp';
-import { log1p_exp_neg, log1p_of, softplus_u, tail_in } from './vmath';
+import { log1p_of, neg_abs, softplus_u, tail_in } from './vmath';
 
 // softplus(t) = log(1 + e^t), never overflowing: max(t, 0) + log1p(e^-|t|)
 @inline function softplus(t: f64): f64 {
@@ -31,8 +31,8 @@ export function bce_cost_ref(z: usize, y: usize, n: i32, m: i32): f64 {
 // bits either way (a branch every vector of a call takes alike).
 @inline function bce_terms_at(zv: v128, yv: v128, ev: v128, kept: bool): v128 {
   const lin = f32x4.sub(f32x4.pmax(zv, f32x4.splat(0)), f32x4.mul(yv, zv));
-  const t = f32x4.abs(zv);
-  return f32x4.add(lin, log1p_of(kept ? ev : softplus_u(t), t));
+  const nt = neg_abs(zv);
+  return f32x4.add(lin, log1p_of(kept ? ev : softplus_u(nt), nt));
 }
 
 // the sum of bce_cost, its terms' e^-|z| read from ev (bce_cost_e) or computed (ev = 0)

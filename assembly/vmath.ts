@@ -57,32 +57,35 @@ const ROUND_MAGIC: f32 = 12582912;
   return madd(r, nf, f32x4.splat(-LN2_LO));
 }
 
-/** n of log2e_rounded, as i32 lanes */
-@inline function int_of(shifted: v128): v128 {
-  return i32x4.sub(shifted, f32x4.splat(ROUND_MAGIC));
+// the encoding of ROUND_MAGIC less 127: shifted's bits minus this are n + 127, the exponent field
+// of 2^n (a normal power of two for −126 ≤ n ≤ 127), built in one subtraction and one shift
+const POW2_BIAS: i32 = 0x4B400000 - 127;
+
+/** 2^n from shifted = log2e_rounded(x) */
+@inline function pow2_of(shifted: v128, bias: i32): v128 {
+  return i32x4.shl(i32x4.sub(shifted, i32x4.splat(bias)), 23);
 }
 
-/** 2^n for −126 ≤ n ≤ 127, built straight in the exponent field */
-@inline function pow2(n: v128): v128 {
-  return i32x4.shl(i32x4.add(n, i32x4.splat(127)), 23);
-}
+// exp_neg's 2^n for n ≥ −151 as 2^(n + 64)·2^−64: pow2_of with this bias gives 2^(n + 64), a normal
+// power of two for −190 ≤ n ≤ 63
+const POW2_BIAS_64: i32 = POW2_BIAS - 64;
+const TWO_M64: f32 = 5.421010862427522e-20; // 2^−64
 
 /** e^x for x ≤ 0 (NaN-free for finite or −∞ input; x is clamped at −104, where e^x rounds to 0). */
 @inline export function exp_neg(x: v128): v128 {
   x = f32x4.pmax(x, f32x4.splat(EXP_MIN));
   const shifted = log2e_rounded(x);
   const p = exp_poly(reduced(x, shifted));
-  // 2^n as two normal powers of two 2^n1·2^n2 (n1 = ⌊n/2⌋ ≥ −75), so that a subnormal result is
-  // rounded once, in the last product, instead of being flushed by an out-of-range exponent
-  const n = int_of(shifted);
-  const n1 = i32x4.shr_s(n, 1);
-  return f32x4.mul(f32x4.mul(p, pow2(n1)), pow2(i32x4.sub(n, n1)));
+  // p·2^n as (p·2^(n + 64))·2^−64: the first product is exact (a normal power of two, p ≈ 1), so
+  // the result is rounded once, in the second, a subnormal one included (a single out-of-range
+  // 2^n would flush it)
+  return f32x4.mul(f32x4.mul(p, pow2_of(shifted, POW2_BIAS_64)), f32x4.splat(TWO_M64));
 }
 
 /** e^x for −87.3 ≤ x ≤ 0 only (callers clamp): the result is normal, so one power of two does. */
 @inline export function exp_neg_normal(x: v128): v128 {
   const shifted = log2e_rounded(x);
-  return f32x4.mul(exp_poly(reduced(x, shifted)), pow2(int_of(shifted)));
+  return f32x4.mul(exp_poly(reduced(x, shifted)), pow2_of(shifted, POW2_BIAS));
 }
 
 // e^r − 1 = r + r²·(D1 + D2·r + … + D5·r⁴) on |r| ≤ ln2/2: the minimax fit of that polynomial's
@@ -105,8 +108,6 @@ const D5: f32 = 0.0013882521307095885;
 // off and put back as a bit (tanh is odd, bit for bit). Checked exhaustively on every float32 in
 // [2^-30, 9.5] (scripts/tanh-exhaustive.mjs): worst 1.99 ulp at z ≈ 0.51956 unfused, 1.95 fused.
 const TANH_ONE: f32 = 9.5;
-// the encoding of ROUND_MAGIC less 127: shifted's bits minus this are n + 127, 2^n's exponent field
-const POW2_BIAS: i32 = 0x4B400000 - 127;
 
 @inline export function tanh4(z: v128): v128 {
   const sign = v128.and(z, i32x4.splat(<i32>0x80000000));
@@ -120,15 +121,20 @@ const POW2_BIAS: i32 = 0x4B400000 - 127;
   p = madd(f32x4.splat(D2), r, p);
   p = madd(f32x4.splat(D1), r, p);
   const q = madd(r, r, f32x4.mul(r, p));
-  const s = i32x4.shl(i32x4.sub(shifted, i32x4.splat(POW2_BIAS)), 23);
+  const s = pow2_of(shifted, POW2_BIAS);
   const sq = f32x4.mul(s, q);
   const one = f32x4.splat(1);
   return v128.or(f32x4.div(f32x4.sub(f32x4.sub(one, s), sq), f32x4.add(f32x4.add(one, s), sq)), sign);
 }
 
+/** −|z|: z with its sign bit set (one or; f32x4.neg of f32x4.abs is two masks built and applied) */
+@inline export function neg_abs(z: v128): v128 {
+  return v128.or(z, i32x4.splat(<i32>0x80000000));
+}
+
 /** 1 / (1 + e^-z) without overflow: with e = e^-|z|, 1/(1 + e) for z ≥ 0 and e/(1 + e) for z < 0. */
 @inline export function sigmoid4(z: v128): v128 {
-  return sigmoid4_of(z, exp_neg(f32x4.neg(f32x4.abs(z))));
+  return sigmoid4_of(z, exp_neg(neg_abs(z)));
 }
 
 /** sigmoid4 from z and its e = e^-|z| */
@@ -141,12 +147,12 @@ const POW2_BIAS: i32 = 0x4B400000 - 127;
 const SOFTPLUS_T: f32 = 87.3;
 
 /**
- * The e^-min(|z|, 87.3) that log1p_exp_neg(|z|) starts from, given e = e^-|z| as sigmoid4 computes
- * it: the same bits where |z| ≤ 87.3 (exp_neg and exp_neg_normal then round alike: their 2^n
- * factors are exact), floor = e^-87.3 above (and NaN for NaN).
+ * The e^-min(|z|, 87.3) that log1p_exp_neg(|z|) starts from, given nz = −|z| and e = e^-|z| as
+ * sigmoid4 computes it: the same bits where |z| ≤ 87.3 (exp_neg and exp_neg_normal then round
+ * alike: each rounds its product with a power of two once), floor = e^-87.3 above (and NaN for NaN).
  */
-@inline export function softplus_e(az: v128, e: v128, floor: v128): v128 {
-  return v128.bitselect(floor, e, f32x4.gt(az, f32x4.splat(SOFTPLUS_T)));
+@inline export function softplus_e(nz: v128, e: v128, floor: v128): v128 {
+  return v128.bitselect(floor, e, f32x4.lt(nz, f32x4.splat(-SOFTPLUS_T)));
 }
 
 /** softplus_e's floor, e^-87.3 in each lane (computed once per call, outside the loops) */
@@ -166,16 +172,17 @@ const L3: f32 = 0.28011950850486755;
 @inline export function log1p_exp_neg(t: v128): v128 {
   // e^-t is computed no lower than e^-87.3 (> 2^-126): subnormal arithmetic is several times
   // slower on x86. Where t > 87.5 the result is set to 0, which is within 2^-126 of the true e^-t.
-  return log1p_of(softplus_u(t), t);
+  const nt = f32x4.neg(t);
+  return log1p_of(softplus_u(nt), nt);
 }
 
-/** e^-min(t, 87.3), what log1p_exp_neg(t) starts from */
-@inline export function softplus_u(t: v128): v128 {
-  return exp_neg_normal(f32x4.neg(f32x4.pmin(t, f32x4.splat(SOFTPLUS_T))));
+/** e^-min(t, 87.3) from nt = −t, what log1p_exp_neg(t) starts from */
+@inline export function softplus_u(nt: v128): v128 {
+  return exp_neg_normal(f32x4.pmax(nt, f32x4.splat(-SOFTPLUS_T)));
 }
 
-/** log1p_exp_neg(t) from u = e^-min(t, 87.3) (softplus_e) */
-@inline export function log1p_of(u: v128, t: v128): v128 {
+/** log1p_exp_neg(t) from u = e^-min(t, 87.3) (softplus_e) and nt = −t */
+@inline export function log1p_of(u: v128, nt: v128): v128 {
   const s = f32x4.div(u, f32x4.add(f32x4.splat(2), u));
   const s2 = f32x4.mul(s, s);
   let p = f32x4.splat(L3);
@@ -183,7 +190,7 @@ const L3: f32 = 0.28011950850486755;
   p = madd(f32x4.splat(L1), p, s2);
   p = madd(f32x4.splat(L0), p, s2);
   const r = f32x4.mul(s, madd(f32x4.splat(2), s2, p));
-  return v128.andnot(r, f32x4.gt(t, f32x4.splat(87.5)));
+  return v128.andnot(r, f32x4.lt(nt, f32x4.splat(-87.5)));
 }
 
 // Element-wise drivers: n floats from src to dst (they may alias). The last n mod 4 elements go
