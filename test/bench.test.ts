@@ -166,6 +166,19 @@ describe('scripts/kernel-profile.mjs', () => {
   });
 });
 
+describe('scripts/kernel-ab.mjs', () => {
+  it('times the three kernels of the two modules on trained planar data, A / B per kernel', { timeout: 120_000 }, () => {
+    // (the same module twice: the script's output, not a speed, is what this checks)
+    const run = spawnSync(process.execPath, ['scripts/kernel-ab.mjs', 'build/mlp.wasm', '--iterations', '3000', '--rounds', '3'], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^planar 2-4-1 after 3000 steps \(\d+% of the hidden \|z\| ≥ 9\.5\), 3 rounds × 20000 calls/);
+    for (const k of ['bias_tanh', 'bias_sigmoid_e', 'bce_cost_e']) expect(run.stdout).toMatch(new RegExp(`^  ${k} +A +\\d+  B +\\d+  A / B \\d+\\.\\d\\d$`, 'm'));
+    const none = spawnSync(process.execPath, ['scripts/kernel-ab.mjs'], { encoding: 'utf8' });
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/give one or two kernel modules/);
+  });
+});
+
 describe('bench/report: a thread target shows its ratio repeat by repeat', () => {
   const at = (label: string, perRepeat: number[] | undefined): Result => ({
     workload: 'planar', layers: [2, 4, 1], m: 400, impl: 'wasm', label, threads: label === 'wasm' ? 1 : 2, simd: 'plain',
