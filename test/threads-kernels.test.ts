@@ -6,7 +6,7 @@ import type { Backend } from '../src/core/backend.js';
 import type { FusedKernels, PartKernels } from '../src/core/kernels.js';
 import { planSplit, blockStart, MIN_PART_WORK, PARTS_PER_THREAD, ROW_UNIT } from '../src/core/parallel.js';
 import { Pool } from '../src/core/pool.js';
-import { forwardWork } from '../src/core/split-work.js';
+import { backwardWork, forwardWork } from '../src/core/split-work.js';
 import { Scratch, U32, bitEqual, randomArray } from './support/helpers.js';
 import { backendOf, runnableModules } from './support/modules.js';
 
@@ -251,6 +251,38 @@ describe.each(runnableModules().filter((c) => c.threads > 1))('$label: the fused
       expect(bitEqual(s.get(dW, nOut * nIn), s.get(dWw, nOut * nIn)), `dW ${nOut}×${nIn}×${m}`).toBe(true);
       expect(bitEqual(s.get(dA, nIn * m), s.get(dAw, nIn * m)), `dA ${nOut}×${nIn}×${m}`).toBe(true);
     }
+  });
+
+  const BACKS = [['sigmoid', 'sigmoid_backward'], ['tanh', 'tanh_backward'], ['relu', 'relu_backward'], ['leakyRelu', 'leaky_relu_backward'], ['linear', 'identity_backward']] as const;
+
+  it.each(BACKS)('%s: a layer\'s backward products with the previous layer\'s g\' (dA by rows, then g\' on them) give the three calls\' bits', (act, name) => {
+    const layerBackward = (be.kernels as unknown as FusedKernels).fusedLayerBackward(act)!;
+    // (nOut, nIn, m, dispatches): planar-wide's output layer (products too small alone, 307 200
+    // with g'), one whose dA splits by rows, odd sizes, one that splits dA by columns (products
+    // dispatched, g' whole), planar's (nothing splits)
+    for (const [nOut, nIn, m, dispatches] of [[1, 256, 400, 1], [64, 1000, 6, 1], [33, 257, 101, 1], [10, 128, 256, 1], [1, 4, 400, 0]] as const) {
+      expect(backwardWork(nOut, m, nIn) >= 2 * MIN_PART_WORK).toBe(dispatches === 1);
+      const dZ = randomArray(nOut * m, nOut + m), Ain = randomArray(nIn * m, nIn + 3), W = randomArray(nOut * nIn, nOut * nIn);
+      // the previous layer's A and Z: z over ±3 with some zeros (ReLU's edge), a = g(z) as its forward gives it
+      const Z = Float32Array.from(randomArray(nIn * m, nIn + m + 9, -3, 3), (v, i) => (i % 11 === 0 ? 0 : v));
+      const dz = s.put(dZ), ain = s.put(Ain), w = s.put(W), zp = s.put(Z), ap = s.put(nIn * m);
+      be.raw![`${act === 'leakyRelu' ? 'leaky_relu' : act === 'linear' ? 'identity' : act}_forward`](ap, zp, nIn * m);
+      const dWw = s.put(nOut * nIn), dAw = s.put(nIn * m);
+      be.raw!.gemm_nt(dWw, dz, ain, nOut, nIn, m, 1 / m, 0);
+      be.raw!.gemm_tn(dAw, w, dz, nIn, m, nOut, 1, 0);
+      be.raw![name](dAw, dAw, ap, zp, nIn * m);
+      const dW = s.put(nOut * nIn), dA = s.put(nIn * m);
+      const before = Pool.dispatches;
+      layerBackward(dW, dA, dz, ain, w, ap, zp, nOut, nIn, m, 1 / m);
+      const label = `${act} ${nOut}×${nIn}×${m}`;
+      expect(Pool.dispatches - before, label).toBe(dispatches);
+      expect(bitEqual(s.get(dW, nOut * nIn), s.get(dWw, nOut * nIn)), `${label}: dW`).toBe(true);
+      expect(bitEqual(s.get(dA, nIn * m), s.get(dAw, nIn * m)), `${label}: dZ_prev`).toBe(true);
+    }
+  });
+
+  it('softmax has no fused backward (it is only an output, whose dZ comes from the loss)', () => {
+    expect((be.kernels as unknown as FusedKernels).fusedLayerBackward('softmax')).toBeUndefined();
   });
 
   it('softmax has no fused forward (it normalises whole columns): the product splits, the rest runs after', () => {

@@ -20,7 +20,7 @@ import type { Activation, Loss, OptimizerHyper } from './architecture.js';
 import { needsOutputChain } from './architecture.js';
 import { activationKernels, backProducts, type ActivationKernels, type BackProducts, type Kernels } from './kernels.js';
 import type { ArenaPlan } from './plan.js';
-import { forwardWork } from './split-work.js';
+import { backwardWork, forwardWork } from './split-work.js';
 import type { Rng } from '../util/rng-stream.js';
 
 /** A network's kernels, plan and heap: everything the step reads and writes. */
@@ -87,6 +87,11 @@ function forwardKernelsFor(e: Engine, l: number, s: { nOut: number; nIn: number 
   return e.splitWork !== 0 && forwardWork(s.nOut, m, s.nIn, e.activations[l]) < e.splitWork ? e.small : e;
 }
 
+/** The kernels layer s's backward with the previous layer's g' runs on: their work together decides (split-work.ts). */
+function backwardKernelsFor(e: Engine, s: { nOut: number; nIn: number }, m: number): Engine | Engine['small'] {
+  return e.splitWork !== 0 && backwardWork(s.nOut, m, s.nIn) < e.splitWork ? e.small : e;
+}
+
 /** Inverted dropout while training: per layer 1…L the keep probability (1 = none), and the mask stream. */
 export interface Dropout {
   keep: Float32Array;
@@ -150,13 +155,21 @@ export function backwardPass(e: Engine, m: number, l2 = 0, drop: Dropout | null 
   if (e.outputChain) acts[L - 1].backward(out.dZ, out.dZ, out.A, out.Z, out.nOut * m); // MSE with a sigmoid: ⊙ g'(Z[L])
   for (let l = L - 1; l >= 0; l--) {
     const s = layers[l], ks = kernelsFor(e, s, m);
+    if (l > 0 && (drop === null || drop.keep[l - 1] === 1)) {
+      // dW, dA_prev = Wᵀ·dZ and dZ_prev = dA_prev ⊙ g'(Z_prev) together (one dispatch on threads)
+      const prev = layers[l - 1];
+      backwardKernelsFor(e, s, m).acts[l - 1].layerBackward(s.dW, prev.dZ, s.dZ, s.Ain, s.W, prev.A, prev.Z, s.nOut, s.nIn, m, 1 / m);
+      k.row_sum(s.db, s.dZ, s.nOut, m, 1 / m); //                      db = (1/m)·Σ_cols dZ   (nOut)
+      if (l2 > 0) k.l2_grad_add(s.dW, s.W, s.nOut * s.nIn, l2 / m); // dW += (λ/m)·W
+      continue;
+    }
     if (l > 0) ks.products(s.dW, layers[l - 1].dZ, s.dZ, s.Ain, s.W, s.nOut, s.nIn, m, 1 / m); // dW = (1/m)·dZ·A_prevᵀ and dA_prev = Wᵀ·dZ
     else ks.k.gemm_nt(s.dW, s.dZ, s.Ain, s.nOut, s.nIn, m, 1 / m, 0); //  dW = (1/m)·dZ·A_prevᵀ (nOut × nIn)
     k.row_sum(s.db, s.dZ, s.nOut, m, 1 / m); //                      db = (1/m)·Σ_cols dZ   (nOut)
     if (l2 > 0) k.l2_grad_add(s.dW, s.W, s.nOut * s.nIn, l2 / m); // dW += (λ/m)·W
     if (l > 0) {
       const prev = layers[l - 1]; //                                  dA_prev = Wᵀ·dZ, computed above (nIn × m)
-      if (drop !== null && drop.keep[l - 1] < 1) {
+      if (drop !== null) {
         // the dropped A_prev fed dW above; g' needs the undropped one: dA ⊙ mask / keep, then A = g(Z) again
         k.dropout_apply(prev.dZ, prev.mask, s.nIn * m, 1 / drop.keep[l - 1]);
         acts[l - 1].forward(prev.A, prev.Z, s.nIn * m);

@@ -117,13 +117,22 @@ export type LayerForward = (z: number, a: number, w: number, ain: number, b: num
 export type BackProducts = (dW: number, dA: number, dZ: number, ain: number, w: number, nOut: number, nIn: number, m: number, alpha: number) => void;
 
 /**
+ * A layer's backward products and the previous layer's g' in one call: dW = α·dZ·A_inᵀ, then
+ * dZ_in = (Wᵀ·dZ) ⊙ g'(Z_in), written into dA (a and z: the previous layer's A and Z, nIn × m).
+ */
+export type LayerBackward = (dW: number, dA: number, dZ: number, ain: number, w: number, a: number, z: number,
+  nOut: number, nIn: number, m: number, alpha: number) => void;
+
+/**
  * Kernels that also run a dense layer's steps as one dispatch over threads (the wasm backend on
  * threads): the forward (each thread its block of Z, then that block's bias and activation, for
- * an activation they have that for, or undefined), and the two backward products together.
+ * an activation they have that for, or undefined), the two backward products together, and those
+ * with the previous layer's g' (each thread its block of rows of dA, then g' on it).
  */
 export interface FusedKernels {
   fusedLayerForward(act: Activation): LayerForward | undefined;
   backProducts: BackProducts;
+  fusedLayerBackward(act: Activation): LayerBackward | undefined;
 }
 
 /** The two backward products: one dispatch where the kernels have it, else the two calls. */
@@ -147,21 +156,28 @@ export interface ActivationKernels {
   backward: BackKernel;
   /** the product and biasForward: fused over threads where the kernels have it, else the two calls */
   layerForward: LayerForward;
+  /** the next layer's backward products, then backward on the dA they give: fused over threads where the kernels have it */
+  layerBackward: LayerBackward;
 }
 
 export function activationKernels(k: Kernels, act: Activation, rows = 1): ActivationKernels {
   const own = elementKernels(k, act, rows);
-  const fused = (k as Kernels & Partial<FusedKernels>).fusedLayerForward?.(act);
+  const fk = k as Kernels & Partial<FusedKernels>;
+  const products = backProducts(k);
   return {
     ...own,
-    layerForward: fused ?? ((z, a, w, ain, b, nOut, m, nIn) => {
+    layerForward: fk.fusedLayerForward?.(act) ?? ((z, a, w, ain, b, nOut, m, nIn) => {
       k.gemm_nn(z, w, ain, nOut, m, nIn, 1, 0); // Z = W·A_in
       own.biasForward(a, z, b, nOut, m); //        Z += b, A = g(Z)
+    }),
+    layerBackward: fk.fusedLayerBackward?.(act) ?? ((dW, dA, dZ, ain, w, a, z, nOut, nIn, m, alpha) => {
+      products(dW, dA, dZ, ain, w, nOut, nIn, m, alpha); // dW = α·dZ·A_inᵀ, dA = Wᵀ·dZ
+      own.backward(dA, dA, a, z, nIn * m); //               dZ_in = dA ⊙ g'(Z_in)
     }),
   };
 }
 
-function elementKernels(k: Kernels, act: Activation, rows: number): Omit<ActivationKernels, 'layerForward'> {
+function elementKernels(k: Kernels, act: Activation, rows: number): Omit<ActivationKernels, 'layerForward' | 'layerBackward'> {
   switch (act) {
     case 'softmax': return {
       forward: (a, z, n) => k.softmax_forward(a, z, rows, (n / rows) | 0),

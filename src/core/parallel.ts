@@ -5,9 +5,9 @@
  * kernel, run on the calling thread, where a dispatch (≈ 10–20 µs) would cost more than it saves.
  */
 import type { Activation } from './architecture.js';
-import type { BackProducts, FusedKernels, Kernels, LayerForward, PartKernels, ReferenceKernels } from './kernels.js';
+import type { BackProducts, FusedKernels, Kernels, LayerBackward, LayerForward, PartKernels, ReferenceKernels } from './kernels.js';
 import { MAX_PARTS, type Pool } from './pool.js';
-import { forwardWork } from './split-work.js';
+import { backwardWork, forwardWork } from './split-work.js';
 
 /**
  * Multiply-adds a product must give every thread before splitting it pays. A dispatch costs about
@@ -75,6 +75,11 @@ export function blockStart(p: number, parts: number, count: number, unit: number
 }
 
 type Gemm = Kernels['gemm_nn'];
+
+/** The element-wise backward kernels (dZ = dA ⊙ g'), which threads run on their blocks of rows of dA. */
+const BACK_KERNEL: Partial<Record<Activation, string>> = {
+  sigmoid: 'sigmoid_backward', tanh: 'tanh_backward', relu: 'relu_backward', leakyRelu: 'leaky_relu_backward', linear: 'identity_backward',
+};
 
 /** The bias kernels whose column blocks threads run (bias_<act>_part); softmax's is per column of all rows and stays whole. */
 const BIAS_KERNEL: Partial<Record<Activation, string>> = {
@@ -156,6 +161,35 @@ export function splitKernels(raw: Kernels & ReferenceKernels & PartKernels, pool
     parts(sa ?? whole, tn, dA, w, dZ, nIn, m, nOut, 1, 0);
     pool.run();
   };
+  // the products of layer l and the previous layer's g' (act): dW's parts, then dA's by blocks of
+  // rows, each followed by g' on its rows (contiguous: an element-wise kernel gives an element the
+  // same bits wherever its block starts). Their work together decides (a wide layer on few
+  // inputs — planar-wide's — has products too small to split alone and most of its backward in
+  // g'); where dA alone would split by columns (the faster split for a product that packs), the
+  // products go as backProducts and g' runs whole.
+  const back = (act: Activation): LayerBackward | undefined => {
+    const name = BACK_KERNEL[act];
+    if (name === undefined) return undefined;
+    const wholeBack = raw[name as 'tanh_backward'], backId = pool.id(name);
+    return (dW, dA, dZ, ain, w, a, z, nOut, nIn, m, alpha) => {
+      const sa = plan(nIn, m, nOut);
+      const s = plan(nIn, m, nOut, backwardWork(nOut, m, nIn));
+      if (s === undefined || s.parts < 2 || (sa !== undefined && sa.parts >= 2 && !sa.byRows)) {
+        backProducts(dW, dA, dZ, ain, w, nOut, nIn, m, alpha);
+        wholeBack(dA, dA, a, z, nIn * m);
+        return;
+      }
+      const rowParts = Math.max(1, Math.min(s.parts, Math.ceil(nIn / ROW_UNIT)));
+      pool.begin();
+      parts(plan(nOut, nIn, m) ?? { parts: Math.min(s.parts, Math.ceil(nIn / COL_UNIT)), byRows: false }, nt, dW, dZ, ain, nOut, nIn, m, alpha, 0);
+      for (let p = 0; p < rowParts; p++) {
+        const i0 = blockStart(p, rowParts, nIn, ROW_UNIT), i1 = blockStart(p + 1, rowParts, nIn, ROW_UNIT), o = i0 * m * 4;
+        pool.part(tn, 2, dA, 0, w, dZ, nIn, m, nOut, i0, i1, 0, m, 1, 0); //   rows i0…i1 of dA = Wᵀ·dZ
+        pool.followedBy(backId, 0, dA + o, dA + o, a + o, z + o, (i1 - i0) * m); // then ⊙ g' on them
+      }
+      pool.run();
+    };
+  };
   return {
     ...raw,
     gemm_nn: split(raw.gemm_nn, 'gemm_nn_part'),
@@ -163,5 +197,6 @@ export function splitKernels(raw: Kernels & ReferenceKernels & PartKernels, pool
     gemm_tn: split(raw.gemm_tn, 'gemm_tn_part'),
     fusedLayerForward: layer,
     backProducts,
+    fusedLayerBackward: back,
   };
 }

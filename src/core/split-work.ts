@@ -23,3 +23,19 @@ export const ACT_WORK: Readonly<Record<Activation, number>> = { tanh: 8, sigmoid
 export function forwardWork(nOut: number, m: number, nIn: number, act: Activation): number {
   return nOut * m * (nIn + ACT_WORK[act]);
 }
+
+/**
+ * The time of one element of <act>_backward (dZ = dA ⊙ g'(Z), two loads, a multiply or a select,
+ * a store) in multiply-adds: a throwaway timing of the bare kernels on planar's shapes gave
+ * tanh_backward 0.16–0.17 ns an element, beside the small products' 0.24–0.26 ns a multiply-add
+ * (kernel-profile.mjs, above): about one, for every activation that has a backward.
+ */
+export const BACK_WORK = 1;
+
+/**
+ * The backward's work of layer l (nOut × nIn) on m columns when it also applies the previous
+ * layer's g': dW's and dA's multiply-adds, plus dA ⊙ g' over the nIn × m elements.
+ */
+export function backwardWork(nOut: number, m: number, nIn: number): number {
+  return nIn * m * (2 * nOut + BACK_WORK);
+}
