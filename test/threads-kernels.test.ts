@@ -258,9 +258,10 @@ describe.each(runnableModules().filter((c) => c.threads > 1))('$label: the fused
   it.each(BACKS)('%s: a layer\'s backward products with the previous layer\'s g\' (dA by rows, then g\' on them) give the three calls\' bits', (act, name) => {
     const layerBackward = (be.kernels as unknown as FusedKernels).fusedLayerBackward(act)!;
     // (nOut, nIn, m, dispatches): planar-wide's output layer (products too small alone, 307 200
-    // with g'), one whose dA splits by rows, odd sizes, one that splits dA by columns (products
+    // with g'), one whose dA splits by rows, odd sizes, mnist-shape's output layer (dA's inner size
+    // 10: never packed, so by rows with g'), one whose packed dA splits by columns (products
     // dispatched, g' whole), planar's (nothing splits)
-    for (const [nOut, nIn, m, dispatches] of [[1, 256, 400, 1], [64, 1000, 6, 1], [33, 257, 101, 1], [10, 128, 256, 1], [1, 4, 400, 0]] as const) {
+    for (const [nOut, nIn, m, dispatches] of [[1, 256, 400, 1], [64, 1000, 6, 1], [33, 257, 101, 1], [10, 128, 256, 1], [64, 128, 256, 1], [1, 4, 400, 0]] as const) {
       expect(backwardWork(nOut, m, nIn) >= 2 * MIN_PART_WORK).toBe(dispatches === 1);
       const dZ = randomArray(nOut * m, nOut + m), Ain = randomArray(nIn * m, nIn + 3), W = randomArray(nOut * nIn, nOut * nIn);
       // the previous layer's A and Z: z over ±3 with some zeros (ReLU's edge), a = g(z) as its forward gives it

@@ -154,26 +154,20 @@ export function backwardPass(e: Engine, m: number, l2 = 0, drop: Dropout | null 
   k.output_delta(out.dZ, out.A, e.plan.Y, out.nOut * m); //                          dZ[L] = A[L] − Y    (nL × m)
   if (e.outputChain) acts[L - 1].backward(out.dZ, out.dZ, out.A, out.Z, out.nOut * m); // MSE with a sigmoid: ⊙ g'(Z[L])
   for (let l = L - 1; l >= 0; l--) {
-    const s = layers[l], ks = kernelsFor(e, s, m);
-    if (l > 0 && (drop === null || drop.keep[l - 1] === 1)) {
-      // dW, dA_prev = Wᵀ·dZ and dZ_prev = dA_prev ⊙ g'(Z_prev) together (one dispatch on threads)
-      const prev = layers[l - 1];
+    const s = layers[l], prev = l > 0 ? layers[l - 1] : undefined;
+    // without dropout before this layer, g' of the previous one goes with the products
+    const dropped = prev !== undefined && drop !== null && drop.keep[l - 1] < 1;
+    if (prev === undefined) kernelsFor(e, s, m).k.gemm_nt(s.dW, s.dZ, s.Ain, s.nOut, s.nIn, m, 1 / m, 0); // dW = (1/m)·dZ·A_prevᵀ (nOut × nIn)
+    else if (!dropped) {
+      // dW, dA_prev = Wᵀ·dZ and dZ_prev = dA_prev ⊙ g'(Z_prev) (nIn × m) together: one dispatch on threads
       backwardKernelsFor(e, s, m).acts[l - 1].layerBackward(s.dW, prev.dZ, s.dZ, s.Ain, s.W, prev.A, prev.Z, s.nOut, s.nIn, m, 1 / m);
-      k.row_sum(s.db, s.dZ, s.nOut, m, 1 / m); //                      db = (1/m)·Σ_cols dZ   (nOut)
-      if (l2 > 0) k.l2_grad_add(s.dW, s.W, s.nOut * s.nIn, l2 / m); // dW += (λ/m)·W
-      continue;
-    }
-    if (l > 0) ks.products(s.dW, layers[l - 1].dZ, s.dZ, s.Ain, s.W, s.nOut, s.nIn, m, 1 / m); // dW = (1/m)·dZ·A_prevᵀ and dA_prev = Wᵀ·dZ
-    else ks.k.gemm_nt(s.dW, s.dZ, s.Ain, s.nOut, s.nIn, m, 1 / m, 0); //  dW = (1/m)·dZ·A_prevᵀ (nOut × nIn)
+    } else kernelsFor(e, s, m).products(s.dW, prev.dZ, s.dZ, s.Ain, s.W, s.nOut, s.nIn, m, 1 / m); // dW and dA_prev = Wᵀ·dZ
     k.row_sum(s.db, s.dZ, s.nOut, m, 1 / m); //                      db = (1/m)·Σ_cols dZ   (nOut)
     if (l2 > 0) k.l2_grad_add(s.dW, s.W, s.nOut * s.nIn, l2 / m); // dW += (λ/m)·W
-    if (l > 0) {
-      const prev = layers[l - 1]; //                                  dA_prev = Wᵀ·dZ, computed above (nIn × m)
-      if (drop !== null) {
-        // the dropped A_prev fed dW above; g' needs the undropped one: dA ⊙ mask / keep, then A = g(Z) again
-        k.dropout_apply(prev.dZ, prev.mask, s.nIn * m, 1 / drop.keep[l - 1]);
-        acts[l - 1].forward(prev.A, prev.Z, s.nIn * m);
-      }
+    if (dropped) {
+      // the dropped A_prev fed dW above; g' needs the undropped one: dA ⊙ mask / keep, then A = g(Z) again
+      k.dropout_apply(prev.dZ, prev.mask, s.nIn * m, 1 / drop.keep[l - 1]);
+      acts[l - 1].forward(prev.A, prev.Z, s.nIn * m);
       acts[l - 1].backward(prev.dZ, prev.dZ, prev.A, prev.Z, s.nIn * m); // dZ_prev = dA_prev ⊙ g'(Z_prev)
     }
   }

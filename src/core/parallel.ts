@@ -76,6 +76,9 @@ export function blockStart(p: number, parts: number, count: number, unit: number
 
 type Gemm = Kernels['gemm_nn'];
 
+/** The inner size from which a product may take the packed path (assembly/gemm-packed.ts's PACK_MIN). */
+const PACK_MIN_K = 16;
+
 /** The element-wise backward kernels (dZ = dA ⊙ g'), which threads run on their blocks of rows of dA. */
 const BACK_KERNEL: Partial<Record<Activation, string>> = {
   sigmoid: 'sigmoid_backward', tanh: 'tanh_backward', relu: 'relu_backward', leakyRelu: 'leaky_relu_backward', linear: 'identity_backward',
@@ -165,8 +168,9 @@ export function splitKernels(raw: Kernels & ReferenceKernels & PartKernels, pool
   // rows, each followed by g' on its rows (contiguous: an element-wise kernel gives an element the
   // same bits wherever its block starts). Their work together decides (a wide layer on few
   // inputs — planar-wide's — has products too small to split alone and most of its backward in
-  // g'); where dA alone would split by columns (the faster split for a product that packs), the
-  // products go as backProducts and g' runs whole.
+  // g'). Where dA is a product that may pack (an inner size, nOut, of PACK_MIN_K or more) and
+  // alone would split by columns (the faster split for a packed product, which then packs only its
+  // own columns), the products go as backProducts and g' runs whole.
   const back = (act: Activation): LayerBackward | undefined => {
     const name = BACK_KERNEL[act];
     if (name === undefined) return undefined;
@@ -174,7 +178,7 @@ export function splitKernels(raw: Kernels & ReferenceKernels & PartKernels, pool
     return (dW, dA, dZ, ain, w, a, z, nOut, nIn, m, alpha) => {
       const sa = plan(nIn, m, nOut);
       const s = plan(nIn, m, nOut, backwardWork(nOut, m, nIn));
-      if (s === undefined || s.parts < 2 || (sa !== undefined && sa.parts >= 2 && !sa.byRows)) {
+      if (s === undefined || s.parts < 2 || (nOut >= PACK_MIN_K && sa !== undefined && sa.parts >= 2 && !sa.byRows)) {
         backProducts(dW, dA, dZ, ain, w, nOut, nIn, m, alpha);
         wholeBack(dA, dA, a, z, nIn * m);
         return;
