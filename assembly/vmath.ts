@@ -90,9 +90,8 @@ const TWO_M64: f32 = 5.421010862427522e-20; // 2^−64
 
 // e^r − 1 = r + r²·(D1 + D2·r + … + D5·r⁴) on |r| ≤ ln2/2: the minimax fit of that polynomial's
 // relative error (scripts/fit-expm1.py: 1.7e-8 with these float32 coefficients, a quarter of an
-// ulp), one term fewer than the Taylor polynomial it replaced. Evaluated by Horner: tanh keeps two
-// vectors in flight, so it waits on the vector ports, not on latency, and Horner has the fewest
-// operations.
+// ulp), one term fewer than the Taylor polynomial it replaced, evaluated by Horner (the fewest
+// operations; tanh keeps two vectors in flight, so latency matters less than in the exponentials).
 const D1: f32 = 0.4999999701976776;
 const D2: f32 = 0.1666654348373413;
 const D3: f32 = 0.04166720062494278;
@@ -102,11 +101,13 @@ const D5: f32 = 0.0013882521307095885;
 // tanh|z| = (1 − e)/(1 + e), e = e^(−2|z|), from one exponential split as e = s·(1 + q): s = 2^n
 // exactly and q = e^r − 1 (|r| ≤ ln2/2). Numerator (1 − s) − s·q and denominator (1 + s) + s·q are
 // each rounded once (1 ± s and s·q are exact), so no subtraction cancels, small |z| included: for
-// n = 0 the numerator is −q itself. One formula for every lane, no branch: |z| is clamped at
-// TANH_ONE, where the result is ±1 exactly (e ≈ 5.6e-9 is below half an ulp of 1) and e stays
-// normal (x86 handles subnormal arithmetic in microcode, several times slower). The sign is taken
-// off and put back as a bit (tanh is odd, bit for bit). Checked exhaustively on every float32 in
-// [2^-30, 9.5] (scripts/tanh-exhaustive.mjs): worst 1.99 ulp at z ≈ 0.51956 unfused, 1.95 fused.
+// n = 0 the numerator is −q itself. One formula for every lane (no branch per lane): |z| is
+// clamped at TANH_ONE, where the result is ±1 exactly (e ≈ 5.6e-9 is below half an ulp of 1) and
+// e stays normal (x86 handles subnormal arithmetic in microcode, several times slower); a vector
+// whose four |z| are all at or past it is ±1 at once (the same bits, test/tanh-shortcuts.test.ts;
+// 61% of trained planar's vectors). The sign is taken off and put back as a bit (tanh is odd, bit
+// for bit). Checked exhaustively on every float32 in [2^-30, 9.5] (scripts/tanh-exhaustive.mjs):
+// worst 1.99 ulp at z ≈ 0.51956 unfused, 1.95 fused.
 const TANH_ONE: f32 = 9.5;
 
 @inline export function tanh4(z: v128): v128 {
@@ -168,20 +169,17 @@ const L1: f32 = 0.4002152681350708;
 const L2: f32 = 0.2800181210041046;
 const L3: f32 = 0.28011950850486755;
 
-/** log(1 + e^-t) for t ≥ 0 (the non-linear part of softplus), in (0, ln 2]; 0 for t > 87.5. */
-@inline export function log1p_exp_neg(t: v128): v128 {
-  // e^-t is computed no lower than e^-87.3 (> 2^-126): subnormal arithmetic is several times
-  // slower on x86. Where t > 87.5 the result is set to 0, which is within 2^-126 of the true e^-t.
-  const nt = f32x4.neg(t);
-  return log1p_of(softplus_u(nt), nt);
-}
-
 /** e^-min(t, 87.3) from nt = −t, what log1p_exp_neg(t) starts from */
 @inline export function softplus_u(nt: v128): v128 {
   return exp_neg_normal(f32x4.pmax(nt, f32x4.splat(-SOFTPLUS_T)));
 }
 
-/** log1p_exp_neg(t) from u = e^-min(t, 87.3) (softplus_e) and nt = −t */
+/**
+ * log1p_exp_neg(t) = log(1 + e^-t) for t ≥ 0 (the non-linear part of softplus), in (0, ln 2], from
+ * nt = −t and u = e^-min(t, 87.3) (softplus_u, or softplus_e from sigmoid's exponential): e^-t is
+ * computed no lower than e^-87.3 (> 2^-126), since subnormal arithmetic is several times slower on
+ * x86; where t > 87.5 the result is set to 0, which is within 2^-126 of the true value.
+ */
 @inline export function log1p_of(u: v128, nt: v128): v128 {
   const s = f32x4.div(u, f32x4.add(f32x4.splat(2), u));
   const s2 = f32x4.mul(s, s);
