@@ -76,20 +76,13 @@ export function createEngine(
   };
 }
 
-/** The kernels layer s runs on for a batch of m columns: split over threads only where that can pay. */
-function kernelsFor(e: Engine, s: { nOut: number; nIn: number }, m: number): Engine | Engine['small'] {
-  return s.nOut * s.nIn * m < e.splitWork ? e.small : e;
-}
-
-/** The kernels layer l's forward runs on: its product and activation together decide (split-work.ts, as the split itself). */
-function forwardKernelsFor(e: Engine, l: number, s: { nOut: number; nIn: number }, m: number): Engine | Engine['small'] {
-  // (splitWork 0: one thread, small and e are the same kernels; planar's step skips the sum)
-  return e.splitWork !== 0 && forwardWork(s.nOut, m, s.nIn, e.activations[l]) < e.splitWork ? e.small : e;
-}
-
-/** The kernels layer s's backward with the previous layer's g' runs on: their work together decides (split-work.ts). */
-function backwardKernelsFor(e: Engine, s: { nOut: number; nIn: number }, m: number): Engine | Engine['small'] {
-  return e.splitWork !== 0 && backwardWork(s.nOut, m, s.nIn) < e.splitWork ? e.small : e;
+/**
+ * The kernels a call of `work` multiply-adds' worth runs on: split over threads only where that
+ * can pay (split-work.ts weighs a layer's forward and backward as the split itself does; with
+ * splitWork 0, one thread, small and e are the same kernels).
+ */
+function kernelsFor(e: Engine, work: number): Engine | Engine['small'] {
+  return work < e.splitWork ? e.small : e;
 }
 
 /** Inverted dropout while training: per layer 1…L the keep probability (1 = none), and the mask stream. */
@@ -105,7 +98,7 @@ export function forwardPass(e: Engine, m: number, drop: Dropout | null = null): 
   e.keptPlan = null;
   for (let l = 0; l < L; l++) {
     const s = layers[l]; //                                                  W (nOut × nIn), Ain = A[l-1] (nIn × m)
-    const ks = forwardKernelsFor(e, l, s, m);
+    const ks = e.splitWork === 0 ? e : kernelsFor(e, forwardWork(s.nOut, m, s.nIn, e.activations[l]));
     if (l === L - 1 && e.keepE && ks.k === e.small.k) {
       // the unsplit layerForward, keeping e^-|Z| for cost in the dZ slot
       ks.k.gemm_nn(s.Z, s.W, s.Ain, s.nOut, m, s.nIn, 1, 0); //              Z = W·A_prev (nOut × m)
@@ -157,11 +150,11 @@ export function backwardPass(e: Engine, m: number, l2 = 0, drop: Dropout | null 
     const s = layers[l], prev = l > 0 ? layers[l - 1] : undefined;
     // without dropout before this layer, g' of the previous one goes with the products
     const dropped = prev !== undefined && drop !== null && drop.keep[l - 1] < 1;
-    if (prev === undefined) kernelsFor(e, s, m).k.gemm_nt(s.dW, s.dZ, s.Ain, s.nOut, s.nIn, m, 1 / m, 0); // dW = (1/m)·dZ·A_prevᵀ (nOut × nIn)
+    if (prev === undefined) kernelsFor(e, s.nOut * s.nIn * m).k.gemm_nt(s.dW, s.dZ, s.Ain, s.nOut, s.nIn, m, 1 / m, 0); // dW = (1/m)·dZ·A_prevᵀ (nOut × nIn)
     else if (!dropped) {
       // dW, dA_prev = Wᵀ·dZ and dZ_prev = dA_prev ⊙ g'(Z_prev) (nIn × m) together: one dispatch on threads
-      backwardKernelsFor(e, s, m).acts[l - 1].layerBackward(s.dW, prev.dZ, s.dZ, s.Ain, s.W, prev.A, prev.Z, s.nOut, s.nIn, m, 1 / m);
-    } else kernelsFor(e, s, m).products(s.dW, prev.dZ, s.dZ, s.Ain, s.W, s.nOut, s.nIn, m, 1 / m); // dW and dA_prev = Wᵀ·dZ
+      kernelsFor(e, backwardWork(s.nOut, m, s.nIn)).acts[l - 1].layerBackward(s.dW, prev.dZ, s.dZ, s.Ain, s.W, prev.A, prev.Z, s.nOut, s.nIn, m, 1 / m);
+    } else kernelsFor(e, s.nOut * s.nIn * m).products(s.dW, prev.dZ, s.dZ, s.Ain, s.W, s.nOut, s.nIn, m, 1 / m); // dW and dA_prev = Wᵀ·dZ
     k.row_sum(s.db, s.dZ, s.nOut, m, 1 / m); //                      db = (1/m)·Σ_cols dZ   (nOut)
     if (l2 > 0) k.l2_grad_add(s.dW, s.W, s.nOut * s.nIn, l2 / m); // dW += (λ/m)·W
     if (dropped) {
