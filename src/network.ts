@@ -10,7 +10,7 @@ import {
   type Activation, type LayerGrads, type LayerParams, type LayerParamsInput, type Loss,
 } from './core/architecture.js';
 import { executionFor, printNotes, type SimdName } from './core/execution.js';
-import { backProducts, type Kernels } from './core/kernels.js';
+import { backProducts, weightGradients, type Kernels } from './core/kernels.js';
 import { backwardPass, cost, createEngine, forwardPass, l2Cost, sgdUpdate, type Engine } from './core/engine.js';
 import { planArena, type PlanExtras } from './core/plan.js';
 import { EXAMPLES_HINT, checkTargets, type TargetInput } from './data/targets.js';
@@ -381,7 +381,7 @@ export class Network {
     this.#be = undefined;
     // every reference to the instance, its memory and views goes: the kernels are the instance's
     // exports (or, on js, closures over the heap), the activation kernels are bound to them
-    const none = { k: DISPOSED_KERNELS, acts: [], products: backProducts(DISPOSED_KERNELS) };
+    const none = { k: DISPOSED_KERNELS, acts: [], products: backProducts(DISPOSED_KERNELS), gradients: weightGradients(DISPOSED_KERNELS) };
     this.#e = { ...this.#e, ...none, small: none, heap: new Float32Array(0) };
     // and what views or copies the step API kept: the output view, the resident batches, the spares
     this.#view = this.#xFrom = this.#yFrom = undefined;

@@ -6,7 +6,7 @@ import type { Backend } from '../src/core/backend.js';
 import type { FusedKernels, PartKernels } from '../src/core/kernels.js';
 import { planSplit, blockStart, MIN_PART_WORK, PARTS_PER_THREAD, ROW_UNIT } from '../src/core/parallel.js';
 import { Pool } from '../src/core/pool.js';
-import { backwardWork, forwardWork } from '../src/core/split-work.js';
+import { backwardWork, forwardWork, gradientWork } from '../src/core/split-work.js';
 import { Scratch, U32, bitEqual, randomArray } from './support/helpers.js';
 import { backendOf, runnableModules } from './support/modules.js';
 
@@ -279,6 +279,29 @@ describe.each(runnableModules().filter((c) => c.threads > 1))('$label: the fused
       expect(Pool.dispatches - before, label).toBe(dispatches);
       expect(bitEqual(s.get(dW, nOut * nIn), s.get(dWw, nOut * nIn)), `${label}: dW`).toBe(true);
       expect(bitEqual(s.get(dA, nIn * m), s.get(dAw, nIn * m)), `${label}: dZ_prev`).toBe(true);
+    }
+  });
+
+  it('the first layer\'s dW and db in one dispatch (blocks of rows of dZ, each then its row sums) give the two calls\' bits', () => {
+    const gradients = (be.kernels as unknown as FusedKernels).weightGradients;
+    // (nOut, nIn, m, dispatches): planar-wide's first layer (dW alone too small to split, 307 200
+    // with db), odd sizes by rows, mnist-shape's (dW splits by columns: gemm_nt's dispatch, db
+    // after), one whose dW would split by columns but alone is just under the threshold (nothing
+    // splits), planar's (nothing splits)
+    for (const [nOut, nIn, m, dispatches] of [[256, 2, 400, 1], [37, 3, 3001, 1], [128, 784, 256, 1], [2, 200, 655, 0], [4, 2, 400, 0]] as const) {
+      expect(gradientWork(nOut, m, nIn) >= 2 * MIN_PART_WORK).toBe(nOut !== 4);
+      const dZ = randomArray(nOut * m, nOut + m + 1), X = randomArray(nIn * m, nIn + 5);
+      const dz = s.put(dZ), x = s.put(X);
+      const dWw = s.put(nOut * nIn), dbw = s.put(nOut);
+      be.raw!.gemm_nt(dWw, dz, x, nOut, nIn, m, 1 / m, 0);
+      be.raw!.row_sum(dbw, dz, nOut, m, 1 / m);
+      const dW = s.put(nOut * nIn), db = s.put(nOut);
+      const before = Pool.dispatches;
+      gradients(dW, db, dz, x, nOut, nIn, m, 1 / m);
+      const label = `${nOut}×${nIn}×${m}`;
+      expect(Pool.dispatches - before, label).toBe(dispatches);
+      expect(bitEqual(s.get(dW, nOut * nIn), s.get(dWw, nOut * nIn)), `${label}: dW`).toBe(true);
+      expect(bitEqual(s.get(db, nOut), s.get(dbw, nOut)), `${label}: db`).toBe(true);
     }
   });
 

@@ -18,9 +18,9 @@
  */
 import type { Activation, Loss, OptimizerHyper } from './architecture.js';
 import { needsOutputChain } from './architecture.js';
-import { activationKernels, backProducts, type ActivationKernels, type BackProducts, type Kernels } from './kernels.js';
+import { activationKernels, backProducts, weightGradients, type ActivationKernels, type BackProducts, type Kernels, type WeightGradients } from './kernels.js';
 import type { ArenaPlan } from './plan.js';
-import { backwardWork, forwardWork } from './split-work.js';
+import { backwardWork, forwardWork, gradientWork } from './split-work.js';
 import type { Rng } from '../util/rng-stream.js';
 
 /** A network's kernels, plan and heap: everything the step reads and writes. */
@@ -30,11 +30,13 @@ export interface Engine {
   readonly acts: readonly ActivationKernels[];
   /** a layer's dW and dA_prev products together (one dispatch on threads) */
   readonly products: BackProducts;
+  /** the first layer's dW and db together (one dispatch on threads) */
+  readonly gradients: WeightGradients;
   /**
    * The same kernels without the thread split, for a layer whose products are too small to split
    * (n_out·n_in·m below splitWork): the bits the split wrappers give it, without their calls.
    */
-  readonly small: { readonly k: Kernels; readonly acts: readonly ActivationKernels[]; readonly products: BackProducts };
+  readonly small: { readonly k: Kernels; readonly acts: readonly ActivationKernels[]; readonly products: BackProducts; readonly gradients: WeightGradients };
   /** multiply-adds per product from which a layer runs the kernels that split (0: they are the same kernels); a forward counts its activation too (split-work.ts) */
   readonly splitWork: number;
   /** layer l's activation (index 0 is layer 1) */
@@ -64,7 +66,9 @@ export function createEngine(
   k: Kernels, layers: readonly number[], activations: readonly Activation[], loss: Loss, plan: ArenaPlan, heap: Float32Array,
   oneThread: Kernels = k, splitWork?: number,
 ): Engine {
-  const kernelSet = (kk: Kernels) => ({ k: kk, acts: activations.map((a, l) => activationKernels(kk, a, layers[l + 1])), products: backProducts(kk) });
+  const kernelSet = (kk: Kernels) => ({
+    k: kk, acts: activations.map((a, l) => activationKernels(kk, a, layers[l + 1])), products: backProducts(kk), gradients: weightGradients(kk),
+  });
   const all = kernelSet(k);
   const unsplit = oneThread === k || splitWork === undefined;
   const small = unsplit ? all : kernelSet(oneThread);
@@ -150,12 +154,16 @@ export function backwardPass(e: Engine, m: number, l2 = 0, drop: Dropout | null 
     const s = layers[l], prev = l > 0 ? layers[l - 1] : undefined;
     // without dropout before this layer, g' of the previous one goes with the products
     const dropped = prev !== undefined && drop !== null && drop.keep[l - 1] < 1;
-    if (prev === undefined) kernelsFor(e, s.nOut * s.nIn * m).k.gemm_nt(s.dW, s.dZ, s.Ain, s.nOut, s.nIn, m, 1 / m, 0); // dW = (1/m)·dZ·A_prevᵀ (nOut × nIn)
-    else if (!dropped) {
-      // dW, dA_prev = Wᵀ·dZ and dZ_prev = dA_prev ⊙ g'(Z_prev) (nIn × m) together: one dispatch on threads
-      kernelsFor(e, backwardWork(s.nOut, m, s.nIn)).acts[l - 1].layerBackward(s.dW, prev.dZ, s.dZ, s.Ain, s.W, prev.A, prev.Z, s.nOut, s.nIn, m, 1 / m);
-    } else kernelsFor(e, s.nOut * s.nIn * m).products(s.dW, prev.dZ, s.dZ, s.Ain, s.W, s.nOut, s.nIn, m, 1 / m); // dW and dA_prev = Wᵀ·dZ
-    k.row_sum(s.db, s.dZ, s.nOut, m, 1 / m); //                      db = (1/m)·Σ_cols dZ   (nOut)
+    if (prev === undefined) {
+      // the first layer: dW = (1/m)·dZ·Xᵀ (nOut × nIn) and db = (1/m)·Σ_cols dZ (nOut), one dispatch on threads
+      kernelsFor(e, gradientWork(s.nOut, m, s.nIn)).gradients(s.dW, s.db, s.dZ, s.Ain, s.nOut, s.nIn, m, 1 / m);
+    } else {
+      if (!dropped) {
+        // dW, dA_prev = Wᵀ·dZ and dZ_prev = dA_prev ⊙ g'(Z_prev) (nIn × m) together: one dispatch on threads
+        kernelsFor(e, backwardWork(s.nOut, m, s.nIn)).acts[l - 1].layerBackward(s.dW, prev.dZ, s.dZ, s.Ain, s.W, prev.A, prev.Z, s.nOut, s.nIn, m, 1 / m);
+      } else kernelsFor(e, s.nOut * s.nIn * m).products(s.dW, prev.dZ, s.dZ, s.Ain, s.W, s.nOut, s.nIn, m, 1 / m); // dW and dA_prev = Wᵀ·dZ
+      k.row_sum(s.db, s.dZ, s.nOut, m, 1 / m); //                    db = (1/m)·Σ_cols dZ   (nOut)
+    }
     if (l2 > 0) k.l2_grad_add(s.dW, s.W, s.nOut * s.nIn, l2 / m); // dW += (λ/m)·W
     if (dropped) {
       // the dropped A_prev fed dW above; g' needs the undropped one: dA ⊙ mask / keep, then A = g(Z) again

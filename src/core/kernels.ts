@@ -117,6 +117,12 @@ export type LayerForward = (z: number, a: number, w: number, ain: number, b: num
 export type BackProducts = (dW: number, dA: number, dZ: number, ain: number, w: number, nOut: number, nIn: number, m: number, alpha: number) => void;
 
 /**
+ * A layer's gradients where no dA is wanted (the first layer: X needs none): dW = α·dZ·A_inᵀ
+ * (nOut × nIn) and db = α·Σ_columns dZ (nOut).
+ */
+export type WeightGradients = (dW: number, db: number, dZ: number, ain: number, nOut: number, nIn: number, m: number, alpha: number) => void;
+
+/**
  * A layer's backward products and the previous layer's g' in one call: dW = α·dZ·A_inᵀ, then
  * dZ_in = (Wᵀ·dZ) ⊙ g'(Z_in), written into dA (a and z: the previous layer's A and Z, nIn × m).
  */
@@ -127,12 +133,14 @@ export type LayerBackward = (dW: number, dA: number, dZ: number, ain: number, w:
  * Kernels that also run a dense layer's steps as one dispatch over threads (the wasm backend on
  * threads): the forward (each thread its block of Z, then that block's bias and activation, for
  * an activation they have that for, or undefined), the two backward products together, and those
- * with the previous layer's g' (each thread its block of rows of dA, then g' on it).
+ * with the previous layer's g' (each thread its block of rows of dA, then g' on it), and the first
+ * layer's dW and db (each thread its block of rows of both).
  */
 export interface FusedKernels {
   fusedLayerForward(act: Activation): LayerForward | undefined;
   backProducts: BackProducts;
   fusedLayerBackward(act: Activation): LayerBackward | undefined;
+  weightGradients: WeightGradients;
 }
 
 /** The two backward products: one dispatch where the kernels have it, else the two calls. */
@@ -140,6 +148,14 @@ export function backProducts(k: Kernels): BackProducts {
   return (k as Kernels & Partial<FusedKernels>).backProducts ?? ((dW, dA, dZ, ain, w, nOut, nIn, m, alpha) => {
     k.gemm_nt(dW, dZ, ain, nOut, nIn, m, alpha, 0); // dW = α·dZ·A_inᵀ
     k.gemm_tn(dA, w, dZ, nIn, m, nOut, 1, 0); //      dA_in = Wᵀ·dZ
+  });
+}
+
+/** The first layer's dW and db: one dispatch where the kernels have it, else the two calls. */
+export function weightGradients(k: Kernels): WeightGradients {
+  return (k as Kernels & Partial<FusedKernels>).weightGradients ?? ((dW, db, dZ, ain, nOut, nIn, m, alpha) => {
+    k.gemm_nt(dW, dZ, ain, nOut, nIn, m, alpha, 0); // dW = α·dZ·A_inᵀ
+    k.row_sum(db, dZ, nOut, m, alpha); //              db = α·Σ_cols dZ
   });
 }
 

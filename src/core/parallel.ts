@@ -5,9 +5,9 @@
  * kernel, run on the calling thread, where a dispatch (≈ 10–20 µs) would cost more than it saves.
  */
 import type { Activation } from './architecture.js';
-import type { BackProducts, FusedKernels, Kernels, LayerBackward, LayerForward, PartKernels, ReferenceKernels } from './kernels.js';
+import type { BackProducts, FusedKernels, Kernels, LayerBackward, LayerForward, PartKernels, ReferenceKernels, WeightGradients } from './kernels.js';
 import { MAX_PARTS, type Pool } from './pool.js';
-import { backwardWork, forwardWork } from './split-work.js';
+import { backwardWork, forwardWork, gradientWork } from './split-work.js';
 
 /**
  * Multiply-adds a product must give every thread before splitting it pays. A dispatch costs about
@@ -92,8 +92,9 @@ const BIAS_KERNEL: Partial<Record<Activation, string>> = {
 /**
  * The module's kernels with gemm_nn, gemm_nt and gemm_tn split over the pool where that pays,
  * a dense layer's forward as one dispatch (each part its block of Z, then that block's bias and
- * activation), and a layer's two backward products as one dispatch. Once the pool is closed (disposed, or a worker failed) everything runs on the
- * caller.
+ * activation), a layer's two backward products as one dispatch (with the previous layer's g' where
+ * that pays), and the first layer's dW and db as one. Once the pool is closed (disposed, or a
+ * worker failed) everything runs on the caller.
  */
 export function splitKernels(raw: Kernels & ReferenceKernels & PartKernels, pool: Pool): Kernels & ReferenceKernels & FusedKernels {
   // (a product below two parts' work — a layer's forward: its product and activation — is never
@@ -194,13 +195,34 @@ export function splitKernels(raw: Kernels & ReferenceKernels & PartKernels, pool
       pool.run();
     };
   };
+  const gemmNt = split(raw.gemm_nt, 'gemm_nt_part'), rowSum = pool.id('row_sum');
+  // the first layer's dW and db by blocks of rows of dZ, each its rows of dW then their row sums
+  // (rows are independent in both: the same bits wherever a block starts). Their work together
+  // decides (a wide layer on few inputs — planar-wide's 256 × 2 — has a dW too small to split
+  // alone); a dW that would split by columns (many inputs) goes as gemm_nt splits it, db after.
+  const weightGradients: WeightGradients = (dW, db, dZ, ain, nOut, nIn, m, alpha) => {
+    const s = plan(nOut, nIn, m, gradientWork(nOut, m, nIn));
+    if (s === undefined || s.parts < 2 || !s.byRows) {
+      gemmNt(dW, dZ, ain, nOut, nIn, m, alpha, 0);
+      raw.row_sum(db, dZ, nOut, m, alpha);
+      return;
+    }
+    pool.begin();
+    for (let p = 0; p < s.parts; p++) {
+      const i0 = blockStart(p, s.parts, nOut, ROW_UNIT), i1 = blockStart(p + 1, s.parts, nOut, ROW_UNIT);
+      pool.part(nt, 2, dW, 0, dZ, ain, nOut, nIn, m, i0, i1, 0, nIn, alpha, 0); //  rows i0…i1 of dW = α·dZ·A_inᵀ
+      pool.followedBy(rowSum, 0, db + i0 * 4, dZ + i0 * m * 4, i1 - i0, m, alpha); // and of db = α·Σ_cols dZ
+    }
+    pool.run();
+  };
   return {
     ...raw,
     gemm_nn: split(raw.gemm_nn, 'gemm_nn_part'),
-    gemm_nt: split(raw.gemm_nt, 'gemm_nt_part'),
+    gemm_nt: gemmNt,
     gemm_tn: split(raw.gemm_tn, 'gemm_tn_part'),
     fusedLayerForward: layer,
     backProducts,
     fusedLayerBackward: back,
+    weightGradients,
   };
 }

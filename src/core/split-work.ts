@@ -39,3 +39,11 @@ export const BACK_WORK = 1;
 export function backwardWork(nOut: number, m: number, nIn: number): number {
   return nIn * m * (2 * nOut + BACK_WORK);
 }
+
+/**
+ * The first layer's backward work (no dA, no g'): dW's multiply-adds, plus db's row sums over the
+ * nOut × m elements of dZ (an add and a load each, about one).
+ */
+export function gradientWork(nOut: number, m: number, nIn: number): number {
+  return nOut * m * (nIn + 1);
+}
