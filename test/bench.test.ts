@@ -179,6 +179,18 @@ describe('scripts/kernel-ab.mjs', () => {
   });
 });
 
+describe('scripts/train-ab.mjs', () => {
+  it('times two builds\' train() on threads in paired rounds and says whether they end on the same bits', { timeout: 120_000 }, () => {
+    // (this build against itself: the output and the bit check, not a speed, is what this checks)
+    const run = spawnSync(process.execPath, ['scripts/train-ab.mjs', 'dist/index.js', '--workload', 'planar', '--rounds', '3', '--steps', '20'], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^planar \[2-4-1\] m=400, 2 threads, 3 rounds of 20 steps: µs per step \(medians\) base [\d.]+, here [\d.]+, here, 1 thread [\d.]+ — base \/ here per round: median \d\.\d{3} \([\d.]+–[\d.]+\); this build 2 threads \/ 1: [\d.]+×; the same parameters after: yes, bit for bit$/m);
+    const none = spawnSync(process.execPath, ['scripts/train-ab.mjs'], { encoding: 'utf8' });
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/give the other build/);
+  });
+});
+
 describe('bench/report: a thread target shows its ratio repeat by repeat', () => {
   const at = (label: string, perRepeat: number[] | undefined): Result => ({
     workload: 'planar', layers: [2, 4, 1], m: 400, impl: 'wasm', label, threads: label === 'wasm' ? 1 : 2, simd: 'plain',
