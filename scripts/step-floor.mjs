@@ -4,7 +4,10 @@
 // forwardPass, cost, backwardPass and sgdUpdate, written out for tanh hidden layers and a sigmoid
 // output with BCE) on a second instance of the same module, with no checks, no bookkeeping and no
 // JavaScript between the calls. CPU time of this process, alternating rounds, medians.
-//   node scripts/step-floor.mjs [--workloads planar,planar-wide] [--rounds 7]
+//   node scripts/step-floor.mjs [--workloads planar,planar-wide] [--rounds 7] [--shared]
+// --shared: the same bare list also on the shared-memory module (build/mlp-shared.wasm on a
+// shared WebAssembly.Memory, as threads run it: what a network with threads > 1 runs on the
+// calling thread when none of its products splits, planar's case), timed in the same rounds.
 // Needs `npm run build` (dist/index.js and build/mlp.wasm). Both runs must end on the same
 // parameters, bit for bit (checked): the bare list is the step, not an approximation of it.
 import fs from 'node:fs';
@@ -13,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { workloads: { type: 'string' }, rounds: { type: 'string' } } });
+const { values } = parseArgs({ options: { workloads: { type: 'string' }, rounds: { type: 'string' }, shared: { type: 'boolean' } } });
 const { Network, datasets } = await import(pathToFileURL(path.join(root, 'dist/index.js')).href);
 const bytes = fs.readFileSync(path.join(root, 'build/mlp.wasm'));
 const rounds = Number(values.rounds ?? 7);
@@ -25,9 +28,13 @@ const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1
 const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
 
 /** The bare step on its own module instance: parameters and gradients in one block each, as the arena lays them out. */
-async function bareStep(layers, X, Y, lr) {
-  const { instance } = await WebAssembly.instantiate(bytes, {});
-  const k = instance.exports;
+async function bareStep(layers, X, Y, lr, shared = false) {
+  // (the shared build imports its memory: one like the threads' own, 32768 pages at most as asconfig.json builds it)
+  const memory = shared ? new WebAssembly.Memory({ initial: 64, maximum: 32768, shared: true }) : undefined;
+  const { instance } = shared
+    ? await WebAssembly.instantiate(fs.readFileSync(path.join(root, 'build/mlp-shared.wasm')), { env: { memory } })
+    : await WebAssembly.instantiate(bytes, {});
+  const k = shared ? { ...instance.exports, memory } : instance.exports;
   const m = X.cols, L = layers.length - 1;
   let top = (k.arena_base() + 63) & ~63;
   const sizes = [];
@@ -82,6 +89,7 @@ for (const name of (values.workloads ?? Object.keys(WORKLOADS).join(',')).split(
   const net = await Network.create({ layers: w.layers, seed: 1, backend: 'wasm', threads: 1, simd: 'plain' });
   const p0 = net.getParams();
   const bare = await bareStep(w.layers, X, Y, w.lr);
+  const sharedBare = values.shared ? await bareStep(w.layers, X, Y, w.lr, true) : undefined;
   const runTrain = (n) => { net.setParams(p0); net.train(X, Y, { iterations: n, learningRate: w.lr }); };
   const runBare = (n) => { bare.setParams(p0); for (let i = 0; i < n; i++) bare.step(); };
   // the same run: the same parameters after a few steps, bit for bit
@@ -89,18 +97,28 @@ for (const name of (values.workloads ?? Object.keys(WORKLOADS).join(',')).split(
   const a = Float32Array.from(net.getParams().flatMap((p) => [...p.W.data, ...p.b]));
   const b = bare.getParams();
   if (a.length !== b.length || a.some((v, i) => !Object.is(v, b[i]))) throw new Error(`${name}: the bare step is not train()'s step (parameters differ after 50 steps)`);
+  const runShared = (n) => { sharedBare.setParams(p0); for (let i = 0; i < n; i++) sharedBare.step(); };
+  if (sharedBare) {
+    runShared(50);
+    if (sharedBare.getParams().some((v, i) => !Object.is(v, b[i]))) throw new Error(`${name}: the shared-memory module's bare step is not the same step`);
+  }
   let k = 1;
   const timed = (fn, n) => { const t0 = cpu(); fn(n); return cpu() - t0; };
   while (timed(runTrain, k) < 0.1) k *= 2;
   k = Math.max(1, Math.round(k * 0.3 / timed(runTrain, k)));
-  const t = { train: [], bare: [] };
+  const t = { train: [], bare: [], shared: [] };
   for (let r = 0; r < rounds; r++) {
     t.train.push(timed(runTrain, k) / k * 1e6);
     t.bare.push(timed(runBare, k) / k * 1e6);
+    if (sharedBare) t.shared.push(timed(runShared, k) / k * 1e6);
   }
   const tr = median(t.train), br = median(t.bare);
   const f = (v) => (v >= 100 ? v.toFixed(0) : v.toFixed(2));
   console.log(`${name} (k = ${k} steps from the same start, ${rounds} rounds): µs of CPU per step: train() ${f(tr)}, the bare kernel calls ${f(br)}` +
     ` — the kernels are ${(100 * br / tr).toFixed(0)}% of train()'s step; train() steps/s at most ${(tr / br).toFixed(2)}× today's with no time outside the kernels`);
+  if (sharedBare) {
+    const sr = median(t.shared), perRound = median(t.shared.map((v, i) => v / t.bare[i]));
+    console.log(`  the same bare calls on the shared-memory module: ${f(sr)} µs of CPU per step, ${perRound.toFixed(3)}× the own-memory module's time (median of the rounds' ratios; rounds ${t.shared.map((v, i) => (v / t.bare[i]).toFixed(2)).join(' ')})`);
+  }
   net.dispose();
 }
