@@ -109,8 +109,10 @@ for (const name of (values.workloads ?? Object.keys(WORKLOADS).join(',')).split(
   const t = { train: [], bare: [], shared: [] };
   for (let r = 0; r < rounds; r++) {
     t.train.push(timed(runTrain, k) / k * 1e6);
+    // (with --shared, the two modules' turns alternate in order round by round)
+    if (sharedBare && r % 2 === 1) t.shared.push(timed(runShared, k) / k * 1e6);
     t.bare.push(timed(runBare, k) / k * 1e6);
-    if (sharedBare) t.shared.push(timed(runShared, k) / k * 1e6);
+    if (sharedBare && r % 2 === 0) t.shared.push(timed(runShared, k) / k * 1e6);
   }
   const tr = median(t.train), br = median(t.bare);
   const f = (v) => (v >= 100 ? v.toFixed(0) : v.toFixed(2));
