@@ -20,6 +20,7 @@ const { values } = parseArgs({ options: { workloads: { type: 'string' }, rounds:
 const { Network, datasets } = await import(pathToFileURL(path.join(root, 'dist/index.js')).href);
 const bytes = fs.readFileSync(path.join(root, 'build/mlp.wasm'));
 const rounds = Number(values.rounds ?? 7);
+const SHARED_MAX_PAGES = JSON.parse(fs.readFileSync(path.join(root, 'asconfig.json'), 'utf8')).targets.shared.maximumMemory;
 const WORKLOADS = {
   planar: { data: () => datasets.flower({ m: 400, seed: 1 }), layers: [2, 4, 1], lr: 1.2 },
   'planar-wide': { data: () => datasets.flower({ m: 400, seed: 2 }), layers: [2, 256, 1], lr: 1.2 },
@@ -29,8 +30,8 @@ const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
 
 /** The bare step on its own module instance: parameters and gradients in one block each, as the arena lays them out. */
 async function bareStep(layers, X, Y, lr, shared = false) {
-  // (the shared build imports its memory: one like the threads' own, 32768 pages at most as asconfig.json builds it)
-  const memory = shared ? new WebAssembly.Memory({ initial: 64, maximum: 32768, shared: true }) : undefined;
+  // (the shared build imports its memory: one like the threads' own, src/core/extra.ts's, at most the pages asconfig.json declares)
+  const memory = shared ? new WebAssembly.Memory({ initial: 32, maximum: SHARED_MAX_PAGES, shared: true }) : undefined;
   const { instance } = shared
     ? await WebAssembly.instantiate(fs.readFileSync(path.join(root, 'build/mlp-shared.wasm')), { env: { memory } })
     : await WebAssembly.instantiate(bytes, {});
