@@ -2,7 +2,8 @@
  * The benchmark's timing protocol, shared by `npm run bench` (Node) and `npm run bench:browser`
  * (the page and its worker): warm-up and calibration per runner, then `repeats` timed repeats,
  * alternating round-robin across the runners, each lasting at least `minSeconds` (or one step
- * when a step is longer). Only performance.now() is used, so it runs anywhere.
+ * when a step is longer), each from a collected heap where gc() is exposed. Only
+ * performance.now() is used, so it runs anywhere.
  */
 import { stepsFor } from './stats.js';
 
@@ -62,6 +63,12 @@ export async function roundRobin(runners: readonly Runner[], p: Protocol = PROTO
       const tm = timings[i];
       if (tm.skipped) continue;
       await r.before?.();
+      // each repeat starts from a collected heap (where gc() is exposed: Node's bench runs with
+      // --expose-gc): the garbage one runner leaves (train({ iterations: 1 }) makes its result
+      // objects, the step API its calls' temporaries) is not collected on the next one's clock.
+      // Without it the runner after those two, the 2-thread cell on planar, lost 6–8% in three
+      // runs; with it the 2-thread cell ran 1.03–1.04× the 1-thread one (README, Speed).
+      (globalThis as { gc?: () => void }).gc?.();
       let steps = 0, seconds = 0;
       do { seconds += await r.time(tm.stepsPerRepeat); steps += tm.stepsPerRepeat; } while (seconds < p.minSeconds);
       tm.perStep.push(seconds / steps);
