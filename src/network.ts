@@ -4,7 +4,7 @@
  * train() and trainAsync(), to the trainer (src/train/trainer.ts).
  */
 import { Batch, batchData, makeBatch, type BatchData } from './batch.js';
-import { createBackend, MAX_ARENA_BYTES, mib, type Backend, type BackendName } from './core/backend.js';
+import { createBackend, createWasmBackend, MAX_ARENA_BYTES, mib, type Backend, type BackendName } from './core/backend.js';
 import {
   DEFAULT_INIT_SCALE, INIT_SCHEMES, initFactor, paramCount,
   type Activation, type LayerGrads, type LayerParams, type LayerParamsInput, type Loss,
@@ -13,6 +13,7 @@ import { executionFor, printNotes, type SimdName } from './core/execution.js';
 import { backProducts, weightGradients, type Kernels } from './core/kernels.js';
 import { backwardPass, cost, createEngine, forwardPass, l2Cost, sgdUpdate, type Engine } from './core/engine.js';
 import { planArena, type PlanExtras } from './core/plan.js';
+import { largestWork } from './core/split-work.js';
 import { EXAMPLES_HINT, checkTargets, type TargetInput } from './data/targets.js';
 import { heldOutCount, shuffledSplit } from './data/split.js';
 import { architectureRejected, modelToJSON, readModelFile, type FromJSONOptions, type ModelJSON } from './io/model-file.js';
@@ -51,7 +52,16 @@ export class Network {
   /** the kernel build that runs: 'relaxed' or 'plain' SIMD (wasm), 'none' (js) */
   readonly simd: SimdName | 'none';
 
+  /** the backend whose memory holds the arena */
   #be: Backend | undefined;
+  /**
+   * On threads, while no call of this network can split (every layer's work at the batch
+   * capacity below the split threshold): the threaded backend, its workers started, and #be is a
+   * one-thread backend of the same module beside it, so a small network runs the very calls and
+   * memory one thread runs. The arena moves onto the shared memory (#toThreads) once a call may
+   * split; the results are the same bits on either.
+   */
+  #waiting: Backend | undefined;
   /** kernels, plan and heap: what the step works on */
   #e: Engine;
   /** columns of the last forward pass still valid for cost/backward, or 0 */
@@ -85,7 +95,7 @@ export class Network {
     return s?.length === n ? s : new Float32Array(n);
   });
 
-  private constructor(opts: Required<NetworkOptions>, be: Backend) {
+  private constructor(opts: Required<NetworkOptions>, be: Backend, waiting: Backend | undefined) {
     this.layers = Object.freeze([...opts.layers]);
     this.activations = Object.freeze([...opts.activations]);
     this.backend = be.name;
@@ -94,9 +104,11 @@ export class Network {
     this.rng = opts.rng;
     this.loss = opts.loss;
     this.#be = be;
+    this.#waiting = waiting;
     this.#extras = { stateBlocks: 0, dropout: this.activations.map(() => false) };
     const plan = planArena(this.layers, 1, be.base);
     this.#e = createEngine(be.kernels, this.layers, this.activations, this.loss, plan, be.reserve(plan.end), be.raw, be.splitWork);
+    this.#toThreads();
   }
 
   /** Checks the options, instantiates the backend and initialises the parameters (init()). */
@@ -104,7 +116,8 @@ export class Network {
     const opts = checkNetworkOptions(options);
     const be = await createBackend(opts.backend, executionFor(opts));
     printNotes(be);
-    const net = new Network(opts, be);
+    const alone = be.pool === undefined ? undefined : await oneThreadBeside(be);
+    const net = alone === undefined ? new Network(opts, be, undefined) : new Network(opts, alone, be);
     net.init();
     return net;
   }
@@ -114,7 +127,7 @@ export class Network {
    * where threads are unavailable (see notes), and after dispose() or a worker's failure.
    */
   get threads(): number {
-    return this.#be?.threads ?? 1;
+    return (this.#waiting ?? this.#be)?.threads ?? 1;
   }
 
   /**
@@ -122,7 +135,7 @@ export class Network {
    * of 4096 weights or more, and for relaxed SIMD), one sentence each; [] when not.
    */
   get notes(): readonly string[] {
-    return this.#be?.notes ?? [];
+    return (this.#waiting ?? this.#be)?.notes ?? [];
   }
 
   /** b = 0 and W random from the network's seed: the same seed gives bit-identical parameters. */
@@ -352,7 +365,8 @@ export class Network {
     const m = this.#forward(where, X);
     const out = this.#e.plan.layer[this.#e.plan.layer.length - 1];
     const A = this.#copyMatrix(out.A, out.nOut, m);
-    if (this.#e.plan.end - before.end > RELEASE_BYTES && this.#running === undefined) this.#moveArena(before.mCap);
+    const grew = (this.#e.plan.end - this.#e.plan.params) - (before.end - before.params); // (the pass may have moved it onto threads)
+    if (grew > RELEASE_BYTES && this.#running === undefined) this.#moveArena(before.mCap);
     return A;
   }
 
@@ -364,21 +378,46 @@ export class Network {
    */
   #moveArena(mCap: number): void {
     const old = this.#be!;
-    const be = old.fresh();
+    this.#moveTo(old.fresh(), mCap);
+    old.dispose(); // (on threads: terminates the workers of the old memory)
+  }
+
+  /**
+   * The arena planned for mCap columns in be's memory, with the parameters, gradients and
+   * optimizer state copied over (the blocks before the batch region: their layout is the same in
+   * every plan, from the plan's first aligned byte).
+   */
+  #moveTo(be: Backend, mCap: number): void {
+    const was = this.#e.plan;
     const plan = planArena(this.layers, mCap, be.base, this.#extras);
     const heap = be.reserve(plan.end);
-    heap.set(this.#e.heap.subarray(be.base >> 2, plan.X >> 2), be.base >> 2);
+    heap.set(this.#e.heap.subarray(was.params >> 2, was.X >> 2), plan.params >> 2);
     this.#be = be;
     this.#e = createEngine(be.kernels, this.layers, this.activations, this.loss, plan, heap, be.raw, be.splitWork);
     this.#xFrom = this.#yFrom = undefined; // the batch region is new memory
     this.#invalidate();
-    old.dispose(); // (on threads: terminates the workers of the old memory)
+  }
+
+  /**
+   * With threads waiting (#waiting): the arena moves onto their shared memory once a call at the
+   * batch capacity may split — never while a run, which holds the engine, is going on (its calls
+   * then run unsplit, the same bits; the next run or growth moves it).
+   */
+  #toThreads(): void {
+    const t = this.#waiting;
+    if (t === undefined || this.#running !== undefined || t.splitWork === undefined) return;
+    if (largestWork(this.layers, this.activations, this.#e.plan.mCap) < t.splitWork) return;
+    const alone = this.#be!;
+    this.#moveTo(t, this.#e.plan.mCap);
+    this.#waiting = undefined;
+    alone.dispose();
   }
 
   /** Releases the network's memory; every later call throws. */
   dispose(): void {
     this.#be?.dispose();
-    this.#be = undefined;
+    this.#waiting?.dispose(); // (terminates the workers of threads that never ran a part)
+    this.#be = this.#waiting = undefined;
     // every reference to the instance, its memory and views goes: the kernels are the instance's
     // exports (or, on js, closures over the heap), the activation kernels are bound to them
     const none = { k: DISPOSED_KERNELS, acts: [], products: backProducts(DISPOSED_KERNELS), gradients: weightGradients(DISPOSED_KERNELS) };
@@ -437,6 +476,7 @@ export class Network {
     const keep = dropoutKeep(cfg.dropout);
     // plan once: batch capacity, optimizer state blocks, dropout masks (the arena only grows)
     this.#ensurePlan(where, Math.max(cfg.batchSize ?? data.m, this.#e.plan.mCap), runExtras(cfg.optimizer.name, keep, this.#extras));
+    this.#toThreads(); // (a run of a callback's forward may have grown the arena unmoved)
     this.#invalidate();
     return createRun(this.#e, where, cfg, data, rng, keep, () => this.#batchWrites);
   }
@@ -592,6 +632,7 @@ export class Network {
     this.#e.plan = plan;
     this.#xFrom = this.#yFrom = undefined; // the X and Y slots may have moved
     this.#invalidate();
+    this.#toThreads();
   }
 
   #invalidate(): void {
@@ -607,3 +648,20 @@ export class Network {
 /** The largest checked copy kept as a spare: 1 MiB (mnist-shape's X is 0.8 MiB). */
 const SPARE_BYTES = 2 ** 20;
 const spare = (a: Float32Array): Float32Array | undefined => (a.byteLength <= SPARE_BYTES ? a : undefined);
+
+/**
+ * A one-thread backend of the threaded backend's module (the inlined one of the same SIMD), for a
+ * network to run on until a call of it may split; undefined where it would not be the same
+ * module (then the network runs on the threaded backend from the start).
+ */
+async function oneThreadBeside(threaded: Backend): Promise<Backend | undefined> {
+  if (threaded.simd === 'none' || threaded.splitWork === undefined) return undefined;
+  try {
+    const be = await createWasmBackend({ threads: 1, simd: threaded.simd });
+    if (be.simd === threaded.simd && be.threads === 1) return be;
+    be.dispose();
+  } catch {
+    // (the threaded backend compiled the same kernels; should this one not, the network runs there)
+  }
+  return undefined;
+}

@@ -157,12 +157,16 @@ describe('dispose()', () => {
       const net = await Network.create({ layers: [256, 128, 10], activations: ['tanh', 'softmax'], threads: 2 });
       const X = { rows: 256, cols: 200, data: Float32Array.from({ length: 256 * 200 }, (_, i) => Math.sin(i)) };
       const r = net.train(X, Array.from({ length: 200 }, (_, j) => j % 10), { iterations: 20, learningRate: 0.1 });
-      console.log(net.threads, r.iterations);
+      // and a network too small to split: its workers wait, never given a part (threads-waiting.test.ts)
+      const small = await Network.create({ layers: [2, 4, 1], threads: 2 });
+      const s = small.train({ rows: 2, cols: 50, data: X.data.subarray(0, 100) }, { rows: 1, cols: 50, data: Float32Array.from({ length: 50 }, (_, j) => j % 2) }, { iterations: 20, learningRate: 1 });
+      console.log(net.threads, r.iterations, small.threads, s.iterations);
+      ${end.replaceAll('net.', 'small.')}
       ${end}
       console.log('end of script');`);
     // the process exits by itself (a hang would be killed by the 60 s timeout: status null)
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout.trim().split('\n')).toEqual(['2 20', 'end of script']);
+    expect(r.stdout.trim().split('\n')).toEqual(['2 20 2 20', 'end of script']);
     expect(Date.now() - t0).toBeLessThan(30_000);
   });
 

@@ -47,3 +47,19 @@ export function backwardWork(nOut: number, m: number, nIn: number): number {
 export function gradientWork(nOut: number, m: number, nIn: number): number {
   return nOut * m * (nIn + 1);
 }
+
+/**
+ * The most work any one call of a step on m columns gives the thread split, over every layer of
+ * a network (sizes [n_x, …, n_y], activation l for layer l + 1): its forward, its backward (the
+ * first layer's dW and db), its two products alone (with dropout). A network whose largest work
+ * at its batch capacity is below the split threshold runs no call on more than one thread.
+ */
+export function largestWork(layers: readonly number[], activations: readonly Activation[], m: number): number {
+  let w = 0;
+  for (let l = 1; l < layers.length; l++) {
+    const nIn = layers[l - 1], nOut = layers[l];
+    const back = l === 1 ? gradientWork(nOut, m, nIn) : backwardWork(nOut, m, nIn);
+    w = Math.max(w, forwardWork(nOut, m, nIn, activations[l - 1]), back, nOut * nIn * m);
+  }
+  return w;
+}
