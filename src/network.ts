@@ -408,7 +408,11 @@ export class Network {
     if (t === undefined || this.#running !== undefined || t.splitWork === undefined) return;
     if (largestWork(this.layers, this.activations, this.#e.plan.mCap) < t.splitWork) return;
     const alone = this.#be!;
-    this.#moveTo(t, this.#e.plan.mCap);
+    try {
+      this.#moveTo(t, this.#e.plan.mCap);
+    } catch {
+      return; // the shared memory could not grow: the network stays where it is (the same bits, on one thread), and tries again at its next growth
+    }
     this.#waiting = undefined;
     alone.dispose();
   }
