@@ -480,7 +480,7 @@ export class Network {
     const keep = dropoutKeep(cfg.dropout);
     // plan once: batch capacity, optimizer state blocks, dropout masks (the arena only grows)
     this.#ensurePlan(where, Math.max(cfg.batchSize ?? data.m, this.#e.plan.mCap), runExtras(cfg.optimizer.name, keep, this.#extras));
-    this.#toThreads(); // (a run of a callback's forward may have grown the arena unmoved)
+    this.#toThreads(); // (a callback's forward during an earlier run may have grown the arena without moving it)
     this.#invalidate();
     return createRun(this.#e, where, cfg, data, rng, keep, () => this.#batchWrites);
   }
