@@ -361,13 +361,30 @@ export class Network {
    * its earlier size.
    */
   #outputs(where: string, X: MatrixInput | Batch): Matrix {
-    const before = this.#e.plan;
+    const before = this.#e.plan, alone = this.#waiting === undefined ? undefined : this.#be;
     const m = this.#forward(where, X);
     const out = this.#e.plan.layer[this.#e.plan.layer.length - 1];
     const A = this.#copyMatrix(out.A, out.nOut, m);
     const grew = (this.#e.plan.end - this.#e.plan.params) - (before.end - before.params); // (the pass may have moved it onto threads)
-    if (grew > RELEASE_BYTES && this.#running === undefined) this.#moveArena(before.mCap);
+    if (grew > RELEASE_BYTES && this.#running === undefined) {
+      // a network that waited on one thread until this pass moved it goes back to waiting
+      if (alone !== undefined && this.#waiting === undefined) this.#backToWaiting(alone, before.mCap);
+      else this.#moveArena(before.mCap);
+    }
     return A;
+  }
+
+  /**
+   * After a pass that moved a waiting network onto threads and grew their memory: the arena
+   * planned for mCap (at which no call splits) on a fresh memory of the one-thread module, and
+   * threads waiting again on a fresh shared memory (new workers); the grown one is dropped.
+   */
+  #backToWaiting(alone: Backend, mCap: number): void {
+    const threaded = this.#be!;
+    const next = threaded.fresh();
+    this.#moveTo(alone.fresh(), mCap);
+    this.#waiting = next;
+    threaded.dispose(); // (terminates the workers of the grown memory)
   }
 
   /**
@@ -400,21 +417,22 @@ export class Network {
 
   /**
    * With threads waiting (#waiting): the arena moves onto their shared memory once a call at the
-   * batch capacity may split — never while a run, which holds the engine, is going on (its calls
+   * batch capacity (mCap: the current plan's, or the one being planned) may split — never while a run, which holds the engine, is going on (its calls
    * then run unsplit, the same bits; the next run or growth moves it).
    */
-  #toThreads(): void {
+  #toThreads(mCap = this.#e.plan.mCap): boolean {
     const t = this.#waiting;
-    if (t === undefined || this.#running !== undefined || t.splitWork === undefined) return;
-    if (largestWork(this.layers, this.activations, this.#e.plan.mCap) < t.splitWork) return;
+    if (t === undefined || this.#running !== undefined || t.splitWork === undefined) return false;
+    if (largestWork(this.layers, this.activations, mCap) < t.splitWork) return false;
     const alone = this.#be!;
     try {
-      this.#moveTo(t, this.#e.plan.mCap);
+      this.#moveTo(t, mCap);
     } catch {
-      return; // the shared memory could not grow: the network stays where it is (the same bits, on one thread), and tries again at its next growth
+      return false; // the shared memory could not grow: the network stays where it is (the same bits, on one thread), and tries again at its next growth
     }
     this.#waiting = undefined;
     alone.dispose();
+    return true;
   }
 
   /** Releases the network's memory; every later call throws. */
@@ -631,12 +649,13 @@ export class Network {
     if (plan.end > MAX_ARENA_BYTES) {
       throw new Error(`${where}: X has ${m} columns, which needs ${mib(plan.end)} of memory for this network; the limit is ${mib(MAX_ARENA_BYTES)}. Pass fewer examples at a time`);
     }
+    // a waiting network whose calls may split at m moves straight onto the threads' memory (its own does not grow)
+    if (this.#toThreads(m)) return;
     // the parameter and gradient blocks do not depend on m, so they stay where they are
     this.#e.heap = this.#be!.reserve(plan.end);
     this.#e.plan = plan;
     this.#xFrom = this.#yFrom = undefined; // the X and Y slots may have moved
     this.#invalidate();
-    this.#toThreads();
   }
 
   #invalidate(): void {

@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Network, type Matrix } from '../src/index.js';
 import { Pool } from '../src/core/pool.js';
+import { observeWasmMemory } from '../src/core/backend.js';
 import { splitFrom, splitMinWork } from '../src/core/parallel.js';
 import { largestWork } from '../src/core/split-work.js';
 import { bitEqual, randomArray } from './support/helpers.js';
@@ -107,6 +108,41 @@ describe.each(threaded.map((c) => c.simd))('%s SIMD', (simd) => {
       expect(bitEqual(flat(nets[1]), flat(nets[0]))).toBe(true);
     } finally {
       for (const net of nets) net.dispose();
+    }
+  });
+
+  it('a predict on a batch past the release size moves it onto the threads without growing its own memory, then back to waiting on a fresh small one; the same bits as one thread', async () => {
+    // 600 000 columns of 2-4-1: (2 + 1 + 3·4 + 3·1) floats each ≈ 41 MiB, past RELEASE_BYTES (32 MiB)
+    const M = 600_000, small = planarData(300, 51), huge = planarData(M, 52);
+    const memories: WebAssembly.Memory[] = [];
+    observeWasmMemory((mem) => memories.push(mem));
+    const two = await Network.create({ layers: [2, 4, 1], seed: 10, threads: 2, simd });
+    observeWasmMemory(undefined);
+    const one = await Network.create({ layers: [2, 4, 1], seed: 10, threads: 1, simd });
+    try {
+      const own = memories.filter((mem) => !(mem.buffer instanceof SharedArrayBuffer));
+      const sharedMem = memories.filter((mem) => mem.buffer instanceof SharedArrayBuffer);
+      expect([own.length, sharedMem.length]).toEqual([1, 1]);
+      const ownBytes = own[0].buffer.byteLength;
+      for (const net of [one, two]) net.train(small.X, small.Y, { iterations: 30, learningRate: 1, optimizer: 'momentum' });
+      const fresh: WebAssembly.Memory[] = [];
+      observeWasmMemory((mem) => fresh.push(mem));
+      const before = Pool.dispatches;
+      const P = two.predictProba(huge.X);
+      observeWasmMemory(undefined);
+      expect(Pool.dispatches - before, 'the huge pass split').toBeGreaterThan(0);
+      expect(own[0].buffer.byteLength, 'its own memory did not grow').toBe(ownBytes);
+      expect(sharedMem[0].buffer.byteLength).toBeGreaterThan(40 * 2 ** 20);
+      // a fresh one-thread memory and a fresh shared memory for the waiting threads
+      expect(fresh.map((mem) => mem.buffer instanceof SharedArrayBuffer).sort()).toEqual([false, true]);
+      expect(two.threads).toBe(2);
+      expect(shared(two, small.X), 'waiting on one thread again').toBe(false);
+      expect(bitEqual(P.data, one.predictProba(huge.X).data)).toBe(true);
+      for (const net of [one, two]) net.train(small.X, small.Y, { iterations: 30, learningRate: 1, optimizer: 'momentum' });
+      expect(bitEqual(flat(two), flat(one)), 'parameters and momentum came along').toBe(true);
+    } finally {
+      one.dispose();
+      two.dispose();
     }
   });
 
