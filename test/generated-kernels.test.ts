@@ -352,8 +352,11 @@ function optChecks(c: OptCase, [p, v, s]: Float32Array[]): Check[] {
   const step = vv.map((x, i) => (lr * c1 * x) / (Math.sqrt(c2 * ss[i]) + eps));
   return [{ got: v, want: vv, tol: tol(vv.map((_, i) => Math.abs(V[i]) + Math.abs(G[i]))) },
     { got: s, want: ss, tol: tol(Array.from(S, (x, i) => x + G[i] ** 2)) },
-    // the step's quotient amplifies the rounding of √(c2·s) when s is tiny: relative to |step| times (1 + √(c2 s)/(√(c2 s) + ε))
-    { got: p, want: Array.from(P, (x, i) => x - step[i]), tol: tol(Array.from(P, (x, i) => Math.abs(x) + 3 * Math.abs(step[i]))) }];
+    // the step's quotient amplifies the rounding of √(c2·s) when s is tiny: relative to |step| times (1 + √(c2 s)/(√(c2 s) + ε));
+    // and the step carries v's own rounding, relative to its terms |β1·v| + |(1 − β1)·g|, not to
+    // v (which cancels where they are close: v 9.4e-4 from terms of 0.12, seed 577329839 below),
+    // through lr·c1/(√(c2 s) + ε) — as momentum's check carries lr·(|v| + |g|)
+    { got: p, want: Array.from(P, (x, i) => x - step[i]), tol: tol(Array.from(P, (x, i) => Math.abs(x) + 3 * Math.abs(step[i]) + (lr * c1 * (Math.abs(V[i]) + Math.abs(G[i]))) / (Math.sqrt(c2 * ss[i]) + eps))) }];
 }
 
 // ---- the properties, on every module --------------------------------------------------------
@@ -393,7 +396,7 @@ describe.each(PROPERTY_MODULES)('generated kernel cases on $name', (mod) => {
   it(`momentum, rmsprop, adam updates: ${RUNS.opt} cases within 8u of their formulas`, () => {
     fc.assert(fc.property(optCase, counted((c) => {
       optChecks(c, runOpt(a, c)).forEach((ch, i) => expectWithin(`${c.name} n=${c.n} t=${c.t} output ${i}`, ch));
-    })), fcRuns(RUNS.opt));
+    })), { ...fcRuns(RUNS.opt), examples: [[{ n: 66, seed: 577329839, name: 'adam', t: 32 }]] });
   });
 });
 
