@@ -417,8 +417,9 @@ export class Network {
 
   /**
    * With threads waiting (#waiting): the arena moves onto their shared memory once a call at the
-   * batch capacity (mCap: the current plan's, or the one being planned) may split — never while a run, which holds the engine, is going on (its calls
-   * then run unsplit, the same bits; the next run or growth moves it).
+   * batch capacity (mCap: the current plan's, or the one being planned) may split — never while
+   * a run, which holds the engine, is going on (its calls then run unsplit, the same bits; the
+   * next run or growth moves it). True when it moved.
    */
   #toThreads(mCap = this.#e.plan.mCap): boolean {
     const t = this.#waiting;
@@ -428,7 +429,9 @@ export class Network {
     try {
       this.#moveTo(t, mCap);
     } catch {
-      return false; // the shared memory could not grow: the network stays where it is (the same bits, on one thread), and tries again at its next growth
+      // the shared memory could not grow: the network stays where it is (the same bits, on one
+      // thread), and tries again at its next growth
+      return false;
     }
     this.#waiting = undefined;
     alone.dispose();
