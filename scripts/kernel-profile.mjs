@@ -82,16 +82,30 @@ session.disconnect();
 net.dispose();
 
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+// only the samples taken inside the timed train() call: the profile also holds the inspector's own
+// work around it (its session's dispatch of Profiler.stop, whose sample carries the gap since the
+// last one — it showed as a 'dispatch' row of 14–20% before this filter)
+const parentOf = new Map();
+for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);
+const inTrain = new Map();
+const underTrain = (id) => {
+  if (inTrain.has(id)) return inTrain.get(id);
+  const f = byId.get(id).callFrame, parent = parentOf.get(id);
+  const v = (f.functionName === 'train' && f.url.endsWith('/dist/index.js')) || (parent !== undefined && underTrain(parent));
+  inTrain.set(id, v);
+  return v;
+};
 const self = new Map();
-let total = 0;
+let total = 0, outside = 0;
 profile.samples.forEach((id, i) => {
   const dt = profile.timeDeltas[i] ?? 0, fn = byId.get(id).callFrame.functionName;
+  if (!underTrain(id)) { outside += dt; return; }
   const m = /^wasm-function\[(\d+)\]$/.exec(fn);
   const name = m ? nameOf(Number(m[1])) : fn || '(anonymous)';
   self.set(name, (self.get(name) ?? 0) + dt);
   total += dt;
 });
-console.log(`${w.name} [${w.layers.join('-')}] m=${w.m}, ${threads} thread(s), ${simd} SIMD: ${steps} steps inside train(), ${(1e6 * seconds / steps).toFixed(2)} µs a step (this thread's samples)`);
+console.log(`${w.name} [${w.layers.join('-')}] m=${w.m}, ${threads} thread(s), ${simd} SIMD: ${steps} steps inside train(), ${(1e6 * seconds / steps).toFixed(2)} µs a step (this thread's samples inside train(); ${(100 * outside / (total + outside)).toFixed(1)}% of the profile's time was outside it)`);
 for (const [name, t] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15)) {
   console.log(`${(100 * t / total).toFixed(1).padStart(6)}%  ${(1e6 * seconds * (t / total) / steps).toFixed(2).padStart(9)} µs/step  ${name}`);
 }
