@@ -13,7 +13,7 @@ import { executionFor, printNotes, type SimdName } from './core/execution.js';
 import { backProducts, weightGradients, type Kernels } from './core/kernels.js';
 import { backwardPass, cost, createEngine, forwardPass, l2Cost, sgdUpdate, type Engine } from './core/engine.js';
 import { planArena, type PlanExtras } from './core/plan.js';
-import { largestWork } from './core/split-work.js';
+import { largestWork, splitMinWork } from './core/split-work.js';
 import { EXAMPLES_HINT, checkTargets, type TargetInput } from './data/targets.js';
 import { heldOutCount, shuffledSplit } from './data/split.js';
 import { architectureRejected, modelToJSON, readModelFile, type FromJSONOptions, type ModelJSON } from './io/model-file.js';
@@ -56,9 +56,10 @@ export class Network {
   #be: Backend | undefined;
   /**
    * On threads, while no call of this network can split (every layer's work at the batch
-   * capacity below the split threshold): the threaded backend, its workers started, and #be is a
-   * one-thread backend of the same module beside it, so a small network runs the very calls and
-   * memory one thread runs. The arena moves onto the shared memory (#toThreads) once a call may
+   * capacity below the split threshold): the threaded backend, and #be is a one-thread backend of
+   * the same module beside it, so a small network runs the very calls and memory one thread runs.
+   * A network that waits from its start (no call splits on one column) does not wait for the
+   * workers at create: they start in the background (Pool.startSoon). The arena moves onto the shared memory (#toThreads) once a call may
    * split; the results are the same bits on either.
    */
   #waiting: Backend | undefined;
@@ -114,7 +115,10 @@ export class Network {
   /** Checks the options, instantiates the backend and initialises the parameters (init()). */
   static async create(options: NetworkOptions): Promise<Network> {
     const opts = checkNetworkOptions(options);
-    const be = await createBackend(opts.backend, executionFor(opts));
+    // a network none of whose calls can split on one column (each starts with a batch capacity of
+    // 1) waits on one thread (see #waiting): its create does not wait for workers it may never use
+    const waits = largestWork(opts.layers, opts.activations, 1) < splitMinWork();
+    const be = await createBackend(opts.backend, { ...executionFor(opts), background: waits });
     printNotes(be);
     const alone = be.pool === undefined ? undefined : await oneThreadBeside(be);
     const net = alone === undefined ? new Network(opts, be, undefined) : new Network(opts, alone, be);
@@ -435,6 +439,7 @@ export class Network {
     }
     this.#waiting = undefined;
     alone.dispose();
+    printNotes(t); // (workers that started in the background and could not: the note says so now)
     return true;
   }
 

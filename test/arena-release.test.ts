@@ -123,6 +123,7 @@ describe('the arena of a network on 2 threads after a predict on 100 000 columns
     const net = await Network.create({ layers, activations: ['tanh', 'softmax'], threads: 2, simd: 'plain', seed: 4 });
     observeWasmMemory(undefined);
     expect(net.threads, net.notes.join('; ')).toBe(2);
+    await Pool.testStarted(); // (its workers start in the background: the thread counts below are theirs)
     const before = Pool.dispatches;
     net.train(Xt, Yt, run);
     expect(Pool.dispatches - before, 'the products split over the threads').toBeGreaterThan(0);

@@ -68,6 +68,9 @@ describe('a worker that fails', () => {
   async function trained() {
     const net = await Network.create({ ...opts, threads: 2 });
     expect(net.threads).toBe(2);
+    // a network that waits on one thread at create starts its workers in the background (the
+    // caller runs every part until they are up): the faults below are the workers'
+    await Pool.testStarted();
     net.train(X, Y, { iterations: 3, learningRate: 0.1, optimizer: 'adam' });
     const d0 = Pool.dispatches;
     net.train(X, Y, { iterations: 1, learningRate: 0.1, optimizer: 'adam' });
@@ -121,6 +124,7 @@ describe('a worker that fails', () => {
 
   it('backward() that fails half-way leaves no gradients for update() (not the last backward\'s, half overwritten)', async () => {
     const net = await Network.create({ ...opts, threads: 2 });
+    await Pool.testStarted();
     net.forward(X);
     net.backward(Y);
     const before = params(net);

@@ -3,7 +3,7 @@
 // call may split (a larger batch). Which memory holds the arena shows in the buffer of the view
 // forward(batch) returns: an ArrayBuffer on its own memory, a SharedArrayBuffer on the threads'.
 // Through every move the results are the bits one thread gives.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Network, type Matrix } from '../src/index.js';
 import { Pool } from '../src/core/pool.js';
 import { observeWasmMemory } from '../src/core/backend.js';
@@ -153,6 +153,38 @@ describe.each(threaded.map((c) => c.simd))('%s SIMD', (simd) => {
       expect(shared(net, planarData(8, 41).X)).toBe(true);
     } finally {
       net.dispose();
+    }
+  });
+
+  it('Network.create of a network that waits from its start does not wait for its workers (Pool.startSoon); of one whose first layer may split on one column it does (Pool.start)', async () => {
+    const soon = vi.spyOn(Pool, 'startSoon'), start = vi.spyOn(Pool, 'start');
+    const big = { layers: [784, 512, 10], activations: ['tanh', 'softmax'] as const };
+    expect(largestWork([2, 4, 1], ['tanh', 'sigmoid'], 1)).toBeLessThan(splitMinWork());
+    expect(largestWork(big.layers, big.activations, 1)).toBeGreaterThanOrEqual(splitMinWork());
+    const nets: Network[] = [];
+    try {
+      const [one, two] = await Promise.all([1, 2].map((threads) => Network.create({ layers: [2, 4, 1], seed: 6, threads, simd })));
+      nets.push(one, two);
+      expect(soon).toHaveBeenCalledTimes(1);
+      expect(start).not.toHaveBeenCalled();
+      expect(two.threads, two.notes.join('; ')).toBe(2);
+      // it trains at once, its workers up or not, with one thread's bits; and after a move on a
+      // batch that splits (the caller runs the parts the workers have not claimed)
+      const small = planarData(400, 21), large = planarData(SPLITS_AT + 5, 22);
+      for (const net of [one, two]) net.train(small.X, small.Y, { iterations: 20, learningRate: 1.2 });
+      expect(bitEqual(flat(two), flat(one))).toBe(true);
+      for (const net of [one, two]) net.train(large.X, large.Y, { iterations: 3, learningRate: 1.2 });
+      expect(shared(two, small.X)).toBe(true);
+      expect(bitEqual(flat(two), flat(one))).toBe(true);
+
+      nets.push(await Network.create({ ...big, threads: 2, simd }));
+      expect(start).toHaveBeenCalledTimes(1);
+      expect(soon).toHaveBeenCalledTimes(1);
+      expect(nets[2].threads, nets[2].notes.join('; ')).toBe(2);
+    } finally {
+      soon.mockRestore();
+      start.mockRestore();
+      for (const net of nets) net.dispose();
     }
   });
 });

@@ -76,6 +76,12 @@ export interface WasmBackendOptions {
   simd?: SimdOption;
   /** threads including the caller's: a number ≥ 1, or 'auto' (the available cores, at most AUTO_THREADS_CAP); default 1 */
   threads?: number | 'auto';
+  /**
+   * On threads: true returns without waiting for the workers to start (the calling thread runs
+   * every part until they are up; one that cannot start closes the pool, and notes then say so);
+   * default false, once every worker has started (or with a note why the backend runs on one thread)
+   */
+  background?: boolean;
 }
 
 /**
@@ -101,7 +107,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   }
   if (threads > 1) {
     try {
-      const be = await (await extra()).extraBackend({ threads, simd, notes, heapOf, importNode, observe: (m) => memoryObserver?.(m) });
+      const be = await (await extra()).extraBackend({ threads, simd, notes, heapOf, importNode, observe: (m) => memoryObserver?.(m), background: options.background });
       if (be !== undefined) return be;
     } catch (e) {
       notes.push(`threads 1 instead of ${threads}: extra.js did not load (${(e as Error).message})`);

@@ -86,6 +86,8 @@ export interface SharedBackendOptions {
   importNode: typeof ImportNode;
   /** given every shared memory made for this backend and its fresh() successors (backend.ts's observeWasmMemory) */
   observe?: (memory: WebAssembly.Memory) => void;
+  /** true: return without waiting for the workers to start (Pool.startSoon); else once they have (Pool.start) */
+  background?: boolean;
 }
 
 const align64 = (x: number): number => Math.ceil(x / 64) * 64;
@@ -112,10 +114,13 @@ function sharedMemory(o: SharedBackendOptions) {
   return { memory, ex, heap, base: at, pool: { module, memory, threads, control, commands, scratch, exports: instance.exports, importNode: o.importNode } };
 }
 
-/** The backend on a shared memory, its workers started (resolves once each has instantiated the module). */
+/**
+ * The backend on a shared memory, its workers started: resolves once each has instantiated the
+ * module, or (background) once they are on their way.
+ */
 export async function sharedBackend(o: SharedBackendOptions): Promise<Backend & { memory: WebAssembly.Memory }> {
   const s = sharedMemory(o);
-  return backendOn(o, s, await Pool.start(s.pool));
+  return backendOn(o, s, await (o.background === true ? Pool.startSoon(s.pool) : Pool.start(s.pool)));
 }
 
 function backendOn(o: SharedBackendOptions, s: ReturnType<typeof sharedMemory>, pool: Pool): Backend & { memory: WebAssembly.Memory } {
@@ -146,6 +151,8 @@ export interface ExtraBackendOptions {
   importNode: typeof ImportNode;
   /** given every shared memory made (backend.ts's observeWasmMemory) */
   observe?: (memory: WebAssembly.Memory) => void;
+  /** as SharedBackendOptions's */
+  background?: boolean;
 }
 
 /**
@@ -160,7 +167,7 @@ export async function extraBackend(o: ExtraBackendOptions): Promise<(Backend & {
     return undefined;
   }
   try {
-    return await sharedBackend({ module: await loadModuleFile(simd, o.importNode), simd, threads, notes, heapOf: o.heapOf, importNode: o.importNode, observe: o.observe });
+    return await sharedBackend({ module: await loadModuleFile(simd, o.importNode), simd, threads, notes, heapOf: o.heapOf, importNode: o.importNode, observe: o.observe, background: o.background });
   } catch (e) {
     notes.push(`threads 1 instead of ${threads}: ${(e as Error).message}`);
     return undefined;

@@ -7,22 +7,9 @@
 import type { Activation } from './architecture.js';
 import type { BackProducts, FusedKernels, Kernels, LayerBackward, LayerForward, PartKernels, ReferenceKernels, WeightGradients } from './kernels.js';
 import { MAX_PARTS, type Pool } from './pool.js';
-import { backwardWork, forwardWork, gradientWork } from './split-work.js';
+import { backwardWork, forwardWork, gradientWork, MIN_PART_WORK, partWork, setPartWork, splitMinWork } from './split-work.js';
 
-/**
- * Multiply-adds a product must give every thread before splitting it pays. A dispatch costs about
- * 10–20 µs of waking and waiting; at ≈ 3–10 multiply-adds per ns a share of 2^17 takes ≈ 15–40 µs.
- */
-export const MIN_PART_WORK = 1 << 17;
-/** A product with fewer multiply-adds than two parts' work is never split (splitMinWork(): this, unless a test lowered it). */
-export const SPLIT_MIN_WORK = 2 * MIN_PART_WORK;
-/** The work per part a product needs to split: MIN_PART_WORK, unless a test lowered it (splitFrom). */
-let minPartWork = MIN_PART_WORK;
-
-/** The multiply-adds from which a product may split: SPLIT_MIN_WORK, or twice what a test set with splitFrom. */
-export function splitMinWork(): number {
-  return 2 * minPartWork;
-}
+export { MIN_PART_WORK, splitMinWork };
 
 /**
  * For the tests: from now on, products split once each part has `work` multiply-adds (1: every
@@ -33,7 +20,7 @@ export function splitMinWork(): number {
  */
 export function splitFrom(work: number = MIN_PART_WORK): void {
   if (!(Number.isInteger(work) && work >= 1)) throw new Error(`splitFrom: work must be an integer ≥ 1, got ${work}`);
-  minPartWork = work;
+  setPartWork(work);
 }
 /**
  * Parts a product splits into per thread, at most. More parts than threads would leave a share
@@ -62,7 +49,7 @@ export interface Split {
  * 256 and 512 in 0.51–0.53 of one thread's time, row blocks in 0.57–0.63; scripts/thread-speed.ts.)
  */
 export function planSplit(M: number, N: number, K: number, threads: number, work: number = M * N * K): Split {
-  const want = threads < 2 ? 1 : Math.min(threads * PARTS_PER_THREAD, MAX_PARTS, Math.floor(work / minPartWork));
+  const want = threads < 2 ? 1 : Math.min(threads * PARTS_PER_THREAD, MAX_PARTS, Math.floor(work / partWork()));
   const colUnits = Math.ceil(N / COL_UNIT), rowUnits = Math.ceil(M / ROW_UNIT);
   const byRows = colUnits < want && rowUnits > colUnits;
   return { parts: Math.max(1, Math.min(want, byRows ? rowUnits : colUnits)), byRows };
@@ -100,7 +87,7 @@ export function splitKernels(raw: Kernels & ReferenceKernels & PartKernels, pool
   // (a product below two parts' work — a layer's forward: its product and activation — is never
   // split: that test first, it is most of the calls)
   const plan = (M: number, N: number, K: number, work = M * N * K) =>
-    (work >= 2 * minPartWork && pool.closed === undefined ? planSplit(M, N, K, pool.threads, work) : undefined);
+    (work >= splitMinWork() && pool.closed === undefined ? planSplit(M, N, K, pool.threads, work) : undefined);
   /**
    * Adds the parts of C = op(A)·op(B) to the dispatch (argument 2 is the scratch of the thread
    * that runs a part); with bias kernels (ids ≥ 0), each part then runs Z += b, A = g(Z) on its

@@ -347,6 +347,16 @@ export class Pool {
   static testFault: { kind: TestFault; after: number } | undefined;
   /** A test hook: the heap limit (MiB) of the workers of pools started from now on (Node), for the fault 'oom'; 0: none. */
   static testHeapMb = 0;
+  /** the started promises of startNow's pools still starting (for testStarted) */
+  static #starting = new Set<Promise<void>>();
+  /**
+   * For the tests: resolves once every pool startNow or startSoon has started so far has its
+   * workers up, or has closed (a network that waits on one thread starts its workers in the
+   * background: a test of what they do awaits them).
+   */
+  static async testStarted(): Promise<void> {
+    await Promise.all([...Pool.#starting]);
+  }
 
   readonly threads: number;
   readonly #ids: Map<string, number>;
@@ -402,11 +412,30 @@ export class Pool {
     try {
       const { supervisor, started } = isNodeHost() ? nodeSupervisorNow(poolSetup(o)) : browserSupervisor(poolSetup(o));
       pool = new Pool(o, supervisor);
-      pool.started = started.catch((e: Error) => pool.close(e.message));
+      const p = pool.started = started.catch((e: Error) => pool.close(e.message)).finally(() => Pool.#starting.delete(p));
+      Pool.#starting.add(p);
     } catch (e) {
       pool = Pool.closedOn(o, `the worker threads did not start (${(e as Error).message})`);
     }
     return pool;
+  }
+
+  /**
+   * startNow, after loading what it needs (on Node, the Worker class): returns once the workers
+   * are on their way, without waiting for them to instantiate the module — for a network that runs
+   * on one thread of its own until a call of it may split (src/network.ts), whose Network.create
+   * need not wait for threads it may never use. A worker that cannot start closes the pool, as
+   * startNow says; `closed` and the backend's notes then say why.
+   */
+  static async startSoon(o: PoolOptions): Promise<Pool> {
+    if (isNodeHost()) {
+      try {
+        await loadNodeWorker(o.importNode);
+      } catch (e) {
+        return Pool.closedOn(o, `the worker threads did not start (${(e as Error).message})`);
+      }
+    }
+    return Pool.startNow(o);
   }
 
   /** A pool closed from the start, saying why: its kernels run on the caller (a fresh backend of a pool that a failed worker closed). */
@@ -583,8 +612,12 @@ type Started = { supervisor: Supervisor; started: Promise<void> };
 let NodeWorker: typeof import('node:worker_threads').Worker | undefined;
 
 async function nodeSupervisor(setup: SupervisorSetup, importNode: typeof ImportNode): Promise<Started> {
-  NodeWorker = (await importNode<typeof import('node:worker_threads')>('worker_threads')).Worker;
+  await loadNodeWorker(importNode);
   return nodeSupervisorNow(setup);
+}
+
+async function loadNodeWorker(importNode: typeof ImportNode): Promise<void> {
+  NodeWorker ??= (await importNode<typeof import('node:worker_threads')>('worker_threads')).Worker;
 }
 
 function nodeSupervisorNow(setup: SupervisorSetup): Started {

@@ -7,6 +7,34 @@
 import type { Activation } from './architecture.js';
 
 /**
+ * Multiply-adds a product must give every thread before splitting it pays (src/core/parallel.ts
+ * splits from twice this). A dispatch costs about 10–20 µs of waking and waiting; at ≈ 3–10
+ * multiply-adds per ns a share of 2^17 takes ≈ 15–40 µs.
+ */
+export const MIN_PART_WORK = 1 << 17;
+/**
+ * The work per part a product needs to split: MIN_PART_WORK, unless a test lowered it
+ * (parallel.ts's splitFrom). Each bundle has a copy of this file; only the tests lower it, and
+ * they run src/ as one program, where network.ts and parallel.ts read this one.
+ */
+let minPartWork = MIN_PART_WORK;
+
+/** The work per part from which a product splits (MIN_PART_WORK, or what a test set). */
+export function partWork(): number {
+  return minPartWork;
+}
+
+/** The multiply-adds from which a product may split: 2·MIN_PART_WORK, or twice what a test set with splitFrom. */
+export function splitMinWork(): number {
+  return 2 * minPartWork;
+}
+
+/** For parallel.ts's splitFrom, which checks `work`. */
+export function setPartWork(work: number): void {
+  minPartWork = work;
+}
+
+/**
  * The time of one element of bias_<act> (Z += b, A = g(Z)) in multiply-adds of the products it
  * sits beside. Measured on planar-wide (2-256-1, m = 400, one thread, 6000 steps:
  * `node scripts/kernel-profile.mjs planar-wide`), two runs: bias_tanh 1.84 and 2.07 ns an element
