@@ -5,8 +5,9 @@
  * products are split over the pool. The build bundles this (with pool.ts and parallel.ts) into a
  * file of its own beside each bundle, extra.js, imported only by a network that uses one of those;
  * so it imports no value from the files the main bundle holds, and gets what it needs from
- * backend.ts as arguments. (One exception, harmless because it holds no state: split-work.ts's
- * constant table, which both bundles carry a copy of.)
+ * backend.ts as arguments. (One exception: split-work.ts, its constant table and the split
+ * threshold, which both bundles carry a copy of; harmless, as only the tests change the threshold,
+ * and they run src/ as one program.)
  */
 import type { Backend, heapOf as HeapOf } from './backend.js';
 import type { Kernels, PartKernels, ReferenceKernels } from './kernels.js';

@@ -1,8 +1,9 @@
 /**
  * How much work a dense layer's forward gives the thread split: its product's multiply-adds and
- * its bias and activation, counted in multiply-adds' worth of time. A leaf module (types only):
- * engine.ts (in the main bundle) and parallel.ts (in extra.js) both read it, so that a layer runs
- * the splitting kernels exactly where they may split it.
+ * its bias and activation, counted in multiply-adds' worth of time, and the threshold from which a product splits. A leaf
+ * module (it imports types only): engine.ts and network.ts (in the main bundle) and parallel.ts
+ * (in extra.js) all read it, so that a layer runs the splitting kernels exactly where they may
+ * split it.
  */
 import type { Activation } from './architecture.js';
 
