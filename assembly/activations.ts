@@ -6,7 +6,7 @@
 // dz may alias da (the driver computes Wᵀ·dZ straight into dz, then scales it in place): every
 // kernel reads element i before it writes element i. a may alias z in the forward kernels.
 // sigmoid and tanh are the SIMD polynomials of vmath.ts (error bounds there).
-import { exp_neg, neg_abs, sigmoid4, sigmoid4_of, softplus_e, softplus_floor, tanh4, tail_in, tail_out } from './vmath';
+import { exp_neg, neg_abs, sigmoid4, sigmoid4_of, softplus_e, softplus_floor, tanh4, tanh4x4, tail_in, tail_out } from './vmath';
 
 // activation codes of the inlined loops below (compile-time constants after inlining)
 const ACT_SIGMOID = 0;
@@ -17,8 +17,9 @@ const ACT_LINEAR = 4;
 
 const LEAK: f32 = 0.01;
 
-// tanh as one function for the element-wise forms, off the training step's path (bias_tanh inlines
-// it): one copy of its code instead of two keeps the module small
+// tanh as one function for what is off the training step's hot loop — the element-wise forms,
+// the last 1–15 columns of a row — while bias_tanh's loop inlines it four times: one copy of its
+// code instead of several keeps the module small
 function tanh4_call(z: v128): v128 {
   return tanh4(z);
 }
@@ -54,9 +55,18 @@ function tanh4_call(z: v128): v128 {
     const zr = z + row, ar = a + row;
     const bv = v128.load32_splat(b + (<usize>i << 2));
     let j = 0;
+    // tanh: four vectors per iteration (tanh4x4, the hidden layers' costliest loop)
+    if (act == ACT_TANH) for (; j + 16 <= cols; j += 16) {
+      const o = <usize>j << 2;
+      const z0 = f32x4.add(v128.load(zr + o), bv), z1 = f32x4.add(v128.load(zr + o, 16), bv);
+      const z2 = f32x4.add(v128.load(zr + o, 32), bv), z3 = f32x4.add(v128.load(zr + o, 48), bv);
+      v128.store(zr + o, z0); v128.store(zr + o, z1, 16);
+      v128.store(zr + o, z2, 32); v128.store(zr + o, z3, 48);
+      tanh4x4(ar + o, z0, z1, z2, z3);
+    }
     // two vectors per iteration, but for sigmoid: its training output is bias_sigmoid_e, so
     // bias_sigmoid runs hidden layers only, and one copy fewer of its exponential keeps the module small
-    if (act != ACT_SIGMOID) for (; j + 8 <= cols; j += 8) {
+    if (act != ACT_SIGMOID && act != ACT_TANH) for (; j + 8 <= cols; j += 8) {
       const o = <usize>j << 2;
       const z0 = f32x4.add(v128.load(zr + o), bv), z1 = f32x4.add(v128.load(zr + o, 16), bv);
       v128.store(zr + o, z0);
@@ -68,13 +78,13 @@ function tanh4_call(z: v128): v128 {
       const o = <usize>j << 2;
       const zv = f32x4.add(v128.load(zr + o), bv);
       v128.store(zr + o, zv);
-      v128.store(ar + o, act4(zv, act));
+      v128.store(ar + o, act4(zv, act, act != ACT_TANH));
     }
     if (j < cols) {
       const o = <usize>j << 2;
       const zv = f32x4.add(tail_in(zr + o, cols - j), bv);
       tail_out(zr + o, zv, cols - j);
-      tail_out(ar + o, act4(zv, act), cols - j);
+      tail_out(ar + o, act4(zv, act, false), cols - j);
     }
   }
 }
@@ -87,7 +97,14 @@ export function bias_sigmoid(a: usize, z: usize, b: usize, rows: i32, cols: i32)
 }
 
 export function bias_tanh(a: usize, z: usize, b: usize, rows: i32, cols: i32): void {
-  bias_act_loop(a, z, b, rows, cols, cols, ACT_TANH);
+  bias_tanh_loop(a, z, b, rows, cols, cols);
+}
+
+// bias_tanh's loop as one function that bias_tanh and bias_tanh_part both call: its six inlined
+// copies of tanh's polynomial, once in the module (a copy per export pushed the plain module past
+// the 32 KiB window that deflate needs to code the relaxed one as references into it)
+function bias_tanh_loop(a: usize, z: usize, b: usize, rows: i32, cols: i32, ld: i32): void {
+  bias_act_loop(a, z, b, rows, cols, ld, ACT_TANH);
 }
 
 export function bias_relu(a: usize, z: usize, b: usize, rows: i32, cols: i32): void {
@@ -148,7 +165,7 @@ export function bias_sigmoid_part(a: usize, z: usize, b: usize, rows: i32, cols:
 }
 
 export function bias_tanh_part(a: usize, z: usize, b: usize, rows: i32, cols: i32, j0: i32, j1: i32): void {
-  bias_act_part(a, z, b, rows, cols, j0, j1, ACT_TANH);
+  bias_tanh_loop(a + (<usize>j0 << 2), z + (<usize>j0 << 2), b, rows, j1 - j0, cols);
 }
 
 export function bias_relu_part(a: usize, z: usize, b: usize, rows: i32, cols: i32, j0: i32, j1: i32): void {

@@ -91,7 +91,8 @@ const TWO_M64: f32 = 5.421010862427522e-20; // 2^−64
 // e^r − 1 = r + r²·(D1 + D2·r + … + D5·r⁴) on |r| ≤ ln2/2: the minimax fit of that polynomial's
 // relative error (scripts/fit-expm1.py: 1.7e-8 with these float32 coefficients, a quarter of an
 // ulp), one term fewer than the Taylor polynomial it replaced, evaluated by Horner (the fewest
-// operations; tanh keeps two vectors in flight, so latency matters less than in the exponentials).
+// operations; bias_tanh keeps four vectors in flight (tanh4x4), so latency matters less than in the
+// exponentials).
 const D1: f32 = 0.4999999701976776;
 const D2: f32 = 0.1666654348373413;
 const D3: f32 = 0.04166720062494278;
@@ -114,6 +115,11 @@ const TANH_ONE: f32 = 9.5;
   const sign = v128.and(z, i32x4.splat(<i32>0x80000000));
   const az = v128.xor(z, sign);
   if (v128.all_true<i32>(f32x4.ge(az, f32x4.splat(TANH_ONE)))) return v128.or(f32x4.splat(1), sign);
+  return tanh4_core(az, sign);
+}
+
+/** tanh4 without its shortcut, from az = |z| and sign = z's sign bit (the same bits for any |z|) */
+@inline export function tanh4_core(az: v128, sign: v128): v128 {
   const x = f32x4.mul(f32x4.pmin(az, f32x4.splat(TANH_ONE)), f32x4.splat(-2));
   const shifted = log2e_rounded(x);
   const r = reduced(x, shifted);
@@ -126,6 +132,29 @@ const TANH_ONE: f32 = 9.5;
   const sq = f32x4.mul(s, q);
   const one = f32x4.splat(1);
   return v128.or(f32x4.div(f32x4.sub(f32x4.sub(one, s), sq), f32x4.add(f32x4.add(one, s), sq)), sign);
+}
+
+/**
+ * tanh of z0…z3 into the four vectors at ap, as tanh4 gives each, bit for bit: ±1 at
+ * once when all sixteen |z| are at or past TANH_ONE, otherwise tanh4_core on all four. Four
+ * independent chains of about 80 cycles in one block, with no branch between them: the core works
+ * on four at a time instead of waiting out one chain's latency (measured on 4 × 400 values from a
+ * trained planar network: 1.3–1.5× faster than two vectors with a shortcut each).
+ */
+@inline export function tanh4x4(ap: usize, z0: v128, z1: v128, z2: v128, z3: v128): void {
+  const signBit = i32x4.splat(<i32>0x80000000), one = f32x4.splat(TANH_ONE);
+  const s0 = v128.and(z0, signBit), s1 = v128.and(z1, signBit), s2 = v128.and(z2, signBit), s3 = v128.and(z3, signBit);
+  const a0 = v128.xor(z0, s0), a1 = v128.xor(z1, s1), a2 = v128.xor(z2, s2), a3 = v128.xor(z3, s3);
+  // ge is false for a NaN lane, so a NaN never takes the shortcut (tanh4_core gives it back)
+  const past = v128.and(v128.and(f32x4.ge(a0, one), f32x4.ge(a1, one)), v128.and(f32x4.ge(a2, one), f32x4.ge(a3, one)));
+  if (v128.all_true<i32>(past)) {
+    const u = f32x4.splat(1);
+    v128.store(ap, v128.or(u, s0)); v128.store(ap, v128.or(u, s1), 16);
+    v128.store(ap, v128.or(u, s2), 32); v128.store(ap, v128.or(u, s3), 48);
+    return;
+  }
+  v128.store(ap, tanh4_core(a0, s0)); v128.store(ap, tanh4_core(a1, s1), 16);
+  v128.store(ap, tanh4_core(a2, s2), 32); v128.store(ap, tanh4_core(a3, s3), 48);
 }
 
 /** −|z|: z with its sign bit set (one or; f32x4.neg of f32x4.abs is two masks built and applied) */

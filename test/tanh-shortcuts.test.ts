@@ -1,5 +1,6 @@
 // tanh in the wasm kernels has one shortcut: a vector whose four |z| are all at or above the clamp
-// (9.5) is ±1 without arithmetic. It must give the bits the full computation gives, which a
+// (9.5) is ±1 without arithmetic (bias_tanh takes it for four vectors at once, 16 columns, when
+// all sixteen are past the clamp). It must give the bits the full computation gives, which a
 // vector of mixed lanes still runs: here every value goes through tanh_forward and bias_tanh
 // twice, in a uniform vector (the shortcut, where it applies) and as the first lane of a mixed one
 // (the full path), and the bits must agree. (Until the tanh of one formula, there were two more
@@ -41,9 +42,9 @@ describe('tanh shortcuts (wasm): the same bits as the full computation', () => {
     for (let i = 0; i < Z.length; i++) if (Math.abs(Z[i]) >= 9.5) expect(Math.abs(lane0(M)[i])).toBe(1);
   });
 
-  it('bias_tanh: the same, with the bias added first (rows of 8 and a tail of 4)', async () => {
+  it('bias_tanh: the same, with the bias added first (rows of two 16-column groups, 12 more and a tail of 2)', async () => {
     const s = await Scratch.of('wasm');
-    const cols = 12, rows = Math.ceil(uniform.length / cols);
+    const cols = 46, rows = Math.ceil(uniform.length / cols);
     const pad = (a: Float32Array) => { const p = new Float32Array(rows * cols); p.set(a); return p; };
     const b = s.put(new Float32Array(rows)); // b = 0: z + 0 is z, so the inputs are the grid itself
     const zu = s.put(pad(uniform)), au = s.put(rows * cols), zm = s.put(pad(mixed)), am = s.put(rows * cols);
@@ -51,5 +52,32 @@ describe('tanh shortcuts (wasm): the same bits as the full computation', () => {
     s.k.bias_tanh(am, zm, b, rows, cols);
     const n = uniform.length;
     expect(bitEqual(lane0(s.get(au, n)), lane0(s.get(am, n)))).toBe(true);
+  });
+
+  it('bias_tanh: a group of four vectors gives tanh_forward\'s bits whichever of its vectors are saturated, NaN among them', async () => {
+    // each vector of 4 lanes is, by a seeded choice, four saturated values (either sign, ±∞), four
+    // grid values, or saturated with one NaN lane: groups of 16 columns then mix all of them, and
+    // a NaN beside saturated lanes must stay NaN (not take the shortcut's ±1)
+    const s = await Scratch.of('wasm');
+    let seed = 7;
+    const rand = () => { seed = (seed * 1103515245 + 12345) >>> 0; return seed / 2 ** 32; };
+    const cols = 16 * 9 + 4 + 3, rows = 40, n = rows * cols;
+    const zs = new Float32Array(n);
+    for (let i = 0; i < n; i += 4) {
+      const kind = rand();
+      for (let k = 0; k < 4 && i + k < n; k++) {
+        const sat = (rand() < 0.5 ? -1 : 1) * [9.5, 10, 43, 1e30, Infinity][Math.floor(rand() * 5)];
+        zs[i + k] = kind < 0.6 ? sat : kind < 0.9 ? Z[Math.floor(rand() * Z.length)] : k === 2 ? NaN : sat;
+      }
+    }
+    const b = s.put(new Float32Array(rows));
+    // tanh_forward of z + 0, the input bias_tanh sees (−0 + 0 is +0)
+    const z = s.put(zs), a = s.put(n), zf = s.put(Float32Array.from(zs, (x) => x + 0)), af = s.put(n);
+    s.k.bias_tanh(a, z, b, rows, cols);
+    s.k.tanh_forward(af, zf, n);
+    const A = s.get(a, n), F = s.get(af, n);
+    expect(A.filter(Number.isNaN).length).toBe(zs.filter(Number.isNaN).length);
+    expect(bitEqual(A.map((x) => (Number.isNaN(x) ? 0 : x)), F.map((x) => (Number.isNaN(x) ? 0 : x)))).toBe(true);
+    expect(Array.from(A).findIndex((x, i) => Number.isNaN(x) !== Number.isNaN(zs[i]))).toBe(-1);
   });
 });
