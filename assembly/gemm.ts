@@ -103,6 +103,23 @@ function gemm_xn(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32,
     const a0 = a + <usize>i * rowA;
     const c0 = c + <usize>i * rowB;
     let j = 0;
+    // a row alone (M < 4, or the last M mod 4 rows): four column vectors at a time, four independent
+    // chains of K multiply-adds in one block (1 × 400 × 4, planar's output layer: 1.9× faster than
+    // one vector at a time), each the chain the 4-wide loop below forms
+    for (; j + 16 <= N; j += 16) {
+      let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+      let pa = a0;
+      let pb = b + (<usize>j << 2);
+      for (let k = 0; k < K; k++) {
+        const x = v128.load32_splat(pa);
+        s0 = madd(s0, x, v128.load(pb)); s1 = madd(s1, x, v128.load(pb, 16));
+        s2 = madd(s2, x, v128.load(pb, 32)); s3 = madd(s3, x, v128.load(pb, 48));
+        pa += stepA; pb += rowB;
+      }
+      const cp = c0 + (<usize>j << 2);
+      put4(cp, s0, va, beta); put4(cp + 16, s1, va, beta);
+      put4(cp + 32, s2, va, beta); put4(cp + 48, s3, va, beta);
+    }
     for (; j + 4 <= N; j += 4) {
       let s0 = f32x4.splat(0);
       let pa = a0;
