@@ -4,7 +4,11 @@
 // (most |z| past tanh's clamp). Each module gets its own instance with the same Z and Y; the calls
 // alternate module by module for `--rounds` rounds of 20 000 calls each; medians of ns per call,
 // and A / B (above 1: B is faster). bias_tanh runs on 4 × 400, bias_sigmoid_e and bce_cost_e on
-// 1 × 400, with the biases already folded into Z (so that repeated calls see the same values).
+// 1 × 400, with the biases already folded into Z (so that repeated calls see the same values);
+// bias_tanh_unsat on 4 × 400 values |z| < 3 (none saturated). Then the step's products, each into
+// its own buffer: forward W1·X (4 × 400 × 2) and W2·A1 (1 × 400 × 4), backward W2ᵀ·dZ2
+// (4 × 400 × 1), dW1 = dZ1·Xᵀ (4 × 2 × 400) and dW2 = dZ2·A1ᵀ (1 × 4 × 400), tanh_backward and
+// row_sum (db1) on 4 × 400.
 //   npm run build && node scripts/kernel-ab.mjs A.wasm [B.wasm] [--iterations 30000] [--rounds 9]
 // B defaults to build/mlp.wasm; `node scripts/bench-baseline.mjs REV --module` builds an older
 // revision's module and prints its path. One process, one thread: the ratios are from one run;
@@ -41,6 +45,8 @@ async function kernelsOf(file) {
   k.memory.grow(4);
   const W1 = alloc(8), b1 = alloc(4), W2 = alloc(4), b2 = alloc(1), x = alloc(2 * m), y = alloc(m);
   const Z1 = alloc(4 * m), A1 = alloc(4 * m), Z2 = alloc(m), A2 = alloc(m), ev = alloc(m);
+  const Zu = alloc(4 * m), Au = alloc(4 * m), P1 = alloc(4 * m), P2 = alloc(m), dZ2 = alloc(m), dA1 = alloc(4 * m), dZ1 = alloc(4 * m);
+  const dW1 = alloc(8), dW2 = alloc(4), db1 = alloc(4);
   const h = new Float32Array(k.memory.buffer);
   h.set(X.data, x >> 2); h.set(Y.data, y >> 2);
   h.set(l1.W.data, W1 >> 2); h.set(l1.b, b1 >> 2); h.set(l2.W.data, W2 >> 2); h.set(l2.b, b2 >> 2);
@@ -51,11 +57,24 @@ async function kernelsOf(file) {
   k.bias_sigmoid_e(A2, Z2, b2, ev, 1, m);
   h.fill(0, b1 >> 2, (b1 >> 2) + 4);
   h[b2 >> 2] = 0;
+  for (let i = 0; i < 4 * m; i++) h[(Zu >> 2) + i] = 3 * Math.sin(7.1 * i);
+  // the backward pass's inputs once: dZ2 = A2 − Y, dA1 = W2ᵀ·dZ2, dZ1 = dA1 ⊙ (1 − A1²)
+  k.output_delta(dZ2, A2, y, m);
+  k.gemm_tn(dA1, W2, dZ2, 4, m, 1, 1, 0);
+  k.tanh_backward(dZ1, dA1, A1, Z1, 4 * m);
   saturated = h.subarray(Z1 >> 2, (Z1 >> 2) + 4 * m).filter((z) => Math.abs(z) >= 9.5).length / (4 * m);
   return {
     bias_tanh: () => k.bias_tanh(A1, Z1, b1, 4, m),
     bias_sigmoid_e: () => k.bias_sigmoid_e(A2, Z2, b2, ev, 1, m),
     bce_cost_e: () => k.bce_cost_e(Z2, y, ev, m, m),
+    bias_tanh_unsat: () => k.bias_tanh(Au, Zu, b1, 4, m),
+    'W1·X': () => k.gemm_nn(P1, W1, x, 4, m, 2, 1, 0),
+    'W2·A1': () => k.gemm_nn(P2, W2, A1, 1, m, 4, 1, 0),
+    'W2ᵀ·dZ2': () => k.gemm_tn(dA1, W2, dZ2, 4, m, 1, 1, 0),
+    'dZ1·Xᵀ': () => k.gemm_nt(dW1, dZ1, x, 4, 2, m, 1 / m, 0),
+    'dZ2·A1ᵀ': () => k.gemm_nt(dW2, dZ2, A1, 1, 4, m, 1 / m, 0),
+    tanh_backward: () => k.tanh_backward(dZ1, dA1, A1, Z1, 4 * m),
+    row_sum: () => k.row_sum(db1, dZ1, 4, m, 1 / m),
   };
 }
 
