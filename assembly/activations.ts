@@ -36,15 +36,13 @@ function tanh4_call(z: v128): v128 {
 // a = g(z) over n floats; act is a constant after inlining, so each caller gets its own loop
 @inline function map_act(a: usize, z: usize, n: i32, act: i32): void {
   // (one vector per iteration: these element-wise forms are off the training step's path — the
-  // step uses bias_<act> — so they stay small rather than unrolled)
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(a + o, act4(v128.load(z + o), act, false));
-  }
-  if (i < n) {
-    const o = <usize>i << 2;
-    tail_out(a + o, act4(tail_in(z + o, n - i), act, false), n - i);
+  // step uses bias_<act> — so they stay small rather than unrolled; whole vectors and the last
+  // partial one go through one copy of g, with a load and a store that branch)
+  for (let i = 0; i < n; i += 4) {
+    const o = <usize>i << 2, left = n - i;
+    const v = act4(left >= 4 ? v128.load(z + o) : tail_in(z + o, left), act, false);
+    if (left >= 4) v128.store(a + o, v);
+    else tail_out(a + o, v, left);
   }
 }
 
@@ -74,17 +72,18 @@ function tanh4_call(z: v128): v128 {
       v128.store(ar + o, act4(z0, act));
       v128.store(ar + o, act4(z1, act), 16);
     }
-    for (; j + 4 <= cols; j += 4) {
-      const o = <usize>j << 2;
-      const zv = f32x4.add(v128.load(zr + o), bv);
-      v128.store(zr + o, zv);
-      v128.store(ar + o, act4(zv, act, act != ACT_TANH));
-    }
-    if (j < cols) {
-      const o = <usize>j << 2;
-      const zv = f32x4.add(tail_in(zr + o, cols - j), bv);
-      tail_out(zr + o, zv, cols - j);
-      tail_out(ar + o, act4(zv, act, false), cols - j);
+    // the rest a vector at a time, the last partial one through the same copy of g
+    for (; j < cols; j += 4) {
+      const o = <usize>j << 2, left = cols - j;
+      const zv = f32x4.add(left >= 4 ? v128.load(zr + o) : tail_in(zr + o, left), bv);
+      const av = act4(zv, act, false);
+      if (left >= 4) {
+        v128.store(zr + o, zv);
+        v128.store(ar + o, av);
+      } else {
+        tail_out(zr + o, zv, left);
+        tail_out(ar + o, av, left);
+      }
     }
   }
 }

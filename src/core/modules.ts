@@ -37,9 +37,17 @@ async function inlinedBytes(): Promise<Record<SimdName, Uint8Array<ArrayBuffer>>
     bytes.set(c, at);
     at += c.length;
   }
-  // 4 bytes of the plain module's length (little-endian), the plain module, the relaxed one
-  const plainLength = new DataView(bytes.buffer).getUint32(0, true);
-  return { plain: bytes.subarray(4, 4 + plainLength), relaxed: bytes.subarray(4 + plainLength) };
+  // the two lengths (4 bytes each, little-endian), then in halves: plain's first, relaxed's first,
+  // plain's second, relaxed's second (scripts/inline-wasm.mjs)
+  const view = new DataView(bytes.buffer);
+  const np = view.getUint32(0, true), nr = view.getUint32(4, true);
+  const hp = np >> 1, hr = nr >> 1;
+  const plain = new Uint8Array(np), relaxed = new Uint8Array(nr);
+  plain.set(bytes.subarray(8, 8 + hp));
+  relaxed.set(bytes.subarray(8 + hp, 8 + hp + hr));
+  plain.set(bytes.subarray(8 + hp + hr, 8 + np + hr), hp);
+  relaxed.set(bytes.subarray(8 + np + hr), hr);
+  return { plain, relaxed };
 }
 
 const compiled: Partial<Record<SimdName, Promise<WebAssembly.Module>>> = {};
