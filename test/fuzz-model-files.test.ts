@@ -178,6 +178,7 @@ describe('fuzzed command-line model files (wasm-mlp-cli: a network and its colum
     const classification = out !== 'linear';
     const classes = classification ? Array.from({ length: nY === 1 ? 2 : nY }, (_, k) => `c${k}`) : null;
     if (out === 'sigmoid' && nY !== 1) return cliText(seed + 1001); // 2 classes: one sigmoid unit
+    if (out === 'linear' && nY !== 1) return cliText(seed + 1001); //  a regression: one linear output
     return JSON.stringify({
       format: 'wasm-mlp-cli', version: 1, task: classification ? 'classification' : 'regression',
       features: Array.from({ length: nX }, (_, i) => `x${i}`), target: 'y', classes,
@@ -186,6 +187,16 @@ describe('fuzzed command-line model files (wasm-mlp-cli: a network and its colum
   }
 
   it('one to three edits (300 cases): loaded with the network the text holds, or one DataError naming the file', async () => {
+    // the unedited texts load (so "refused" below is not all a loader can say): with one to three
+    // edits only 2–5% of the texts still load (6, 8, 9 and 14 of 300 in four runs; before cliText
+    // skipped regressions of several outputs, which no file of the command line holds, 2–9 and once
+    // 0), too few to require any in a run
+    for (let seed = 0; seed < 20; seed++) {
+      const text = await cliText(seed);
+      const { file, net } = await loadCliModel('m.json', text, 'js');
+      expect([file.features, net.layers]).toEqual([JSON.parse(text).features, JSON.parse(text).model.layers]);
+      net.dispose();
+    }
     const seen = { loaded: 0, refused: 0 };
     await fc.assert(fc.asyncProperty(fc.nat({ max: 1000 }), fc.array(edit, { minLength: 1, maxLength: 3 }), counted(async (seed, edits) => {
       let text = await cliText(seed);
@@ -211,6 +222,6 @@ describe('fuzzed command-line model files (wasm-mlp-cli: a network and its colum
       expect(protoKeys()).toEqual(protoBefore);
     })), fcRuns(300));
     expect(seen.refused).toBeGreaterThan(0);
-    expect(seen.loaded).toBeGreaterThan(0);
+    expect(seen.loaded + seen.refused).toBe(fcRuns(300).numRuns);
   });
 });
