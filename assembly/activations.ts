@@ -99,9 +99,8 @@ export function bias_tanh(a: usize, z: usize, b: usize, rows: i32, cols: i32): v
   bias_tanh_loop(a, z, b, rows, cols, cols);
 }
 
-// bias_tanh's loop as one function that bias_tanh and bias_tanh_part both call: its six inlined
-// copies of tanh's polynomial, once in the module (a copy per export pushed the plain module past
-// the 32 KiB window that deflate needs to code the relaxed one as references into it)
+// bias_tanh's loop as one function that bias_tanh and bias_tanh_part both call: its four inlined
+// copies of tanh's polynomial, once in the module rather than once per export
 function bias_tanh_loop(a: usize, z: usize, b: usize, rows: i32, cols: i32, ld: i32): void {
   bias_act_loop(a, z, b, rows, cols, ld, ACT_TANH);
 }
