@@ -6,6 +6,8 @@
 // dz may alias da (the driver computes Wᵀ·dZ straight into dz, then scales it in place): every
 // kernel reads element i before it writes element i. a may alias z in the forward kernels.
 // sigmoid and tanh are the SIMD polynomials of vmath.ts (error bounds there).
+import { gemm_nn_from } from './gemm';
+import { madd } from './simd';
 import { exp_neg, neg_abs, sigmoid4, sigmoid4_of, softplus_e, softplus_floor, tanh4, tanh4x4, tail_in, tail_out } from './vmath';
 
 // activation codes of the inlined loops below (compile-time constants after inlining)
@@ -46,8 +48,12 @@ function tanh4_call(z: v128): v128 {
   }
 }
 
-// ld: the row stride (elements) of z and a: cols for a whole matrix, more for a block of columns
-@inline function bias_act_loop(a: usize, z: usize, b: usize, rows: i32, cols: i32, ld: i32, act: i32): void {
+// ld: the row stride (elements) of z and a: cols for a whole matrix, more for a block of columns.
+// K > 0 (tanh only, dense_tanh): the 16-column groups' Z is W·X, computed here from w (rows × K)
+// and x (K × ld) as gemm_nn computes it (see dense_tanh), rather than read from z.
+@inline function bias_act_loop(a: usize, z: usize, b: usize, rows: i32, cols: i32, ld: i32, act: i32,
+                               w: usize = 0, x: usize = 0, K: i32 = 0): void {
+  const rowX = <usize>ld << 2;
   for (let i = 0; i < rows; i++) {
     const row = <usize>i * (<usize>ld << 2);
     const zr = z + row, ar = a + row;
@@ -56,8 +62,20 @@ function tanh4_call(z: v128): v128 {
     // tanh: four vectors per iteration (tanh4x4, the hidden layers' costliest loop)
     if (act == ACT_TANH) for (; j + 16 <= cols; j += 16) {
       const o = <usize>j << 2;
-      const z0 = f32x4.add(v128.load(zr + o), bv), z1 = f32x4.add(v128.load(zr + o, 16), bv);
-      const z2 = f32x4.add(v128.load(zr + o, 32), bv), z3 = f32x4.add(v128.load(zr + o, 48), bv);
+      let z0 = f32x4.splat(0), z1 = f32x4.splat(0), z2 = f32x4.splat(0), z3 = f32x4.splat(0);
+      if (K == 0) {
+        z0 = v128.load(zr + o); z1 = v128.load(zr + o, 16); z2 = v128.load(zr + o, 32); z3 = v128.load(zr + o, 48);
+      } else {
+        // gemm_xn's chains: K multiply-adds from 0 per element, W(i, k) broadcast
+        let pw = w + (<usize>i * <usize>K << 2), px = x + o;
+        for (let k = 0; k < K; k++) {
+          const wk = v128.load32_splat(pw);
+          z0 = madd(z0, wk, v128.load(px)); z1 = madd(z1, wk, v128.load(px, 16));
+          z2 = madd(z2, wk, v128.load(px, 32)); z3 = madd(z3, wk, v128.load(px, 48));
+          pw += 4; px += rowX;
+        }
+      }
+      z0 = f32x4.add(z0, bv); z1 = f32x4.add(z1, bv); z2 = f32x4.add(z2, bv); z3 = f32x4.add(z3, bv);
       v128.store(zr + o, z0); v128.store(zr + o, z1, 16);
       v128.store(zr + o, z2, 32); v128.store(zr + o, z3, 48);
       tanh4x4(ar + o, z0, z1, z2, z3);
@@ -96,13 +114,25 @@ export function bias_sigmoid(a: usize, z: usize, b: usize, rows: i32, cols: i32)
 }
 
 export function bias_tanh(a: usize, z: usize, b: usize, rows: i32, cols: i32): void {
-  bias_tanh_loop(a, z, b, rows, cols, cols);
+  bias_tanh_loop(a, z, b, rows, cols, cols, 0, 0, 0);
 }
 
-// bias_tanh's loop as one function that bias_tanh and bias_tanh_part both call: its four inlined
-// copies of tanh's polynomial, once in the module rather than once per export
-function bias_tanh_loop(a: usize, z: usize, b: usize, rows: i32, cols: i32, ld: i32): void {
-  bias_act_loop(a, z, b, rows, cols, ld, ACT_TANH);
+// bias_tanh's loop as one function that bias_tanh, bias_tanh_part and dense_tanh call: its four
+// inlined copies of tanh's polynomial, once in the module rather than once per export
+function bias_tanh_loop(a: usize, z: usize, b: usize, rows: i32, cols: i32, ld: i32, w: usize, x: usize, K: i32): void {
+  bias_act_loop(a, z, b, rows, cols, ld, ACT_TANH, w, x, K);
+}
+
+// A dense tanh layer's forward in one pass: Z = W·X + b, A = tanh(Z), for w (rows × K), x (K × cols),
+// bit for bit gemm_nn(z, w, x, rows, cols, K, 1, 0) then bias_tanh(a, z, b, rows, cols). For layers
+// on few inputs (the engine calls it for K ≤ 4, where gemm_nn takes its direct path): each
+// 16-column group's Z is formed inside tanh's loop, its K multiply-adds hidden among tanh's
+// latency-bound chains, instead of written by a product and read back; the last cols mod 16
+// columns (a multiple of 8 from the start, so gemm_nn's tiles line up) by gemm_nn's own code first.
+export function dense_tanh(a: usize, z: usize, w: usize, x: usize, b: usize, rows: i32, cols: i32, K: i32): void {
+  const c16 = cols & ~15;
+  if (c16 < cols) gemm_nn_from(z, w, x, rows, cols, K, c16);
+  bias_tanh_loop(a, z, b, rows, cols, cols, w, x, K);
 }
 
 export function bias_relu(a: usize, z: usize, b: usize, rows: i32, cols: i32): void {
@@ -128,16 +158,25 @@ export function bias_sigmoid_e(a: usize, z: usize, b: usize, ev: usize, rows: i3
     const row = <usize>i * rowBytes;
     const zr = z + row, ar = a + row, er = ev + row;
     const bv = v128.load32_splat(b + (<usize>i << 2));
-    // (one vector per iteration: the exponential is most of the work, and the module stays small)
     let j = 0;
+    // four vectors per iteration: four independent exponentials in one block, which the core
+    // overlaps instead of waiting out one chain's latency (planar's output, 1 × 400: 1.4–1.5× faster
+    // than one vector per iteration, scripts/kernel-ab.mjs); then one at a time
+    for (; j + 16 <= cols; j += 16) {
+      const o = <usize>j << 2;
+      const z0 = f32x4.add(v128.load(zr + o), bv), z1 = f32x4.add(v128.load(zr + o, 16), bv);
+      const z2 = f32x4.add(v128.load(zr + o, 32), bv), z3 = f32x4.add(v128.load(zr + o, 48), bv);
+      const n0 = neg_abs(z0), n1 = neg_abs(z1), n2 = neg_abs(z2), n3 = neg_abs(z3);
+      const e0 = exp_neg(n0), e1 = exp_neg(n1), e2 = exp_neg(n2), e3 = exp_neg(n3);
+      v128.store(zr + o, z0); v128.store(zr + o, z1, 16); v128.store(zr + o, z2, 32); v128.store(zr + o, z3, 48);
+      v128.store(ar + o, sigmoid4_of(z0, e0)); v128.store(ar + o, sigmoid4_of(z1, e1), 16);
+      v128.store(ar + o, sigmoid4_of(z2, e2), 32); v128.store(ar + o, sigmoid4_of(z3, e3), 48);
+      v128.store(er + o, softplus_e(n0, e0, floor)); v128.store(er + o, softplus_e(n1, e1, floor), 16);
+      v128.store(er + o, softplus_e(n2, e2, floor), 32); v128.store(er + o, softplus_e(n3, e3, floor), 48);
+    }
     for (; j + 4 <= cols; j += 4) {
       const o = <usize>j << 2;
-      const zv = f32x4.add(v128.load(zr + o), bv);
-      const nz = neg_abs(zv);
-      const e = exp_neg(nz);
-      v128.store(zr + o, zv);
-      v128.store(ar + o, sigmoid4_of(zv, e));
-      v128.store(er + o, softplus_e(nz, e, floor));
+      sigmoid_e_at(zr + o, ar + o, er + o, bv, floor);
     }
     if (j < cols) {
       const o = <usize>j << 2;
@@ -149,6 +188,16 @@ export function bias_sigmoid_e(a: usize, z: usize, b: usize, ev: usize, rows: i3
       tail_out(er + o, softplus_e(nz, e, floor), cols - j);
     }
   }
+}
+
+// one vector of bias_sigmoid_e at zr, ar, er: z += b, a = σ(z), e = e^-min(|z|, 87.3)
+@inline function sigmoid_e_at(zr: usize, ar: usize, er: usize, bv: v128, floor: v128): void {
+  const zv = f32x4.add(v128.load(zr), bv);
+  const nz = neg_abs(zv);
+  const e = exp_neg(nz);
+  v128.store(zr, zv);
+  v128.store(ar, sigmoid4_of(zv, e));
+  v128.store(er, softplus_e(nz, e, floor));
 }
 
 // bias_<act>_part: the columns j0 ≤ j < j1 of bias_<act> over z, a (rows × cols), for the thread
@@ -163,7 +212,7 @@ export function bias_sigmoid_part(a: usize, z: usize, b: usize, rows: i32, cols:
 }
 
 export function bias_tanh_part(a: usize, z: usize, b: usize, rows: i32, cols: i32, j0: i32, j1: i32): void {
-  bias_tanh_loop(a + (<usize>j0 << 2), z + (<usize>j0 << 2), b, rows, j1 - j0, cols);
+  bias_tanh_loop(a + (<usize>j0 << 2), z + (<usize>j0 << 2), b, rows, j1 - j0, cols, 0, 0, 0);
 }
 
 export function bias_relu_part(a: usize, z: usize, b: usize, rows: i32, cols: i32, j0: i32, j1: i32): void {

@@ -5,7 +5,8 @@
 // alternate module by module for `--rounds` rounds of 20 000 calls each; medians of ns per call,
 // and A / B (above 1: B is faster). bias_tanh runs on 4 × 400, bias_sigmoid_e and bce_cost_e on
 // 1 × 400, with the biases already folded into Z (so that repeated calls see the same values);
-// bias_tanh_unsat on 4 × 400 values |z| < 3 (none saturated). Then the step's products, each into
+// bias_tanh_unsat on 4 × 400 values |z| < 3 (none saturated); 'W1·X, tanh' the hidden layer's
+// forward (dense_tanh, or gemm_nn then bias_tanh in a module without it). Then the step's products, each into
 // its own buffer: forward W1·X (4 × 400 × 2) and W2·A1 (1 × 400 × 4), backward W2ᵀ·dZ2
 // (4 × 400 × 1), dW1 = dZ1·Xᵀ (4 × 2 × 400) and dW2 = dZ2·A1ᵀ (1 × 4 × 400), tanh_backward and
 // row_sum (db1) on 4 × 400.
@@ -68,6 +69,8 @@ async function kernelsOf(file) {
     bias_sigmoid_e: () => k.bias_sigmoid_e(A2, Z2, b2, ev, 1, m),
     bce_cost_e: () => k.bce_cost_e(Z2, y, ev, m, m),
     bias_tanh_unsat: () => k.bias_tanh(Au, Zu, b1, 4, m),
+    // the hidden layer's whole forward: one dense_tanh where the module has it, else its two kernels
+    'W1·X, tanh': k.dense_tanh ? () => k.dense_tanh(A1, Z1, W1, x, b1, 4, m, 2) : () => { k.gemm_nn(Z1, W1, x, 4, m, 2, 1, 0); k.bias_tanh(A1, Z1, b1, 4, m); },
     'W1·X': () => k.gemm_nn(P1, W1, x, 4, m, 2, 1, 0),
     'W2·A1': () => k.gemm_nn(P2, W2, A1, 1, m, 4, 1, 0),
     'W2ᵀ·dZ2': () => k.gemm_tn(dA1, W2, dZ2, 4, m, 1, 1, 0),

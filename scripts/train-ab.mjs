@@ -44,7 +44,8 @@ const make = (lib, t) => lib.Network.create({ layers: w.layers, seed: w.seed, ba
 const nets = { base: await make(base, threads), here: await make(here, threads), 'here, 1 thread': await make(here, 1) };
 for (const [name, n] of Object.entries(nets)) {
   const want = name.endsWith('1 thread') ? 1 : threads;
-  if (n.threads !== want) throw new Error(`train-ab: ${name} runs ${n.threads} thread(s), not ${want} (${n.notes.join('; ')})`);
+  // (a build from before threads has no net.threads: it runs one)
+  if ((n.threads ?? 1) !== want) throw new Error(`train-ab: ${name} runs ${n.threads} thread(s), not ${want} (${n.notes.join('; ')})`);
 }
 const p0 = nets.here.getParams();
 const clock = values.cpu ? () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; } : () => performance.now();

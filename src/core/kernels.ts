@@ -41,6 +41,11 @@ export interface Kernels {
    */
   bias_sigmoid_e?(a: number, z: number, b: number, ev: number, rows: number, cols: number): void;
   bce_cost_e?(z: number, y: number, ev: number, n: number, m: number): number;
+  /**
+   * (wasm only) a dense tanh layer's forward, gemm_nn(z, w, x, rows, cols, K, 1, 0) then
+   * bias_tanh(a, z, b, rows, cols) bit for bit, in one pass (for K ≤ DENSE_MAX_K)
+   */
+  dense_tanh?(a: number, z: number, w: number, x: number, b: number, rows: number, cols: number, K: number): void;
   /** p −= lr·g over n floats */
   sgd_update(p: number, g: number, n: number, lr: number): void;
 
@@ -176,16 +181,33 @@ export interface ActivationKernels {
   layerBackward: LayerBackward;
 }
 
+/**
+ * The most inputs for which a tanh layer's forward runs as dense_tanh (its Z formed inside tanh's
+ * loop, one row at a time: past a few inputs gemm_nn's tiles, which share each load of A_in among
+ * four rows, are faster)
+ */
+export const DENSE_MAX_K = 4;
+
+/** Z = W·A_in, then Z += b, A = g(Z): one kernel where the module has it (dense_tanh), else two */
+export function plainLayerForward(k: Kernels, act: Activation, biasForward: Kernels['bias_tanh']): LayerForward {
+  const dense = act === 'tanh' ? k.dense_tanh : undefined;
+  return (z, a, w, ain, b, nOut, m, nIn) => {
+    if (dense !== undefined && nIn <= DENSE_MAX_K) {
+      dense(a, z, w, ain, b, nOut, m, nIn); // the same bits as the two calls below
+      return;
+    }
+    k.gemm_nn(z, w, ain, nOut, m, nIn, 1, 0); // Z = W·A_in
+    biasForward(a, z, b, nOut, m); //             Z += b, A = g(Z)
+  };
+}
+
 export function activationKernels(k: Kernels, act: Activation, rows = 1): ActivationKernels {
   const own = elementKernels(k, act, rows);
   const fk = k as Kernels & Partial<FusedKernels>;
   const products = backProducts(k);
   return {
     ...own,
-    layerForward: fk.fusedLayerForward?.(act) ?? ((z, a, w, ain, b, nOut, m, nIn) => {
-      k.gemm_nn(z, w, ain, nOut, m, nIn, 1, 0); // Z = W·A_in
-      own.biasForward(a, z, b, nOut, m); //        Z += b, A = g(Z)
-    }),
+    layerForward: fk.fusedLayerForward?.(act) ?? plainLayerForward(k, act, own.biasForward),
     layerBackward: fk.fusedLayerBackward?.(act) ?? ((dW, dA, dZ, ain, w, a, z, nOut, nIn, m, alpha) => {
       products(dW, dA, dZ, ain, w, nOut, nIn, m, alpha); // dW = α·dZ·A_inᵀ, dA = Wᵀ·dZ
       own.backward(dA, dA, a, z, nIn * m); //               dZ_in = dA ⊙ g'(Z_in)
