@@ -18,7 +18,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 // multiply-add (their error bounds and the kept exponential's bit identity, on the relaxed modules)
 // and the inlined modules, whose 'auto' choice is relaxed SIMD where the engine has it
 const FILES = ['test/threads-kernels.test.ts', 'test/threads-training.test.ts', 'test/kernels.test.ts', 'test/kernels-outputs.test.ts', 'test/generated-kernels.test.ts', 'test/generated-networks.test.ts',
-  'test/vmath.test.ts', 'test/kept-exponential.test.ts', 'test/tanh-shortcuts.test.ts', 'test/inlined-modules.test.ts'];
+  'test/vmath.test.ts', 'test/kept-exponential.test.ts', 'test/tanh-shortcuts.test.ts', 'test/inlined-modules.test.ts', 'test/dense-layer.test.ts'];
 
 describe('relaxed SIMD', () => {
   it('passes the kernel and thread tests on its own and on shared memory', () => {
@@ -51,6 +51,7 @@ describe('relaxed SIMD', () => {
       // the error bounds of tanh, sigmoid and the BCE terms, on the relaxed module ('wasm' is relaxed there)
       expect(count(/^wasm backend (tanh is within 2 ulp|sigmoid is within 4 ulp|each bce term)/)).toBe(3);
       expect(count(/^bias_sigmoid_e and bce_cost_e on .*relaxed/)).toBeGreaterThanOrEqual(15);
+      expect(count(/^dense_tanh on .*relaxed/)).toBeGreaterThanOrEqual(12);
       // the generated suites take relaxed SIMD as one more module (test/support/engines.ts)
       expect(count(/generated (kernel cases|networks) on '?wasm \(relaxed SIMD\)/)).toBeGreaterThanOrEqual(10);
       // on 2 threads too, with the split itself under generated cases
@@ -58,7 +59,7 @@ describe('relaxed SIMD', () => {
       expect(count(/^the threaded split on '?wasm \(relaxed SIMD, 2 threads\)/)).toBe(3);
       // and no plain module's own properties (this run had them)
       expect(count(/generated (kernel cases|networks) on '?(wasm \(plain|js)/)).toBe(0);
-      expect(count(/^relaxed SIMD.*100 steps on 1, 2 and 3 threads/)).toBe(4);
+      expect(count(/^relaxed SIMD.*100 steps on 1, 2 and 3 threads/)).toBe(5);
       // the inlined modules, where 'auto' on one thread takes the relaxed one
       expect(count(/^the inlined modules/)).toBe(4);
       expect(json.numPassedTests).toBeGreaterThan(400);

@@ -25,6 +25,9 @@ const CASES: Case[] = [
     train: { iterations: 100, learningRate: 0.05, optimizer: 'momentum', l2: 0.01 } },
   { name: '20-520-2 tanh, softmax, full batch', net: { layers: [20, 520, 2], activations: ['tanh', 'softmax'] }, m: 70,
     train: { iterations: 100, learningRate: 0.5 } },
+  // a tanh layer on 3 inputs: dense_tanh on one thread, its product and tanh split on more
+  { name: '3-300-1 tanh, sigmoid, full batch', net: { layers: [3, 300, 1], activations: ['tanh', 'sigmoid'] }, m: 403,
+    train: { iterations: 100, learningRate: 0.5 } },
 ];
 
 function data(c: Case) {
