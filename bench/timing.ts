@@ -1,6 +1,7 @@
 /**
  * The benchmark's timing protocol, shared by `npm run bench` (Node) and `npm run bench:browser`
- * (the page and its worker): warm-up and calibration per runner, then `repeats` timed repeats,
+ * (the page and its worker): warm-up and calibration per runner, one untimed round of all of them,
+ * then `repeats` timed repeats,
  * alternating round-robin across the runners, each lasting at least `minSeconds` (or one step
  * when a step is longer), each from a collected heap where gc() is exposed. Only
  * performance.now() is used, so it runs anywhere.
@@ -57,6 +58,18 @@ export async function roundRobin(runners: readonly Runner[], p: Protocol = PROTO
     const timing: Timing = { impl: r.impl, perStep: [], stepsPerRepeat: stepsFor(perStep, p.minSeconds) };
     if (perStep * p.repeats > p.maxSecondsPerImpl) timing.skipped = `one step takes ${perStep.toFixed(1)} s: ${p.repeats} repeats would exceed ${p.maxSecondsPerImpl} s`;
     timings.push(timing);
+  }
+  // one untimed round first, every runner for a repeat's length: the engine goes on compiling what
+  // warm-up ran (V8 tiers wasm and JS up on background threads, TF.js's 0.1–0.4 MB of each among
+  // them) for a while after it, on the core a second thread needs. Without this round the 2-thread
+  // cell of mnist-shape ran 1.37× and 1.41× the 1-thread one in the first two rounds of a run and
+  // 1.68–1.79× in the other three, in three runs; alone (no other implementation) 1.77×.
+  for (const [i, r] of runners.entries()) {
+    const tm = timings[i];
+    if (tm.skipped) continue;
+    await r.before?.();
+    let seconds = 0;
+    do { seconds += await r.time(tm.stepsPerRepeat); } while (seconds < p.minSeconds);
   }
   for (let rep = 0; rep < p.repeats; rep++) {
     for (const [i, r] of runners.entries()) {
