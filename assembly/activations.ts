@@ -174,30 +174,24 @@ export function bias_sigmoid_e(a: usize, z: usize, b: usize, ev: usize, rows: i3
       v128.store(er + o, softplus_e(n0, e0, floor)); v128.store(er + o, softplus_e(n1, e1, floor), 16);
       v128.store(er + o, softplus_e(n2, e2, floor), 32); v128.store(er + o, softplus_e(n3, e3, floor), 48);
     }
-    for (; j + 4 <= cols; j += 4) {
-      const o = <usize>j << 2;
-      sigmoid_e_at(zr + o, ar + o, er + o, bv, floor);
-    }
-    if (j < cols) {
-      const o = <usize>j << 2;
-      const zv = f32x4.add(tail_in(zr + o, cols - j), bv);
+    // the rest a vector at a time, the last partial one through the same copy of the exponential
+    for (; j < cols; j += 4) {
+      const o = <usize>j << 2, left = cols - j;
+      const zv = f32x4.add(left >= 4 ? v128.load(zr + o) : tail_in(zr + o, left), bv);
       const nz = neg_abs(zv);
       const e = exp_neg(nz);
-      tail_out(zr + o, zv, cols - j);
-      tail_out(ar + o, sigmoid4_of(zv, e), cols - j);
-      tail_out(er + o, softplus_e(nz, e, floor), cols - j);
+      const av = sigmoid4_of(zv, e), kv = softplus_e(nz, e, floor);
+      if (left >= 4) {
+        v128.store(zr + o, zv);
+        v128.store(ar + o, av);
+        v128.store(er + o, kv);
+      } else {
+        tail_out(zr + o, zv, left);
+        tail_out(ar + o, av, left);
+        tail_out(er + o, kv, left);
+      }
     }
   }
-}
-
-// one vector of bias_sigmoid_e at zr, ar, er: z += b, a = σ(z), e = e^-min(|z|, 87.3)
-@inline function sigmoid_e_at(zr: usize, ar: usize, er: usize, bv: v128, floor: v128): void {
-  const zv = f32x4.add(v128.load(zr), bv);
-  const nz = neg_abs(zv);
-  const e = exp_neg(nz);
-  v128.store(zr, zv);
-  v128.store(ar, sigmoid4_of(zv, e));
-  v128.store(er, softplus_e(nz, e, floor));
 }
 
 // bias_<act>_part: the columns j0 ≤ j < j1 of bias_<act> over z, a (rows × cols), for the thread
