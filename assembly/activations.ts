@@ -261,6 +261,60 @@ export function tanh_backward(dz: usize, da: usize, a: usize, z: usize, n: i32):
   }
 }
 
+// A tanh layer's dZ from the layer above in one pass: dz = (Wᵀ·dzo) ⊙ (1 − a²) for w (K × M, the
+// weights of the layer above), dzo (K × N, its dZ) and a (M × N), bit for bit gemm_tn(dz, w, dzo,
+// M, N, K, 1, 0) then tanh_backward(dz, dz, a, z, M·N): each element's sum is gemm_tn's (K
+// multiply-adds from 0, vectors of columns, the last N mod 4 columns scalar; the engine calls it
+// for K ≤ 4, where gemm_tn takes its direct path), then tanh_backward's product, without the store
+// and reload of Wᵀ·dzo between them.
+export function tanh_backward_tn(dz: usize, w: usize, dzo: usize, a: usize, M: i32, N: i32, K: i32): void {
+  const rowN = <usize>N << 2, rowM = <usize>M << 2;
+  const one = f32x4.splat(1);
+  for (let i = 0; i < M; i++) {
+    const r = <usize>i * rowN, wi = w + (<usize>i << 2);
+    let j = 0;
+    for (; j + 16 <= N; j += 16) {
+      const o = <usize>j << 2;
+      let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+      let pw = wi, px = dzo + o;
+      for (let k = 0; k < K; k++) {
+        const wk = v128.load32_splat(pw);
+        s0 = madd(s0, wk, v128.load(px)); s1 = madd(s1, wk, v128.load(px, 16));
+        s2 = madd(s2, wk, v128.load(px, 32)); s3 = madd(s3, wk, v128.load(px, 48));
+        pw += rowM; px += rowN;
+      }
+      const ap = a + r + o, dp = dz + r + o;
+      const a0 = v128.load(ap), a1 = v128.load(ap, 16), a2 = v128.load(ap, 32), a3 = v128.load(ap, 48);
+      v128.store(dp, f32x4.mul(s0, f32x4.sub(one, f32x4.mul(a0, a0))));
+      v128.store(dp, f32x4.mul(s1, f32x4.sub(one, f32x4.mul(a1, a1))), 16);
+      v128.store(dp, f32x4.mul(s2, f32x4.sub(one, f32x4.mul(a2, a2))), 32);
+      v128.store(dp, f32x4.mul(s3, f32x4.sub(one, f32x4.mul(a3, a3))), 48);
+    }
+    for (; j + 4 <= N; j += 4) {
+      const o = <usize>j << 2;
+      let s0 = f32x4.splat(0);
+      let pw = wi, px = dzo + o;
+      for (let k = 0; k < K; k++) {
+        s0 = madd(s0, v128.load32_splat(pw), v128.load(px));
+        pw += rowM; px += rowN;
+      }
+      const av = v128.load(a + r + o);
+      v128.store(dz + r + o, f32x4.mul(s0, f32x4.sub(one, f32x4.mul(av, av))));
+    }
+    for (; j < N; j++) {
+      const o = <usize>j << 2;
+      let s: f32 = 0;
+      let pw = wi, px = dzo + o;
+      for (let k = 0; k < K; k++) {
+        s += load<f32>(pw) * load<f32>(px);
+        pw += rowM; px += rowN;
+      }
+      const av = load<f32>(a + r + o);
+      store<f32>(dz + r + o, s * (1 - av * av));
+    }
+  }
+}
+
 export function relu_forward(a: usize, z: usize, n: i32): void {
   // g(z) = max(0, z)
   map_act(a, z, n, ACT_RELU);

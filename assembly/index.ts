@@ -8,7 +8,7 @@ export { gemm_nn_packed, gemm_nt_packed, gemm_tn_packed } from './gemm-packed';
 export { bias_add, row_sum } from './bias';
 export {
   bias_sigmoid, bias_sigmoid_e, bias_tanh, dense_tanh, bias_relu, bias_leaky_relu, bias_identity, sigmoid_forward,
-  sigmoid_backward, tanh_forward, tanh_backward,
+  sigmoid_backward, tanh_forward, tanh_backward, tanh_backward_tn,
   relu_forward, relu_backward, leaky_relu_forward, leaky_relu_backward,
 } from './activations';
 export { bce_cost, bce_cost_e, bce_cost_ref, output_delta, cce_cost, mse_cost } from './loss';

@@ -1,11 +1,13 @@
-// dense_tanh, a tanh layer's forward in one pass for layers on few inputs (the engine calls it for
-// K ≤ DENSE_MAX_K): on every wasm module, Z and A are the bits of gemm_nn then bias_tanh, for row
-// counts on and off the 4-row tiles, column counts on and off its 16-column groups (the last
-// cols mod 16 columns take gemm_nn's own code: 8-column tiles, 4-column vectors, scalars), every
-// K it is called for and a few more, inputs with saturated, tiny, infinite and NaN products, and Z
-// slots holding NaN before the call (every element is written). End to end: the 3-300-1 case of
-// test/threads-training.test.ts (one thread runs dense_tanh; two and three split the product and
-// tanh) must end on the same bits.
+// Fused kernels for layers on few inputs or under few units (the engine calls them for
+// K ≤ DENSE_MAX_K): dense_tanh, a tanh layer's forward in one pass, and tanh_backward_tn, a tanh
+// layer's dZ from the layer above. On every wasm module, dense_tanh's Z and A are the bits of
+// gemm_nn then bias_tanh, and tanh_backward_tn's dZ those of gemm_tn then tanh_backward, for row
+// counts on and off the 4-row tiles, column counts on and off the 16-column groups (the last
+// cols mod 16 columns: gemm_nn's own 8-column tiles, 4-column vectors and scalars), every K they
+// are called for and a few more, inputs with saturated, tiny, infinite and NaN values, and outputs
+// holding NaN before the call (every element is written). End to end: the 3-300-1 case of
+// test/threads-training.test.ts (one thread runs both; two and three split the products and the
+// activation's kernels) must end on the same bits.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINE_MODULES, KernelArena } from './support/engines.js';
 import { bitEqual, randomArray } from './support/helpers.js';
@@ -24,14 +26,35 @@ function xValues(n: number, seed: number): Float32Array {
   return x;
 }
 
-describe.each(wasmModules)('dense_tanh on $name', (mod) => {
+describe.each(wasmModules)('dense_tanh and tanh_backward_tn on $name', (mod) => {
   let a: KernelArena;
   beforeAll(async () => { a = new KernelArena(await mod.create()); });
   afterAll(() => a.be.dispose());
 
   it('exists on every wasm module (the engine uses it for K ≤ DENSE_MAX_K)', () => {
     expect(typeof a.k.dense_tanh).toBe('function');
+    expect(typeof a.k.tanh_backward_tn).toBe('function');
     expect(DENSE_MAX_K).toBeGreaterThanOrEqual(2);
+  });
+
+  it.each(ROWS)('rows %i: tanh_backward_tn\'s dZ is gemm_tn + tanh_backward\'s bits for every cols and K', (rows) => {
+    for (const cols of COLS) {
+      for (const K of KS) {
+        const seed = rows * 1000 + cols * 10 + K + 5;
+        a.reset();
+        // w: the layer above's weights (K × rows), dzo: its dZ (K × cols), A: this layer's tanh outputs
+        const W = randomArray(K * rows, seed, -4, 4), dZo = xValues(K * cols, seed + 1);
+        const A = randomArray(rows * cols, seed + 2, -1, 1);
+        for (let i = 0; i < A.length; i += 37) A[i] = [1, -1, 0, -0, NaN][(i / 37) % 5];
+        const wp = a.put(W), dp = a.put(dZo), ap = a.put(A);
+        const n = rows * cols;
+        const d1 = a.put(n), d2 = a.put(new Float32Array(n).fill(NaN));
+        a.k.gemm_tn(d1, wp, dp, rows, cols, K, 1, 0);
+        a.k.tanh_backward(d1, d1, ap, 0, n);
+        a.k.tanh_backward_tn!(d2, wp, dp, ap, rows, cols, K);
+        expect(bitEqual(a.get(d2, n), a.get(d1, n)), `${mod.name} ${rows}×${cols}, K ${K}: dZ`).toBe(true);
+      }
+    }
   });
 
   it.each(ROWS)('rows %i: Z and A are gemm_nn + bias_tanh\'s bits for every cols and K', (rows) => {

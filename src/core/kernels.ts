@@ -46,6 +46,11 @@ export interface Kernels {
    * bias_tanh(a, z, b, rows, cols) bit for bit, in one pass (for K ≤ DENSE_MAX_K)
    */
   dense_tanh?(a: number, z: number, w: number, x: number, b: number, rows: number, cols: number, K: number): void;
+  /**
+   * (wasm only) a tanh layer's dZ from the layer above: gemm_tn(dz, w, dzo, M, N, K, 1, 0) then
+   * tanh_backward(dz, dz, a, z, M·N) bit for bit, in one pass (for K ≤ DENSE_MAX_K)
+   */
+  tanh_backward_tn?(dz: number, w: number, dzo: number, a: number, M: number, N: number, K: number): void;
   /** p −= lr·g over n floats */
   sgd_update(p: number, g: number, n: number, lr: number): void;
 
@@ -201,6 +206,23 @@ export function plainLayerForward(k: Kernels, act: Activation, biasForward: Kern
   };
 }
 
+/**
+ * dW = α·dZ·A_inᵀ, dA = Wᵀ·dZ, then dZ_in = dA ⊙ g'(Z_in): the last two as one kernel where the
+ * module has it (tanh_backward_tn, for layers of ≤ DENSE_MAX_K units), the same bits
+ */
+function plainLayerBackward(k: Kernels, act: Activation, backward: Kernels['tanh_backward'], products: BackProducts): LayerBackward {
+  const fused = act === 'tanh' ? k.tanh_backward_tn : undefined;
+  return (dW, dA, dZ, ain, w, a, z, nOut, nIn, m, alpha) => {
+    if (fused !== undefined && nOut <= DENSE_MAX_K) {
+      k.gemm_nt(dW, dZ, ain, nOut, nIn, m, alpha, 0); // dW = α·dZ·A_inᵀ
+      fused(dA, w, dZ, a, nIn, m, nOut); //             dZ_in = (Wᵀ·dZ) ⊙ (1 − A_in²)
+      return;
+    }
+    products(dW, dA, dZ, ain, w, nOut, nIn, m, alpha); // dW = α·dZ·A_inᵀ, dA = Wᵀ·dZ
+    backward(dA, dA, a, z, nIn * m); //                   dZ_in = dA ⊙ g'(Z_in)
+  };
+}
+
 export function activationKernels(k: Kernels, act: Activation, rows = 1): ActivationKernels {
   const own = elementKernels(k, act, rows);
   const fk = k as Kernels & Partial<FusedKernels>;
@@ -208,10 +230,7 @@ export function activationKernels(k: Kernels, act: Activation, rows = 1): Activa
   return {
     ...own,
     layerForward: fk.fusedLayerForward?.(act) ?? plainLayerForward(k, act, own.biasForward),
-    layerBackward: fk.fusedLayerBackward?.(act) ?? ((dW, dA, dZ, ain, w, a, z, nOut, nIn, m, alpha) => {
-      products(dW, dA, dZ, ain, w, nOut, nIn, m, alpha); // dW = α·dZ·A_inᵀ, dA = Wᵀ·dZ
-      own.backward(dA, dA, a, z, nIn * m); //               dZ_in = dA ⊙ g'(Z_in)
-    }),
+    layerBackward: fk.fusedLayerBackward?.(act) ?? plainLayerBackward(k, act, own.backward, products),
   };
 }
 
