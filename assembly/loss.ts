@@ -1,6 +1,6 @@
 // The output layers' costs: binary cross-entropy (sigmoid), categorical cross-entropy (softmax)
 // and mean squared error (linear).
-import { column_exp_sum, column_max } from './logsumexp';
+import { column_exp_sum, column_max, log_f64 } from './logsumexp';
 import { log1p_of, neg_abs, softplus_u, tail_in } from './vmath';
 
 // softplus(t) = log(1 + e^t), never overflowing: max(t, 0) + log1p(e^-|t|)
@@ -125,7 +125,7 @@ export function cce_cost(z: usize, y: usize, rows: i32, cols: i32): f64 {
   for (let j = 0; j < cols; j++) {
     const zc = z + (<usize>j << 2), yc = y + (<usize>j << 2);
     const mx = column_max(zc, rows, stride);
-    const lse = <f64>mx + Math.log(column_exp_sum(zc, rows, stride, mx));
+    const lse = <f64>mx + log_f64(column_exp_sum(zc, rows, stride, mx));
     for (let i = 0; i < rows; i++) {
       const yi = <f64>load<f32>(yc + <usize>i * stride);
       if (yi != 0) total += yi * (lse - <f64>load<f32>(zc + <usize>i * stride));

@@ -62,6 +62,21 @@ describe.each(BACKENDS)('output, loss, optimizer and regularisation kernels on %
     expect(Math.abs(J - Math.log1p(Math.exp(5)) / 3)).toBeLessThanOrEqual(1e-12);
   });
 
+  it('cce_cost of equal logits is log(rows) to 4 ulp: the log of its log-sum-exp (wasm: its own float64 log) from 1 to 10⁴', () => {
+    // every exp(z − max) is exp(0) = 1 exactly, so the sum is `rows` exactly and the only rounding
+    // is the log's (and the division by cols = 1)
+    for (const rows of [1, 2, 3, 5, 7, 10, 16, 99, 100, 1000, 1023, 1024, 1025, 4099, 10000]) {
+      for (const v of [0, -3.5, 7.25]) {
+        s.reset();
+        const z = new Float32Array(rows).fill(v), y = new Float32Array(rows);
+        y[rows >> 1] = 1;
+        const J = s.k.cce_cost(s.put(z), s.put(y), rows, 1);
+        const want = Math.log(rows);
+        expect(Math.abs(J - want), `rows ${rows}, z ${v}: ${J} vs ${want}`).toBeLessThanOrEqual(4 * 2 ** -52 * Math.max(want, 2 ** -52));
+      }
+    }
+  });
+
   it.each(SIZES)('cce_cost %i × %i matches float64 -(1/m) Σ y log softmax(z)', (rows, cols) => {
     const z = randomArray(rows * cols, rows + cols * 3, -5, 5), y = oneHot(rows, cols, rows * cols);
     const J = s.k.cce_cost(s.put(z), s.put(y), rows, cols);
