@@ -5,7 +5,7 @@ export {
   gemm_nn, gemm_nt, gemm_tn, gemm_nn_ref, gemm_nt_ref, gemm_tn_ref,
 } from './gemm';
 export { gemm_nn_packed, gemm_nt_packed, gemm_tn_packed } from './gemm-packed';
-export { bias_add, row_sum } from './bias';
+export { bias_add, row_sum, gemm_nt_row_sum } from './bias';
 export {
   bias_sigmoid, bias_sigmoid_e, bias_tanh, dense_tanh, bias_relu, bias_leaky_relu, bias_identity, sigmoid_forward,
   sigmoid_backward, tanh_forward, tanh_backward, tanh_backward_tn,

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { instance } = await WebAssembly.instantiate(readFileSync(path.join(root, 'build/mlp.wasm')), {});
 const k = instance.exports;
-k.memory.grow(200);
+k.memory.grow(400);
 let top = (k.arena_base() + 63) & ~63;
 const alloc = (n) => { const p = top; top += (n * 4 + 63) & ~63; return p; };
 const fill = (p, n, s) => { const a = new Float32Array(k.memory.buffer); for (let i = 0; i < n; i++) a[(p >> 2) + i] = Math.sin(i * 0.37 + s) * 1.5; };
@@ -45,4 +45,11 @@ for (const [M, N, K] of [[4, 400, 1], [128, 256, 1], [128, 256, 4], [1024, 512, 
   line(`backward ${M}×${N}, K ${K}`, ['gemm_tn + tanh_backward', 'tanh_backward_tn'], ab(
     () => { k.gemm_tn(dz, w, dzo, M, N, K, 1, 0); k.tanh_backward(dz, dz, a, 0, M * N); },
     () => k.tanh_backward_tn(dz, w, dzo, a, M, N, K), M * N));
+}
+for (const [M, N, K] of [[4, 2, 400], [4, 1, 400], [256, 2, 400], [64, 2, 1003]]) {
+  const dz = alloc(M * K), a = alloc(N * K), dw = alloc(M * N), db = alloc(M);
+  fill(dz, M * K, 1); fill(a, N * K, 2);
+  line(`first layer's gradients ${M}×${N}, K ${K}`, ['gemm_nt + row_sum', 'gemm_nt_row_sum'], ab(
+    () => { k.gemm_nt(dw, dz, a, M, N, K, 1 / K, 0); k.row_sum(db, dz, M, K, 1 / K); },
+    () => k.gemm_nt_row_sum(dw, db, dz, a, M, N, K, 1 / K), M * K));
 }

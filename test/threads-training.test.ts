@@ -25,8 +25,9 @@ const CASES: Case[] = [
     train: { iterations: 100, learningRate: 0.05, optimizer: 'momentum', l2: 0.01 } },
   { name: '20-520-2 tanh, softmax, full batch', net: { layers: [20, 520, 2], activations: ['tanh', 'softmax'] }, m: 70,
     train: { iterations: 100, learningRate: 0.5 } },
-  // a tanh layer on 3 inputs: dense_tanh on one thread, its product and tanh split on more
-  { name: '3-300-1 tanh, sigmoid, full batch', net: { layers: [3, 300, 1], activations: ['tanh', 'sigmoid'] }, m: 403,
+  // a tanh layer on 2 inputs under 1 unit: dense_tanh, tanh_backward_tn and gemm_nt_row_sum on
+  // one thread, the products and the activation's kernels split on more
+  { name: '2-300-1 tanh, sigmoid, full batch', net: { layers: [2, 300, 1], activations: ['tanh', 'sigmoid'] }, m: 403,
     train: { iterations: 100, learningRate: 0.5 } },
 ];
 

@@ -51,6 +51,8 @@ export interface Kernels {
    * tanh_backward(dz, dz, a, z, M·N) bit for bit, in one pass (for K ≤ DENSE_MAX_K)
    */
   tanh_backward_tn?(dz: number, w: number, dzo: number, a: number, M: number, N: number, K: number): void;
+  /** (wasm only) gemm_nt(dw, dz, a, M, N, K, α, 0) then row_sum(db, dz, M, K, α), bit for bit, in one pass (N = 1 or 2) */
+  gemm_nt_row_sum?(dw: number, db: number, dz: number, a: number, M: number, N: number, K: number, alpha: number): void;
   /** p −= lr·g over n floats */
   sgd_update(p: number, g: number, n: number, lr: number): void;
 
@@ -163,7 +165,12 @@ export function backProducts(k: Kernels): BackProducts {
 
 /** The first layer's dW and db: one dispatch where the kernels have it, else the two calls. */
 export function weightGradients(k: Kernels): WeightGradients {
+  const fused = k.gemm_nt_row_sum;
   return (k as Kernels & Partial<FusedKernels>).weightGradients ?? ((dW, db, dZ, ain, nOut, nIn, m, alpha) => {
+    if (fused !== undefined && nIn <= 2) {
+      fused(dW, db, dZ, ain, nOut, nIn, m, alpha); // the two calls below in one pass over dZ, the same bits
+      return;
+    }
     k.gemm_nt(dW, dZ, ain, nOut, nIn, m, alpha, 0); // dW = α·dZ·A_inᵀ
     k.row_sum(db, dZ, nOut, m, alpha); //              db = α·Σ_cols dZ
   });
