@@ -126,9 +126,9 @@ function bias_tanh_loop(a: usize, z: usize, b: usize, rows: i32, cols: i32, ld: 
 // A dense tanh layer's forward in one pass: Z = W·X + b, A = tanh(Z), for w (rows × K), x (K × cols),
 // bit for bit gemm_nn(z, w, x, rows, cols, K, 1, 0) then bias_tanh(a, z, b, rows, cols). For layers
 // on few inputs (the engine calls it for K ≤ 4, where gemm_nn takes its direct path): each
-// 16-column group's Z is formed inside tanh's loop, its K multiply-adds hidden among tanh's
-// latency-bound chains, instead of written by a product and read back; the last cols mod 16
-// columns (a multiple of 8 from the start, so gemm_nn's tiles line up) by gemm_nn's own code first.
+// 16-column group's Z is formed inside tanh's loop instead of written by a product and read back
+// (scripts/fused-ab.mjs: 1.06–1.09× the two kernels); the last cols mod 16 columns, which start at
+// a multiple of 16 (so gemm_nn's 8-column tiles line up), by gemm_nn's own code first.
 export function dense_tanh(a: usize, z: usize, w: usize, x: usize, b: usize, rows: i32, cols: i32, K: i32): void {
   const c16 = cols & ~15;
   if (c16 < cols) gemm_nn_from(z, w, x, rows, cols, K, c16);

@@ -201,7 +201,7 @@ export interface ActivationKernels {
 export const DENSE_MAX_K = 4;
 
 /** Z = W·A_in, then Z += b, A = g(Z): one kernel where the module has it (dense_tanh), else two */
-export function plainLayerForward(k: Kernels, act: Activation, biasForward: Kernels['bias_tanh']): LayerForward {
+function plainLayerForward(k: Kernels, act: Activation, biasForward: Kernels['bias_tanh']): LayerForward {
   const dense = act === 'tanh' ? k.dense_tanh : undefined;
   return (z, a, w, ain, b, nOut, m, nIn) => {
     if (dense !== undefined && nIn <= DENSE_MAX_K) {
