@@ -15,7 +15,7 @@ export { bce_cost, bce_cost_e, bce_cost_ref, output_delta, cce_cost, mse_cost } 
 export { sgd_update, momentum_update, rmsprop_update, adam_update } from './optim';
 
 export { softmax_forward, identity_forward, identity_backward } from './outputs';
-export { l2_grad_add, sum_squares, dropout_apply } from './regularize';
+export { l2_grad_add, sum_squares, all_finite, dropout_apply } from './regularize';
 
 // First byte the host may use for its arena (after the module's static data), 64-byte aligned.
 export function arena_base(): usize {

@@ -24,6 +24,27 @@ export function sum_squares(w: usize, n: i32): f64 {
   return s;
 }
 
+// 1 if all n floats at w are finite, else 0: the trainer's check of the parameters at every
+// progress check (sum_squares would say the same through its float64 sum, one dependent add per
+// element; this is one bitwise test per vector, or'ed into four accumulators). A float is not
+// finite exactly when its exponent bits are all ones (±∞, NaN).
+export function all_finite(w: usize, n: i32): i32 {
+  const EXP = i32x4.splat(0x7F800000);
+  let f0 = i32x4.splat(0), f1 = f0, f2 = f0, f3 = f0;
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const o = <usize>i << 2;
+    f0 = v128.or(f0, i32x4.eq(v128.and(v128.load(w + o), EXP), EXP));
+    f1 = v128.or(f1, i32x4.eq(v128.and(v128.load(w + o, 16), EXP), EXP));
+    f2 = v128.or(f2, i32x4.eq(v128.and(v128.load(w + o, 32), EXP), EXP));
+    f3 = v128.or(f3, i32x4.eq(v128.and(v128.load(w + o, 48), EXP), EXP));
+  }
+  for (; i + 4 <= n; i += 4) f0 = v128.or(f0, i32x4.eq(v128.and(v128.load(w + (<usize>i << 2)), EXP), EXP));
+  if (v128.any_true(v128.or(v128.or(f0, f1), v128.or(f2, f3)))) return 0;
+  for (; i < n; i++) if ((load<u32>(w + (<usize>i << 2)) & 0x7F800000) == 0x7F800000) return 0;
+  return 1;
+}
+
 export function dropout_apply(x: usize, mask: usize, n: i32, scale: f32): void {
   // x = x ⊙ mask · scale over n floats; mask holds 0 (dropped) or 1 (kept), scale = 1/keep.
   // Forward: A ⊙ mask / keep (inverted dropout); backward: the same on dA.

@@ -3,6 +3,7 @@
 // against float64 loops written here from the formulas, on odd sizes.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, Scratch, U32, bitEqual, maxAbsDiff, randomArray } from './support/helpers.js';
+import { ENGINE_MODULES, KernelArena } from './support/engines.js';
 
 const SIZES: [number, number][] = [[2, 1], [3, 5], [10, 17], [5, 33], [2, 400]];
 
@@ -182,5 +183,29 @@ describe('the two backends give the same bits for the update kernels', () => {
     };
     const a = run(w), b = run(j);
     a.forEach((x, i) => expect(bitEqual(x, b[i]), `array ${i}`).toBe(true));
+  });
+});
+
+describe.each(ENGINE_MODULES.filter((m) => m.backend === 'wasm'))('all_finite on $name', (mod) => {
+  it('is 1 for finite floats (±0, subnormals, ±max) and 0 for one ±∞ or NaN anywhere, at every length 0–70', async () => {
+    const a = new KernelArena(await mod.create());
+    try {
+      const finite = [0, -0, 1e-45, -1e-45, 1.17e-38, 3.4028234e38, -3.4028234e38, 1, -2.5];
+      for (let n = 0; n <= 70; n++) {
+        const x = Float32Array.from({ length: n }, (_, i) => finite[i % finite.length]);
+        a.reset();
+        expect(a.k.all_finite!(a.put(x), n), `n ${n}, all finite`).toBe(1);
+        for (const bad of [Infinity, -Infinity, NaN]) {
+          for (const at of new Set([0, n >> 1, n - 1].filter((i) => i >= 0 && i < n))) {
+            const y = x.slice();
+            y[at] = bad;
+            a.reset();
+            expect(a.k.all_finite!(a.put(y, at % 4), n), `n ${n}, ${bad} at ${at}`).toBe(0);
+          }
+        }
+      }
+    } finally {
+      a.be.dispose();
+    }
   });
 });

@@ -112,13 +112,13 @@ export function createRun(
  */
 export function checkParams(e: Engine, r: Run): void {
   const p = e.plan;
-  const ss = e.k.sum_squares(p.params, p.paramFloats);
-  if (Number.isFinite(ss)) {
+  const finite = e.k.all_finite !== undefined ? e.k.all_finite(p.params, p.paramFloats) === 1 : Number.isFinite(e.k.sum_squares(p.params, p.paramFloats));
+  if (finite) {
     r.finite.set(e.heap.subarray(p.params >> 2, (p.params >> 2) + p.paramFloats));
     r.finiteStep = r.step;
     return;
   }
-  diverged(e, r, `a parameter became ${Number.isNaN(ss) ? 'NaN' : 'infinite'} by step ${r.step}`);
+  diverged(e, r, `a parameter became ${Number.isNaN(e.k.sum_squares(p.params, p.paramFloats)) ? 'NaN' : 'infinite'} by step ${r.step}`);
 }
 
 /**
