@@ -1,5 +1,5 @@
 // The bias parts of a dense layer: broadcasting b over the columns of Z, and db = α·rowsum(dZ).
-import { madd } from './simd';
+import { hsum, madd } from './simd';
 
 export function bias_add(z: usize, b: usize, rows: i32, cols: i32): void {
   // z is (rows × cols), b is (rows × 1): z[i, j] += b[i]
@@ -38,9 +38,7 @@ export function row_sum(db: usize, dz: usize, rows: i32, cols: i32, alpha: f32):
       acc0 = f32x4.add(acc0, v128.load(p));
       p += 16;
     }
-    const acc = f32x4.add(f32x4.add(acc0, acc1), f32x4.add(acc2, acc3));
-    let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) +
-            f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+    let s = hsum(f32x4.add(f32x4.add(acc0, acc1), f32x4.add(acc2, acc3)));
     for (; j < cols; j++) {
       s += load<f32>(p);
       p += 4;
@@ -95,12 +93,8 @@ export function gemm_nt_row_sum(dw: usize, db: usize, dz: usize, a: usize, M: i3
       if (N == 2) s1 = madd(s1, v0, v128.load(a1 + o));
       k += 4;
     }
-    const r = f32x4.add(f32x4.add(r0, r1), f32x4.add(r2, r3));
-    let sb = f32x4.extract_lane(r, 0) + f32x4.extract_lane(r, 1) + f32x4.extract_lane(r, 2) + f32x4.extract_lane(r, 3);
-    const w0 = f32x4.add(s0, u0);
-    let t0 = f32x4.extract_lane(w0, 0) + f32x4.extract_lane(w0, 1) + f32x4.extract_lane(w0, 2) + f32x4.extract_lane(w0, 3);
-    const w1 = f32x4.add(s1, u1);
-    let t1 = f32x4.extract_lane(w1, 0) + f32x4.extract_lane(w1, 1) + f32x4.extract_lane(w1, 2) + f32x4.extract_lane(w1, 3);
+    let sb = hsum(f32x4.add(f32x4.add(r0, r1), f32x4.add(r2, r3))); // row_sum's reduction
+    let t0 = hsum(f32x4.add(s0, u0)), t1 = hsum(f32x4.add(s1, u1)); // dot()'s
     for (; k < K; k++) {
       const o = <usize>k << 2;
       const x = load<f32>(zr + o);

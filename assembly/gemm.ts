@@ -6,7 +6,7 @@
 // held, NaN included, is ignored), as in BLAS. The *_ref kernels are the scalar references the
 // SIMD kernels are tested against; they stay forever.
 
-import { put1, put4, madd } from './simd';
+import { hsum, put1, put4, madd } from './simd';
 import { gemm_packed, use_packed } from './gemm-packed';
 
 // ---- scalar references -------------------------------------------------------------------
@@ -210,11 +210,6 @@ export function gemm_tn_part(c: usize, scratch: usize, a: usize, b: usize, M: i3
 export function gemm_nt_part(c: usize, scratch: usize, a: usize, b: usize, M: i32, N: i32, K: i32,
                              i0: i32, i1: i32, j0: i32, j1: i32, alpha: f32, beta: f32): void {
   nt_block(c, scratch, a, b, M, N, K, i0, i1, j0, j1, alpha, beta);
-}
-
-@inline function hsum(v: v128): f32 {
-  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) +
-         f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }
 
 // One dot product of length K: two vector accumulators, for k mod 8 in 0–3 and in 4–7 (two

@@ -12,6 +12,12 @@
   store<f32>(cp, beta == 0 ? alpha * s : alpha * s + beta * load<f32>(cp));
 }
 
+// the sum of v's four lanes, left to right (every dot product's and row sum's last reduction)
+@inline export function hsum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) +
+         f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
+
 // acc + x·y. Built with --enable relaxed-simd, one relaxed_madd: the engine may fuse it (one
 // rounding) or not (two), by its choice and the CPU's, so that module's products are reproducible
 // on one engine and machine only. The plain build rounds twice everywhere, like the scalar tails.

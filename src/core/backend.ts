@@ -211,6 +211,7 @@ export function createJsBackend(): Backend {
       js.adam_update(heap, p, v, s, g, n, f(lr), f(b1), f(b2), f(e), f(c1), f(c2)),
     l2_grad_add: (dw, w, n, sc) => js.l2_grad_add(heap, dw, w, n, f(sc)),
     sum_squares: (w, n) => js.sum_squares(heap, w, n),
+    all_finite: (w, n) => js.all_finite(heap, w, n),
     dropout_apply: (x, mask, n, sc) => js.dropout_apply(heap, x, mask, n, f(sc)),
   };
   return {

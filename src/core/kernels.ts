@@ -78,8 +78,8 @@ export interface Kernels {
   l2_grad_add(dw: number, w: number, n: number, scale: number): void;
   /** Σ w² in float64 */
   sum_squares(w: number, n: number): number;
-  /** (wasm only) 1 if all n floats at w are finite, else 0 (sum_squares's finiteness, one bitwise test per vector) */
-  all_finite?(w: number, n: number): number;
+  /** 1 if all n floats at w are finite, else 0 (what sum_squares's finiteness says, without its float64 chain) */
+  all_finite(w: number, n: number): number;
   /** x = x ⊙ mask · scale (mask 0/1, scale = 1/keep): inverted dropout, forward and backward */
   dropout_apply(x: number, mask: number, n: number, scale: number): void;
 }

@@ -112,8 +112,7 @@ export function createRun(
  */
 export function checkParams(e: Engine, r: Run): void {
   const p = e.plan;
-  const finite = e.k.all_finite !== undefined ? e.k.all_finite(p.params, p.paramFloats) === 1 : Number.isFinite(e.k.sum_squares(p.params, p.paramFloats));
-  if (finite) {
+  if (e.k.all_finite(p.params, p.paramFloats) === 1) {
     r.finite.set(e.heap.subarray(p.params >> 2, (p.params >> 2) + p.paramFloats));
     r.finiteStep = r.step;
     return;
@@ -129,7 +128,7 @@ export function checkParams(e: Engine, r: Run): void {
 function diverged(e: Engine, r: Run, what: string): never {
   const p = e.plan;
   let kept = r.step;
-  if (!Number.isFinite(e.k.sum_squares(p.params, p.paramFloats))) {
+  if (e.k.all_finite(p.params, p.paramFloats) !== 1) {
     e.heap.set(r.finite, p.params >> 2);
     kept = r.finiteStep;
   }

@@ -10,4 +10,4 @@ export {
 export { bce_cost, bce_cost as bce_cost_ref, output_delta, cce_cost, mse_cost } from './loss.js';
 export { sgd_update, momentum_update, rmsprop_update, adam_update } from './optim.js';
 export { softmax_forward, identity_forward, identity_backward } from './outputs.js';
-export { l2_grad_add, sum_squares, dropout_apply } from './regularize.js';
+export { l2_grad_add, sum_squares, all_finite, dropout_apply } from './regularize.js';

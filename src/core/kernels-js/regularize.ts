@@ -15,6 +15,13 @@ export function sum_squares(h: Float32Array, w: number, n: number): number {
   return s;
 }
 
+// 1 if all n floats are finite, else 0
+export function all_finite(h: Float32Array, w: number, n: number): number {
+  const w0 = w >> 2;
+  for (let i = 0; i < n; i++) if (!Number.isFinite(h[w0 + i])) return 0;
+  return 1;
+}
+
 // x = x ⊙ mask · scale (mask 0 or 1, scale = 1/keep)
 export function dropout_apply(h: Float32Array, x: number, mask: number, n: number, scale: number): void {
   const x0 = x >> 2, m0 = mask >> 2;
