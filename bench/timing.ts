@@ -2,7 +2,8 @@
  * The benchmark's timing protocol, shared by `npm run bench` (Node) and `npm run bench:browser`
  * (the page and its worker): warm-up and calibration per runner, one untimed round of all of them,
  * then `repeats` timed repeats,
- * alternating round-robin across the runners, each lasting at least `minSeconds` (or one step
+ * alternating round-robin across the runners (repeat r starts at runner r, so no runner always
+ * follows the same one), each lasting at least `minSeconds` (or one step
  * when a step is longer), each from a collected heap where gc() is exposed. Only
  * performance.now() is used, so it runs anywhere.
  */
@@ -71,9 +72,15 @@ export async function roundRobin(runners: readonly Runner[], p: Protocol = PROTO
     let seconds = 0;
     do { seconds += await r.time(tm.stepsPerRepeat); } while (seconds < p.minSeconds);
   }
+  // each repeat starts one runner further on: in a fixed order the 2-thread cell on planar, which
+  // runs the 1-thread cell's code (its threads never get a part), always came after the older
+  // build's cell and ran 0.97× and 0.96× the 1-thread cell (a run's median of repeats; 1.00× in
+  // one of three runs); with the turn it ran 1.00×, 0.99×, 1.00× (three runs of
+  // `node --expose-gc build/bench.mjs --workloads planar --gemm none --no-checks --baseline …`),
+  // as scripts/train-ab.mjs's alternation gives it (1.00× and 1.01×)
   for (let rep = 0; rep < p.repeats; rep++) {
-    for (const [i, r] of runners.entries()) {
-      const tm = timings[i];
+    for (let s = 0; s < runners.length; s++) {
+      const i = (s + rep) % runners.length, r = runners[i], tm = timings[i];
       if (tm.skipped) continue;
       await r.before?.();
       // each repeat starts from a collected heap (where gc() is exposed: Node's bench runs with

@@ -9,8 +9,21 @@ import { describe, expect, it } from 'vitest';
 import { plainSimdModule, relaxedSimdModule, relaxedSimdSupported } from '../bench/relaxed.js';
 import { NEVER_SLOWER, numpyBound, productMultiplyAdds, repeatRange, speedRatios, stepApiTargets, variantTargets, type GemmResult, type Result } from '../bench/report.js';
 import { flopsPerStep, fmt, gemmFlops, gflops, median, parseList, parseSizes, parseThreads, relDiff, stepsFor, table, theilSen } from '../bench/stats.js';
+import { roundRobin, type Runner } from '../bench/timing.js';
 import { createVariantNetwork, isUnavailable, variantLabel } from '../bench/variants.js';
 import spec from '../bench/workloads.json' with { type: 'json' };
+
+describe('bench/timing', () => {
+  it('roundRobin: warm-up, one untimed round, then repeats that each start one runner further on', async () => {
+    // each call "takes" 0.2 s of a clock of its own, so calibration settles on one step per call
+    // and every round is one call per runner; the calls' order is what is checked
+    const calls: string[] = [];
+    const runner = (impl: string): Runner => ({ impl, time: () => { calls.push(impl); return 0.2; } });
+    const t = await roundRobin(['a', 'b', 'c'].map(runner), { repeats: 4, minSeconds: 0.1, maxSecondsPerImpl: 90 });
+    expect(calls.join('')).toBe('abc' + 'abc' + 'abc' + 'bca' + 'cab' + 'abc');
+    expect(t.map((x) => [x.impl, x.perStep])).toEqual(['a', 'b', 'c'].map((i) => [i, [0.2, 0.2, 0.2, 0.2]]));
+  });
+});
 
 describe('bench/stats', () => {
   it('median of odd and even counts, unsorted input left unchanged', () => {
