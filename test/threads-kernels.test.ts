@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../src/core/backend.js';
 import type { FusedKernels, PartKernels } from '../src/core/kernels.js';
-import { planSplit, blockStart, MIN_PART_WORK, PARTS_PER_THREAD, ROW_UNIT } from '../src/core/parallel.js';
+import { planSplit, blockStart, COL_UNIT, MIN_PART_WORK, PARTS_PER_THREAD, ROW_UNIT } from '../src/core/parallel.js';
 import { Pool } from '../src/core/pool.js';
 import { backwardWork, forwardWork, gradientWork } from '../src/core/split-work.js';
 import { Scratch, U32, bitEqual, randomArray } from './support/helpers.js';
@@ -169,11 +169,18 @@ describe('the split plan', () => {
     expect(planSplit(512, 512, 512, 1).parts).toBe(1);
     // a C with few columns: blocks of rows (the wide network's dA = Wᵀ·dZ has 1 column per example)
     expect(planSplit(1024, 8, 4096, 2)).toEqual({ parts: 2, byRows: true });
-    // no more parts than 12-row (ROW_UNIT: both micro-kernel tiles, 4 and 6 rows) or 8-column units
+    // no more parts than 12-row (ROW_UNIT: both micro-kernel tiles, 4 and 6 rows) or 16-column
+    // units (COL_UNIT: two tiles' width, one 64-byte cache line)
     expect(ROW_UNIT).toBe(12);
+    expect(COL_UNIT).toBe(16);
     expect(planSplit(24, 8, 1 << 20, 16)).toEqual({ parts: 2, byRows: true });
     expect(planSplit(12, 8, 1 << 20, 16).parts).toBe(1);
-    expect(planSplit(4, 16, 1 << 20, 16)).toEqual({ parts: 2, byRows: false });
+    expect(planSplit(4, 32, 1 << 20, 16)).toEqual({ parts: 2, byRows: false });
+    expect(planSplit(4, 16, 1 << 20, 16).parts).toBe(1);
+    // planar-wide's forward, 256 × 400 on 2 inputs with tanh: split at column 192, a whole number
+    // of cache lines into every 1600-byte row (at 200, the two threads wrote one line of each row)
+    expect(planSplit(256, 400, 2, 2, forwardWork(256, 400, 2, 'tanh'))).toEqual({ parts: 2, byRows: false });
+    expect(blockStart(1, 2, 400, COL_UNIT)).toBe(192);
   });
 
   it('blocks cover the rows in order, in whole units, as evenly as units allow', () => {

@@ -29,9 +29,16 @@ export function splitFrom(work: number = MIN_PART_WORK): void {
  * deep steps 1.71–1.79× faster than one thread, two per thread 1.66–1.72× (scripts/thread-speed.ts).
  */
 export const PARTS_PER_THREAD = 1;
-/** Row blocks are multiples of 12 rows (of both micro-kernel tiles, 4 and 6 rows), column blocks of 8 columns (the tiles' width). */
+/**
+ * Row blocks are multiples of 12 rows (of both micro-kernel tiles, 4 and 6 rows), column blocks of
+ * 16 columns: two of the tiles' width (8), and 64 bytes, a cache line. A block of 8-column units
+ * could start mid-line: planar-wide's forward (256 × 400) split at column 200 (800 bytes into each
+ * 1600-byte row), so both threads wrote one line of every row of Z and of A, and its step ran
+ * 0.91–0.95× one thread's on two (`node scripts/train-ab.mjs dist/index.js --workload planar-wide
+ * --threads 2 --rounds 11 --steps 2000`, three runs); split at 192, 1.03–1.04×.
+ */
 export const ROW_UNIT = 12;
-export const COL_UNIT = 8;
+export const COL_UNIT = 16;
 
 export interface Split {
   /** threads the product runs on (1: not split) */
