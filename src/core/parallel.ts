@@ -189,7 +189,7 @@ export function splitKernels(raw: Kernels & ReferenceKernels & PartKernels, pool
       pool.run();
     };
   };
-  const gemmNt = split(raw.gemm_nt, 'gemm_nt_part'), rowSum = pool.id('row_sum');
+  const gemmNt = split(raw.gemm_nt, 'gemm_nt_part'), rowSum = pool.id('row_sum'), ntRowSum = pool.id('gemm_nt_row_sum');
   // the first layer's dW and db by blocks of rows of dZ, each its rows of dW then their row sums
   // (rows are independent in both: the same bits wherever a block starts). Their work together
   // decides (a wide layer on few inputs — planar-wide's 256 × 2 — has a dW too small to split
@@ -204,6 +204,12 @@ export function splitKernels(raw: Kernels & ReferenceKernels & PartKernels, pool
     pool.begin();
     for (let p = 0; p < s.parts; p++) {
       const i0 = blockStart(p, s.parts, nOut, ROW_UNIT), i1 = blockStart(p + 1, s.parts, nOut, ROW_UNIT);
+      if (nIn <= 2) {
+        // both in one pass over the block's rows of dZ (gemm_nt_row_sum: the two kernels' bits,
+        // rows independent), as one thread runs a layer on 1 or 2 inputs (kernels.ts)
+        pool.part(ntRowSum, 0, dW + i0 * nIn * 4, db + i0 * 4, dZ + i0 * m * 4, ain, i1 - i0, nIn, m, alpha);
+        continue;
+      }
       pool.part(nt, 2, dW, 0, dZ, ain, nOut, nIn, m, i0, i1, 0, nIn, alpha, 0); //  rows i0…i1 of dW = α·dZ·A_inᵀ
       pool.followedBy(rowSum, 0, db + i0 * 4, dZ + i0 * m * 4, i1 - i0, m, alpha); // and of db = α·Σ_cols dZ
     }
