@@ -268,9 +268,19 @@ export function tanh_backward(dz: usize, da: usize, a: usize, z: usize, n: i32):
 // for K ≤ 4, where gemm_tn takes its direct path), then tanh_backward's product, without the store
 // and reload of Wᵀ·dzo between them.
 export function tanh_backward_tn(dz: usize, w: usize, dzo: usize, a: usize, M: i32, N: i32, K: i32): void {
+  tanh_backward_tn_rows(dz, w, dzo, a, M, N, K, 0, M);
+}
+
+// rows i0 ≤ i < i1 of tanh_backward_tn's dz (each row its own: the same bits wherever a block
+// starts), for the threads (assembly/threads.ts)
+export function tanh_backward_tn_part(dz: usize, w: usize, dzo: usize, a: usize, M: i32, N: i32, K: i32, i0: i32, i1: i32): void {
+  tanh_backward_tn_rows(dz, w, dzo, a, M, N, K, i0, i1);
+}
+
+@inline function tanh_backward_tn_rows(dz: usize, w: usize, dzo: usize, a: usize, M: i32, N: i32, K: i32, i0: i32, i1: i32): void {
   const rowN = <usize>N << 2, rowM = <usize>M << 2;
   const one = f32x4.splat(1);
-  for (let i = 0; i < M; i++) {
+  for (let i = i0; i < i1; i++) {
     const r = <usize>i * rowN, wi = w + (<usize>i << 2);
     let j = 0;
     for (; j + 16 <= N; j += 16) {

@@ -224,6 +224,18 @@ describe.each(runnableModules().filter((c) => c.threads > 1))('$label: the fused
     }
   });
 
+  it('tanh_backward_tn_part on row blocks gives tanh_backward_tn\'s bits (a tanh layer\'s dZ from ≤ DENSE_MAX_K units above)', () => {
+    for (const [M, N, K] of [[1, 1, 1], [3, 5, 2], [17, 33, 4], [13, 127, 1], [256, 400, 1], [25, 19, 3]]) {
+      const W = randomArray(K * M, M + K), dZo = randomArray(K * N, N + 5), A = randomArray(M * N, M * N + 1, -1, 1);
+      const wp = s.put(W), dp = s.put(dZo), ap = s.put(A);
+      const whole = s.put(M * N), parts = s.put(new Float32Array(M * N).fill(NaN));
+      be.raw!.tanh_backward_tn!(whole, wp, dp, ap, M, N, K);
+      const cuts = [...new Set([0, Math.min(M, 1), Math.floor(M / 2), Math.min(M, 12), M])].sort((x, y) => x - y);
+      for (let q = 0; q + 1 < cuts.length; q++) be.raw!.tanh_backward_tn_part(parts, wp, dp, ap, M, N, K, cuts[q], cuts[q + 1]);
+      expect(bitEqual(s.get(parts, M * N), s.get(whole, M * N)), `${M}×${N}, K ${K}`).toBe(true);
+    }
+  });
+
   it.each(ACTS)('%s: the fused forward of layers split by columns and by rows gives the two calls\' bits, in one dispatch', (act, name) => {
     const layerForward = (be.kernels as unknown as FusedKernels).fusedLayerForward(act)!;
     // (nOut, m, nIn): columns (m ≥ nOut), rows (few columns: m = 6), odd sizes, K past the packed blocks

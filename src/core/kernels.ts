@@ -1,4 +1,5 @@
 import type { Activation } from './architecture.js';
+import { DENSE_MAX_K } from './split-work.js';
 
 /**
  * The kernel ABI that both backends implement, name for name with assembly/index.ts.
@@ -118,6 +119,8 @@ export interface PartKernels {
   bias_relu_part: PartKernels['bias_sigmoid_part'];
   bias_leaky_relu_part: PartKernels['bias_sigmoid_part'];
   bias_identity_part: PartKernels['bias_sigmoid_part'];
+  /** rows i0 ≤ i < i1 of tanh_backward_tn's dz */
+  tanh_backward_tn_part(dz: number, w: number, dzo: number, a: number, M: number, N: number, K: number, i0: number, i1: number): void;
 }
 
 type ElementKernel = (a: number, z: number, n: number) => void;
@@ -195,12 +198,7 @@ export interface ActivationKernels {
   layerBackward: LayerBackward;
 }
 
-/**
- * The most inputs for which a tanh layer's forward runs as dense_tanh (its Z formed inside tanh's
- * loop, one row at a time: past a few inputs gemm_nn's tiles, which share each load of A_in among
- * four rows, are faster)
- */
-export const DENSE_MAX_K = 4;
+export { DENSE_MAX_K };
 
 /** Z = W·A_in, then Z += b, A = g(Z): one kernel where the module has it (dense_tanh), else two */
 function plainLayerForward(k: Kernels, act: Activation, biasForward: Kernels['bias_tanh']): LayerForward {

@@ -7,7 +7,7 @@
 import type { Activation } from './architecture.js';
 import type { BackProducts, FusedKernels, Kernels, LayerBackward, LayerForward, PartKernels, ReferenceKernels, WeightGradients } from './kernels.js';
 import { MAX_PARTS, type Pool } from './pool.js';
-import { backwardWork, forwardWork, gradientWork, MIN_PART_WORK, partWork, setPartWork, splitMinWork } from './split-work.js';
+import { backwardWork, DENSE_MAX_K, forwardWork, gradientWork, MIN_PART_WORK, partWork, setPartWork, splitMinWork } from './split-work.js';
 
 export { MIN_PART_WORK, splitMinWork };
 
@@ -170,6 +170,9 @@ export function splitKernels(raw: Kernels & ReferenceKernels & PartKernels, pool
     const name = BACK_KERNEL[act];
     if (name === undefined) return undefined;
     const wholeBack = raw[name as 'tanh_backward'], backId = pool.id(name);
+    // a tanh layer under ≤ DENSE_MAX_K units: each block of rows of dZ_in by tanh_backward_tn_part,
+    // Wᵀ·dZ and g' in one pass as one thread runs them (kernels.ts), the same bits
+    const tnBack = act === 'tanh' ? pool.id('tanh_backward_tn_part') : -1;
     return (dW, dA, dZ, ain, w, a, z, nOut, nIn, m, alpha) => {
       const sa = plan(nIn, m, nOut);
       const s = plan(nIn, m, nOut, backwardWork(nOut, m, nIn));
@@ -183,6 +186,10 @@ export function splitKernels(raw: Kernels & ReferenceKernels & PartKernels, pool
       parts(plan(nOut, nIn, m) ?? { parts: Math.min(s.parts, Math.ceil(nIn / COL_UNIT)), byRows: false }, nt, dW, dZ, ain, nOut, nIn, m, alpha, 0);
       for (let p = 0; p < rowParts; p++) {
         const i0 = blockStart(p, rowParts, nIn, ROW_UNIT), i1 = blockStart(p + 1, rowParts, nIn, ROW_UNIT), o = i0 * m * 4;
+        if (tnBack >= 0 && nOut <= DENSE_MAX_K) {
+          pool.part(tnBack, 0, dA, w, dZ, a, nIn, m, nOut, i0, i1); // rows i0…i1 of dZ_in = (Wᵀ·dZ) ⊙ (1 − A²)
+          continue;
+        }
         pool.part(tn, 2, dA, 0, w, dZ, nIn, m, nOut, i0, i1, 0, m, 1, 0); //   rows i0…i1 of dA = Wᵀ·dZ
         pool.followedBy(backId, 0, dA + o, dA + o, a + o, z + o, (i1 - i0) * m); // then ⊙ g' on them
       }

@@ -1,11 +1,20 @@
 /**
  * How much work a dense layer's forward gives the thread split: its product's multiply-adds and
- * its bias and activation, counted in multiply-adds' worth of time, and the threshold from which a product splits. A leaf
+ * its bias and activation, counted in multiply-adds' worth of time, the threshold from which a product splits, and the
+ * size limit of the fused kernels for layers on few inputs or under few units. A leaf
  * module (it imports types only): engine.ts and network.ts (in the main bundle) and parallel.ts
  * (in extra.js) all read it, so that a layer runs the splitting kernels exactly where they may
  * split it.
  */
 import type { Activation } from './architecture.js';
+
+/**
+ * The most inputs for which a tanh layer's forward runs as dense_tanh (its Z formed inside tanh's
+ * loop, one row at a time: past a few inputs gemm_nn's tiles, which share each load of A_in among
+ * four rows, are faster), and the most units above a tanh layer for which its dZ runs as
+ * tanh_backward_tn (kernels.ts; parallel.ts's row blocks as tanh_backward_tn_part)
+ */
+export const DENSE_MAX_K = 4;
 
 /**
  * Multiply-adds a product must give every thread before splitting it pays (src/core/parallel.ts
