@@ -6,7 +6,7 @@
 // dz may alias da (the driver computes Wᵀ·dZ straight into dz, then scales it in place): every
 // kernel reads element i before it writes element i. a may alias z in the forward kernels.
 // sigmoid and tanh are the SIMD polynomials of vmath.ts (error bounds there).
-import { gemm_nn_from } from './gemm';
+import { gemm_nn_cols, gemm_nn_from } from './gemm';
 import { madd } from './simd';
 import { exp_neg, neg_abs, sigmoid4, sigmoid4_of, softplus_e, softplus_floor, tanh4, tanh4x4, tail_in, tail_out } from './vmath';
 
@@ -207,6 +207,16 @@ export function bias_sigmoid_part(a: usize, z: usize, b: usize, rows: i32, cols:
 
 export function bias_tanh_part(a: usize, z: usize, b: usize, rows: i32, cols: i32, j0: i32, j1: i32): void {
   bias_tanh_loop(a + (<usize>j0 << 2), z + (<usize>j0 << 2), b, rows, j1 - j0, cols, 0, 0, 0);
+}
+
+// columns j0 ≤ j < j1 of dense_tanh's Z and A, for the threads (assembly/threads.ts), j0 a
+// multiple of 16: the block's 16-column groups are then the whole call's, and its last
+// (j1 − j0) mod 16 columns, where j1 = cols, start where the whole call's do (the same bits)
+export function dense_tanh_part(a: usize, z: usize, w: usize, x: usize, b: usize, rows: i32, cols: i32, K: i32, j0: i32, j1: i32): void {
+  const c16 = j0 + ((j1 - j0) & ~15);
+  if (c16 < j1) gemm_nn_cols(z, w, x, rows, cols, K, c16, j1);
+  const o = <usize>j0 << 2;
+  bias_tanh_loop(a + o, z + o, b, rows, j1 - j0, cols, w, x + o, K);
 }
 
 export function bias_relu_part(a: usize, z: usize, b: usize, rows: i32, cols: i32, j0: i32, j1: i32): void {

@@ -197,6 +197,11 @@ export function gemm_tn(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32, al
   nn_block(c, 0, a, b, M, N, K, 0, M, j0, N, 1, 0);
 }
 
+/** columns j0 ≤ j < j1 of gemm_nn's C = A·B (α = 1, β = 0), bit for bit; j0 a multiple of 8 */
+@inline export function gemm_nn_cols(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32, j0: i32, j1: i32): void {
+  nn_block(c, 0, a, b, M, N, K, 0, M, j0, j1, 1, 0);
+}
+
 export function gemm_nn_part(c: usize, scratch: usize, a: usize, b: usize, M: i32, N: i32, K: i32,
                              i0: i32, i1: i32, j0: i32, j1: i32, alpha: f32, beta: f32): void {
   nn_block(c, scratch, a, b, M, N, K, i0, i1, j0, j1, alpha, beta);

@@ -224,6 +224,20 @@ describe.each(runnableModules().filter((c) => c.threads > 1))('$label: the fused
     }
   });
 
+  it('dense_tanh_part on blocks of 16-column units gives dense_tanh\'s bits (a tanh layer on ≤ DENSE_MAX_K inputs)', () => {
+    for (const [rows, cols, K] of [[1, 1, 1], [3, 17, 2], [17, 33, 4], [5, 127, 3], [256, 400, 2], [4, 48, 1]]) {
+      const W = randomArray(rows * K, rows + K, -4, 4), X = randomArray(K * cols, cols + 1), b = randomArray(rows, rows + 2, -2, 2);
+      const wp = s.put(W), xp = s.put(X), bp = s.put(b);
+      const zw = s.put(rows * cols), aw = s.put(rows * cols);
+      be.raw!.dense_tanh!(aw, zw, wp, xp, bp, rows, cols, K);
+      const zp = s.put(new Float32Array(rows * cols).fill(NaN)), ap = s.put(new Float32Array(rows * cols).fill(NaN));
+      const cuts = [...new Set([0, Math.min(cols, 16), Math.floor(cols / 32) * 16, cols])].sort((x, y) => x - y);
+      for (let q = 0; q + 1 < cuts.length; q++) be.raw!.dense_tanh_part(ap, zp, wp, xp, bp, rows, cols, K, cuts[q], cuts[q + 1]);
+      expect(bitEqual(s.get(zp, rows * cols), s.get(zw, rows * cols)), `Z ${rows}×${cols}, K ${K}`).toBe(true);
+      expect(bitEqual(s.get(ap, rows * cols), s.get(aw, rows * cols)), `A ${rows}×${cols}, K ${K}`).toBe(true);
+    }
+  });
+
   it('tanh_backward_tn_part on row blocks gives tanh_backward_tn\'s bits (a tanh layer\'s dZ from ≤ DENSE_MAX_K units above)', () => {
     for (const [M, N, K] of [[1, 1, 1], [3, 5, 2], [17, 33, 4], [13, 127, 1], [256, 400, 1], [25, 19, 3]]) {
       const W = randomArray(K * M, M + K), dZo = randomArray(K * N, N + 5), A = randomArray(M * N, M * N + 1, -1, 1);
@@ -238,8 +252,10 @@ describe.each(runnableModules().filter((c) => c.threads > 1))('$label: the fused
 
   it.each(ACTS)('%s: the fused forward of layers split by columns and by rows gives the two calls\' bits, in one dispatch', (act, name) => {
     const layerForward = (be.kernels as unknown as FusedKernels).fusedLayerForward(act)!;
-    // (nOut, m, nIn): columns (m ≥ nOut), rows (few columns: m = 6), odd sizes, K past the packed blocks
-    for (const [nOut, m, nIn] of [[128, 256, 100], [1000, 6, 300], [53, 211, 37], [40, 130, 300]]) {
+    // (nOut, m, nIn): columns (m ≥ nOut), rows (few columns: m = 6), odd sizes, K past the packed
+    // blocks; planar-wide's layer on 2 inputs and odd ones on ≤ DENSE_MAX_K (tanh: dense_tanh_part
+    // on each block of columns, the last with cols mod 16 columns past its 16-column groups)
+    for (const [nOut, m, nIn] of [[128, 256, 100], [1000, 6, 300], [53, 211, 37], [40, 130, 300], [256, 400, 2], [77, 1001, 4], [300, 390, 1], [61, 533, 3]]) {
       const W = randomArray(nOut * nIn, nOut + nIn), X = randomArray(nIn * m, m + 1), b = randomArray(nOut, nOut + 7);
       const w = s.put(W), x = s.put(X), bp = s.put(b);
       const zw = s.put(nOut * m), aw = s.put(nOut * m);
@@ -248,7 +264,10 @@ describe.each(runnableModules().filter((c) => c.threads > 1))('$label: the fused
       const z = s.put(nOut * m), a = s.put(nOut * m);
       const before = Pool.dispatches;
       layerForward(z, a, w, x, bp, nOut, m, nIn);
-      expect(Pool.dispatches - before).toBe(1);
+      // (every shape splits with tanh's work per element; the last two stay whole with ReLU's)
+      const splits = forwardWork(nOut, m, nIn, act) >= 2 * MIN_PART_WORK;
+      if (act === 'tanh') expect(splits, `${nOut}×${m}×${nIn}`).toBe(true);
+      expect(Pool.dispatches - before).toBe(splits ? 1 : 0);
       expect(bitEqual(s.get(z, nOut * m), s.get(zw, nOut * m)), `Z ${nOut}×${m}×${nIn}`).toBe(true);
       expect(bitEqual(s.get(a, nOut * m), s.get(aw, nOut * m)), `A ${nOut}×${m}×${nIn}`).toBe(true);
     }

@@ -119,6 +119,8 @@ export interface PartKernels {
   bias_relu_part: PartKernels['bias_sigmoid_part'];
   bias_leaky_relu_part: PartKernels['bias_sigmoid_part'];
   bias_identity_part: PartKernels['bias_sigmoid_part'];
+  /** columns j0 ≤ j < j1 of dense_tanh's z and a (j0 a multiple of 16) */
+  dense_tanh_part(a: number, z: number, w: number, x: number, b: number, rows: number, cols: number, K: number, j0: number, j1: number): void;
   /** rows i0 ≤ i < i1 of tanh_backward_tn's dz */
   tanh_backward_tn_part(dz: number, w: number, dzo: number, a: number, M: number, N: number, K: number, i0: number, i1: number): void;
 }

@@ -129,6 +129,10 @@ export function splitKernels(raw: Kernels & ReferenceKernels & PartKernels, pool
     const name = BIAS_KERNEL[act];
     if (name === undefined) return undefined;
     const whole = raw[name as 'bias_tanh'], rowsId = pool.id(name), colsId = pool.id(`${name}_part`);
+    // a tanh layer on ≤ DENSE_MAX_K inputs split by columns: each block by dense_tanh_part, Z
+    // formed inside tanh's loop as one thread runs it (kernels.ts), the same bits (blocks start at
+    // multiples of COL_UNIT = 16, as dense_tanh_part needs)
+    const denseId = act === 'tanh' ? pool.id('dense_tanh_part') : -1;
     return (z, a, w, ain, b, nOut, m, nIn) => {
       // the product and the activation split together: their work decides (a tanh layer of 2
       // inputs, planar-wide's, is mostly tanh)
@@ -139,8 +143,12 @@ export function splitKernels(raw: Kernels & ReferenceKernels & PartKernels, pool
         return;
       }
       pool.begin();
-      // each part: its block of Z = W·A_in, then Z += b, A = g(Z) on that block
-      parts(s, nn, z, w, ain, nOut, m, nIn, 1, 0, rowsId, colsId, a, b);
+      if (denseId >= 0 && nIn <= DENSE_MAX_K && !s.byRows) {
+        for (let p = 0; p < s.parts; p++) pool.part(denseId, 0, a, z, w, ain, b, nOut, m, nIn, blockStart(p, s.parts, m, COL_UNIT), blockStart(p + 1, s.parts, m, COL_UNIT));
+      } else {
+        // each part: its block of Z = W·A_in, then Z += b, A = g(Z) on that block
+        parts(s, nn, z, w, ain, nOut, m, nIn, 1, 0, rowsId, colsId, a, b);
+      }
       pool.run();
     };
   };
