@@ -6,7 +6,7 @@
 // dz may alias da (the driver computes Wᵀ·dZ straight into dz, then scales it in place): every
 // kernel reads element i before it writes element i. a may alias z in the forward kernels.
 // sigmoid and tanh are the SIMD polynomials of vmath.ts (error bounds there).
-import { gemm_nn_cols, gemm_nn_from } from './gemm';
+import { gemm_nn_cols } from './gemm';
 import { madd } from './simd';
 import { exp_neg, neg_abs, sigmoid4, sigmoid4_of, softplus_e, softplus_floor, tanh4, tanh4x4, tail_in, tail_out } from './vmath';
 
@@ -130,9 +130,7 @@ function bias_tanh_loop(a: usize, z: usize, b: usize, rows: i32, cols: i32, ld: 
 // (scripts/fused-ab.mjs: 1.06–1.09× the two kernels); the last cols mod 16 columns, which start at
 // a multiple of 16 (so gemm_nn's 8-column tiles line up), by gemm_nn's own code first.
 export function dense_tanh(a: usize, z: usize, w: usize, x: usize, b: usize, rows: i32, cols: i32, K: i32): void {
-  const c16 = cols & ~15;
-  if (c16 < cols) gemm_nn_from(z, w, x, rows, cols, K, c16);
-  bias_tanh_loop(a, z, b, rows, cols, cols, w, x, K);
+  dense_tanh_cols(a, z, w, x, b, rows, cols, K, 0, cols);
 }
 
 export function bias_relu(a: usize, z: usize, b: usize, rows: i32, cols: i32): void {
@@ -213,6 +211,10 @@ export function bias_tanh_part(a: usize, z: usize, b: usize, rows: i32, cols: i3
 // multiple of 16: the block's 16-column groups are then the whole call's, and its last
 // (j1 − j0) mod 16 columns, where j1 = cols, start where the whole call's do (the same bits)
 export function dense_tanh_part(a: usize, z: usize, w: usize, x: usize, b: usize, rows: i32, cols: i32, K: i32, j0: i32, j1: i32): void {
+  dense_tanh_cols(a, z, w, x, b, rows, cols, K, j0, j1);
+}
+
+@inline function dense_tanh_cols(a: usize, z: usize, w: usize, x: usize, b: usize, rows: i32, cols: i32, K: i32, j0: i32, j1: i32): void {
   const c16 = j0 + ((j1 - j0) & ~15);
   if (c16 < j1) gemm_nn_cols(z, w, x, rows, cols, K, c16, j1);
   const o = <usize>j0 << 2;

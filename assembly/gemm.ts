@@ -192,11 +192,6 @@ export function gemm_tn(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32, al
   else gemm_nt_direct(at(c, i0, N, j0), at(a, i0, K, 0), at(b, j0, K, 0), i1 - i0, j1 - j0, K, N, alpha, beta);
 }
 
-/** columns j0 ≤ j < N of gemm_nn's C = A·B (α = 1, β = 0), bit for bit; j0 a multiple of 8 */
-@inline export function gemm_nn_from(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32, j0: i32): void {
-  nn_block(c, 0, a, b, M, N, K, 0, M, j0, N, 1, 0);
-}
-
 /** columns j0 ≤ j < j1 of gemm_nn's C = A·B (α = 1, β = 0), bit for bit; j0 a multiple of 8 */
 @inline export function gemm_nn_cols(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32, j0: i32, j1: i32): void {
   nn_block(c, 0, a, b, M, N, K, 0, M, j0, j1, 1, 0);

@@ -1,5 +1,5 @@
 import type { Activation } from './architecture.js';
-import { DENSE_MAX_K } from './split-work.js';
+import { DENSE_MAX_K, GRADS_MAX_IN } from './split-work.js';
 
 /**
  * The kernel ABI that both backends implement, name for name with assembly/index.ts.
@@ -174,7 +174,7 @@ export function backProducts(k: Kernels): BackProducts {
 export function weightGradients(k: Kernels): WeightGradients {
   const fused = k.gemm_nt_row_sum;
   return (k as Kernels & Partial<FusedKernels>).weightGradients ?? ((dW, db, dZ, ain, nOut, nIn, m, alpha) => {
-    if (fused !== undefined && nIn <= 2) {
+    if (fused !== undefined && nIn <= GRADS_MAX_IN) {
       fused(dW, db, dZ, ain, nOut, nIn, m, alpha); // the two calls below in one pass over dZ, the same bits
       return;
     }

@@ -7,7 +7,7 @@
 import type { Activation } from './architecture.js';
 import type { BackProducts, FusedKernels, Kernels, LayerBackward, LayerForward, PartKernels, ReferenceKernels, WeightGradients } from './kernels.js';
 import { MAX_PARTS, type Pool } from './pool.js';
-import { backwardWork, DENSE_MAX_K, forwardWork, gradientWork, MIN_PART_WORK, partWork, setPartWork, splitMinWork } from './split-work.js';
+import { backwardWork, DENSE_MAX_K, forwardWork, GRADS_MAX_IN, gradientWork, MIN_PART_WORK, partWork, setPartWork, splitMinWork } from './split-work.js';
 
 export { MIN_PART_WORK, splitMinWork };
 
@@ -192,9 +192,10 @@ export function splitKernels(raw: Kernels & ReferenceKernels & PartKernels, pool
       const rowParts = Math.max(1, Math.min(s.parts, Math.ceil(nIn / ROW_UNIT)));
       pool.begin();
       parts(plan(nOut, nIn, m) ?? { parts: Math.min(s.parts, Math.ceil(nIn / COL_UNIT)), byRows: false }, nt, dW, dZ, ain, nOut, nIn, m, alpha, 0);
+      const fusedBack = tnBack >= 0 && nOut <= DENSE_MAX_K;
       for (let p = 0; p < rowParts; p++) {
         const i0 = blockStart(p, rowParts, nIn, ROW_UNIT), i1 = blockStart(p + 1, rowParts, nIn, ROW_UNIT), o = i0 * m * 4;
-        if (tnBack >= 0 && nOut <= DENSE_MAX_K) {
+        if (fusedBack) {
           pool.part(tnBack, 0, dA, w, dZ, a, nIn, m, nOut, i0, i1); // rows i0…i1 of dZ_in = (Wᵀ·dZ) ⊙ (1 − A²)
           continue;
         }
@@ -219,7 +220,7 @@ export function splitKernels(raw: Kernels & ReferenceKernels & PartKernels, pool
     pool.begin();
     for (let p = 0; p < s.parts; p++) {
       const i0 = blockStart(p, s.parts, nOut, ROW_UNIT), i1 = blockStart(p + 1, s.parts, nOut, ROW_UNIT);
-      if (nIn <= 2) {
+      if (nIn <= GRADS_MAX_IN) {
         // both in one pass over the block's rows of dZ (gemm_nt_row_sum: the two kernels' bits,
         // rows independent), as one thread runs a layer on 1 or 2 inputs (kernels.ts)
         pool.part(ntRowSum, 0, dW + i0 * nIn * 4, db + i0 * 4, dZ + i0 * m * 4, ain, i1 - i0, nIn, m, alpha);

@@ -16,6 +16,9 @@ import type { Activation } from './architecture.js';
  */
 export const DENSE_MAX_K = 4;
 
+/** The most inputs for which a layer's dW and db run as gemm_nt_row_sum, one pass over dZ (kernels.ts; parallel.ts's row blocks too) */
+export const GRADS_MAX_IN = 2;
+
 /**
  * Multiply-adds a product must give every thread before splitting it pays (src/core/parallel.ts
  * splits from twice this). A dispatch costs about 10–20 µs of waking and waiting; at ≈ 3–10
